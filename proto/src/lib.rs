@@ -1,0 +1,37 @@
+//! The ehb-tracker event contract: what upstream systems publish and what the projection reads.
+//!
+//! Layout:
+//! - [`event`]: the envelope and the six payloads; [`decode`] validates, [`Event::to_json`] encodes.
+//! - [`kinds`]: the event types; [`subject`]: subjects and the stream's name and window.
+//! - [`codes`]: province, ward, group and citizen reference shapes; [`card`]: insurance card rules.
+//! - [`time`]: RFC 3339 instants and the business day in UTC+07:00; [`report`]: report periods.
+//! - [`upcast`]: reading older schema versions as the current one.
+//! - `schema/` (beside `src/`): the JSON Schemas that say the same as this crate's validators.
+//!
+//! No I/O happens here: the crate is shared by every service and by the audit.
+
+pub mod card;
+pub mod codes;
+pub mod error;
+pub mod event;
+pub mod kinds;
+pub mod report;
+pub mod subject;
+pub mod text;
+pub mod time;
+pub mod upcast;
+
+pub use card::{Beneficiary, CardFacts, Issuer, validate_card};
+pub use codes::{CitizenRef, ProvinceCode, WardCode};
+pub use error::ContractError;
+pub use event::{Baseline, Event, Payload, decode, decode_on_subject, format_instant};
+pub use kinds::EventType;
+pub use report::{ReportFigures, ReportKind, ReportPeriod};
+pub use text::Text;
+pub use time::{BusinessDay, parse_instant};
+
+/// The schema version this contract writes and the projection reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON Schema of the envelope (schema version 1), as shipped in `proto/schema/`.
+pub const ENVELOPE_SCHEMA: &str = include_str!("../schema/event.v1.schema.json");

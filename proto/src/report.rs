@@ -1,0 +1,174 @@
+//! Reports a ward files (daily, weekly, monthly) and the periods they cover.
+
+use std::fmt;
+
+use jiff::civil::{Date, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::{BusinessDay, ContractError};
+
+/// How often a report is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    /// Báo cáo hằng ngày: one per business day during the peak period.
+    Daily,
+    /// Báo cáo hằng tuần: one per week (Monday to Sunday).
+    Weekly,
+    /// Báo cáo hằng tháng: one per calendar month.
+    Monthly,
+}
+
+impl ReportKind {
+    /// The name used in events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportKind::Daily => "daily",
+            ReportKind::Weekly => "weekly",
+            ReportKind::Monthly => "monthly",
+        }
+    }
+
+    /// Parses `daily`, `weekly` or `monthly`.
+    pub fn parse(field: &str, text: &str) -> Result<Self, ContractError> {
+        match text {
+            "daily" => Ok(ReportKind::Daily),
+            "weekly" => Ok(ReportKind::Weekly),
+            "monthly" => Ok(ReportKind::Monthly),
+            _ => Err(ContractError::invalid(
+                field,
+                "must be one of \"daily\", \"weekly\", \"monthly\"",
+            )),
+        }
+    }
+}
+
+/// The period a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "start", rename_all = "lowercase")]
+pub enum ReportPeriod {
+    /// One business day.
+    Daily(BusinessDay),
+    /// The week starting on this Monday.
+    Weekly(BusinessDay),
+    /// The month starting on this first day.
+    Monthly(BusinessDay),
+}
+
+impl ReportPeriod {
+    /// Parses the period of a report of `kind`: `YYYY-MM-DD`, the Monday `YYYY-MM-DD`, or `YYYY-MM`.
+    pub fn parse(kind: ReportKind, field: &str, text: &str) -> Result<Self, ContractError> {
+        match kind {
+            ReportKind::Daily => Ok(ReportPeriod::Daily(BusinessDay::parse(field, text)?)),
+            ReportKind::Weekly => {
+                let day = BusinessDay::parse(field, text)?;
+                if day.date().weekday() != Weekday::Monday {
+                    return Err(ContractError::invalid(
+                        field,
+                        "a weekly report's period is the Monday that starts the week, YYYY-MM-DD",
+                    ));
+                }
+                Ok(ReportPeriod::Weekly(day))
+            }
+            ReportKind::Monthly => {
+                let bad = || ContractError::invalid(field, "a monthly report's period is written YYYY-MM");
+                if text.len() != 7 || text.as_bytes()[4] != b'-' {
+                    return Err(bad());
+                }
+                let year: i16 = text[..4].parse().map_err(|_| bad())?;
+                let month: i8 = text[5..].parse().map_err(|_| bad())?;
+                let first = Date::new(year, month, 1).map_err(|_| bad())?;
+                Ok(ReportPeriod::Monthly(BusinessDay::from_date(first)))
+            }
+        }
+    }
+
+    /// The kind of report that covers this period.
+    pub fn kind(self) -> ReportKind {
+        match self {
+            ReportPeriod::Daily(_) => ReportKind::Daily,
+            ReportPeriod::Weekly(_) => ReportKind::Weekly,
+            ReportPeriod::Monthly(_) => ReportKind::Monthly,
+        }
+    }
+
+    /// The first day of the period.
+    pub fn start(self) -> BusinessDay {
+        match self {
+            ReportPeriod::Daily(d) | ReportPeriod::Weekly(d) | ReportPeriod::Monthly(d) => d,
+        }
+    }
+
+    /// The last day of the period.
+    pub fn end(self) -> BusinessDay {
+        match self {
+            ReportPeriod::Daily(d) => d,
+            ReportPeriod::Weekly(d) => d.plus(6),
+            ReportPeriod::Monthly(d) => {
+                let days = i32::from(d.date().days_in_month());
+                d.plus(days - 1)
+            }
+        }
+    }
+}
+
+impl fmt::Display for ReportPeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReportPeriod::Daily(d) | ReportPeriod::Weekly(d) => write!(f, "{d}"),
+            ReportPeriod::Monthly(d) => {
+                let date = d.date();
+                write!(f, "{:04}-{:02}", date.year(), date.month())
+            }
+        }
+    }
+}
+
+/// The figures a report claims, each optional; compared with what the events show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFigures {
+    /// New level-2 accounts in the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts_new: Option<u64>,
+    /// Level-2 accounts activated in the campaign up to the period's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts_total: Option<u64>,
+    /// New integrations in the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrated_new: Option<u64>,
+    /// Integrations up to the period's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrated_total: Option<u64>,
+    /// Groups with a guidance team at the period's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_with_team: Option<u64>,
+}
+
+impl ReportFigures {
+    /// Whether the report claims no figure at all.
+    pub fn is_empty(&self) -> bool {
+        *self == ReportFigures::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let w = ReportPeriod::parse(ReportKind::Weekly, "p", "2026-03-09").expect("monday");
+        assert_eq!(w.end().to_string(), "2026-03-15");
+        assert!(ReportPeriod::parse(ReportKind::Weekly, "p", "2026-03-10").is_err());
+        let m = ReportPeriod::parse(ReportKind::Monthly, "p", "2026-02").expect("month");
+        assert_eq!(m.start().to_string(), "2026-02-01");
+        assert_eq!(m.end().to_string(), "2026-02-28");
+        assert_eq!(m.to_string(), "2026-02");
+        for bad in ["2026-13", "2026-2", "2026/02", "2026-02-01"] {
+            assert!(ReportPeriod::parse(ReportKind::Monthly, "p", bad).is_err(), "{bad}");
+        }
+        let d = ReportPeriod::parse(ReportKind::Daily, "p", "2026-03-10").expect("day");
+        assert_eq!((d.start(), d.end()), (d.start(), d.start()));
+    }
+}

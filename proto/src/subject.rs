@@ -1,0 +1,50 @@
+//! Subjects and the stream that carries them.
+
+use std::time::Duration;
+
+use crate::{ContractError, Event, EventType, ProvinceCode, WardCode};
+
+/// The JetStream stream that is the log of record.
+pub const STREAM_NAME: &str = "EHB_EVENTS";
+
+/// The subjects the stream captures.
+pub const STREAM_SUBJECTS: &str = "ehb.v1.>";
+
+/// The de-duplication window on `Nats-Msg-Id`; a publisher may retry with the same id within it.
+pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// The subject of an event: `ehb.v1.<province>.<ward>.<type with _>`.
+pub fn subject(province: ProvinceCode, ward: WardCode, kind: EventType) -> String {
+    format!("ehb.v1.{province}.{ward}.{}", kind.subject_token())
+}
+
+/// The filter that selects one province's events: `ehb.v1.<province>.>`.
+pub fn province_filter(province: ProvinceCode) -> String {
+    format!("ehb.v1.{province}.>")
+}
+
+/// Checks that `subject` is the one the event belongs on.
+pub fn check(subject: &str, event: &Event<'_>) -> Result<(), ContractError> {
+    let mut parts = subject.split('.');
+    let (prefix, version) = (parts.next(), parts.next());
+    if prefix != Some("ehb") || version != Some("v1") {
+        return Err(mismatch("v", subject));
+    }
+    if parts.next().map(ProvinceCode::parse) != Some(Ok(event.province)) {
+        return Err(mismatch("province", subject));
+    }
+    if parts.next().map(WardCode::parse) != Some(Ok(event.ward)) {
+        return Err(mismatch("ward", subject));
+    }
+    if parts.next() != Some(event.kind().subject_token()) || parts.next().is_some() {
+        return Err(mismatch("type", subject));
+    }
+    Ok(())
+}
+
+fn mismatch(field: &str, subject: &str) -> ContractError {
+    ContractError::SubjectMismatch {
+        field: field.to_owned(),
+        subject: subject.chars().take(128).collect(),
+    }
+}

@@ -1,0 +1,100 @@
+//! The Rust validators accept and refuse events as the contract says, naming the field at fault.
+
+mod common;
+use common as samples;
+
+use ehb_proto::{BusinessDay, ContractError, EventType, Payload, decode, decode_on_subject};
+use serde_json::json;
+
+fn bytes(v: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(v).expect("serialisable")
+}
+
+#[test]
+fn every_valid_sample_decodes_and_round_trips() {
+    for sample in samples::valid() {
+        let raw = bytes(&sample);
+        let event = decode(&raw).unwrap_or_else(|e| panic!("{sample}: {e}"));
+        assert_eq!(event.day().to_string(), "2026-03-10");
+        let again = event.to_json();
+        let back = decode(&again).expect("re-encoded event decodes");
+        assert_eq!(back, event);
+        let reparsed: serde_json::Value = serde_json::from_slice(&again).expect("json");
+        assert_eq!(reparsed, sample, "encoding is the contract's JSON");
+    }
+}
+
+#[test]
+fn every_invalid_sample_names_its_field() {
+    for (sample, field) in samples::invalid() {
+        let raw = bytes(&sample);
+        let err = decode(&raw).expect_err(&sample.to_string());
+        assert!(
+            err.field() == field || (field.starts_with("data.") && err.field().starts_with(field)),
+            "{sample}: expected field {field}, got {:?} ({err})",
+            err.field()
+        );
+    }
+}
+
+#[test]
+fn not_json_is_malformed() {
+    for raw in [&b"{"[..], b"[]", b"\xff\xfe", b"", b"null"] {
+        assert!(matches!(decode(raw), Err(ContractError::Malformed { .. })), "{raw:?}");
+    }
+}
+
+#[test]
+fn the_payload_is_typed() {
+    let raw = bytes(&samples::valid()[1]);
+    let event = decode(&raw).expect("valid");
+    assert_eq!(event.kind(), EventType::CardIntegrated);
+    match event.payload {
+        Payload::CardIntegrated { beneficiary, issuer, citizen } => {
+            assert_eq!(beneficiary.map(|b| b.code()), Some("HS"));
+            assert_eq!(issuer.map(|i| i.as_str()), Some("vss"));
+            assert_eq!(citizen.to_string(), "9f86d081884c7d659a2feaa0c55ad015");
+        }
+        other => panic!("unexpected payload {other:?}"),
+    }
+}
+
+#[test]
+fn subjects_must_agree_with_the_envelope() {
+    let raw = bytes(&samples::valid()[1]);
+    assert!(decode_on_subject("ehb.v1.31.31117.card_integrated", &raw).is_ok());
+    for (subject, field) in [
+        ("ehb.v1.01.31117.card_integrated", "province"),
+        ("ehb.v1.31.31118.card_integrated", "ward"),
+        ("ehb.v1.31.31117.account_activated", "type"),
+        ("ehb.v1.31.31117.card_integrated.x", "type"),
+        ("ehb.v2.31.31117.card_integrated", "v"),
+    ] {
+        let err = decode_on_subject(subject, &raw).expect_err(subject);
+        assert!(matches!(err, ContractError::SubjectMismatch { .. }), "{subject}");
+        assert_eq!(err.field(), field, "{subject}");
+    }
+}
+
+#[test]
+fn a_made_up_version_0_is_upcast() {
+    let v0 = json!({
+        "id": "0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70", "type": "account.activated", "v": 0,
+        "ts": "2026-03-10T23:30:00+07:00", "province": "31", "ward": "31117", "source": "c06",
+        "data": {"citizen": "9f86d081884c7d659a2feaa0c55ad015"}
+    });
+    let raw = bytes(&v0);
+    let event = decode(&raw).expect("v0 upcasts");
+    assert_eq!(event.day(), BusinessDay::parse("d", "2026-03-10").expect("date"));
+    assert!(matches!(event.payload, Payload::AccountActivated { .. }));
+    let v1: serde_json::Value = serde_json::from_slice(&event.to_json()).expect("json");
+    assert_eq!(v1["v"], 1);
+    assert_eq!(v1["data"]["citizen_ref"], "9f86d081884c7d659a2feaa0c55ad015");
+    let future = json!({"id": "0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70", "type": "account.activated", "v": 2,
+        "occurred_at": "2026-03-10T23:30:00+07:00", "province": "31", "ward": "31117", "source": "c06",
+        "data": {"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015"}});
+    assert_eq!(
+        decode(&bytes(&future)),
+        Err(ContractError::UnsupportedVersion { v: 2, current: 1 })
+    );
+}
