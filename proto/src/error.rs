@@ -97,10 +97,73 @@ pub(crate) fn from_json(err: &serde_json::Error, prefix: &str) -> ContractError 
     if let Some(name) = quoted_after(&text, "unknown field `") {
         return ContractError::invalid(join(prefix, name), "unknown field");
     }
+    let reason = redact(&text);
     if prefix.is_empty() {
-        ContractError::Malformed { reason: text }
+        ContractError::Malformed { reason }
     } else {
-        ContractError::invalid(prefix, text)
+        ContractError::invalid(prefix, reason)
+    }
+}
+
+/// Removes quoted values and the position from a decoder's message, so that an error never
+/// repeats what the publisher sent (it may be a personal identifier sent by mistake).
+pub(crate) fn redact(text: &str) -> String {
+    let text = text.split(" at line ").next().unwrap_or(text);
+    let mut out = String::with_capacity(text.len());
+    let mut in_quotes = false;
+    for c in text.chars() {
+        match (c, in_quotes) {
+            ('"', false) => {
+                in_quotes = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                in_quotes = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) if c.is_ascii_digit() => {
+                // Long runs of digits may be identifiers; keep short numbers such as limits.
+                out.push(c);
+            }
+            (c, false) => out.push(c),
+        }
+    }
+    mask_long_numbers(&out)
+}
+
+fn mask_long_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            run.push(c);
+            continue;
+        }
+        if run.len() >= 9 {
+            out.push('…');
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redaction_hides_values_and_long_numbers() {
+        assert_eq!(
+            redact("invalid type: string \"079012345678\", expected u32 at line 1 column 9"),
+            "invalid type: string \"…\", expected u32"
+        );
+        assert_eq!(redact("invalid value: integer `079012345678`, expected u8"), "invalid value: integer `…`, expected u8");
+        assert_eq!(redact("must be at most 100000"), "must be at most 100000");
     }
 }
 

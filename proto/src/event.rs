@@ -342,9 +342,7 @@ fn explain<'a, T: Deserialize<'a>>(bytes: &'a [u8], err: &serde_json::Error, pre
                 ContractError::Invalid { field, reason } => ContractError::invalid(within(&field), reason),
                 _ if container.is_empty() => from_json(&inner, ""),
                 _ => {
-                    let reason = inner.to_string();
-                    let reason = reason.split(" at line ").next().unwrap_or(&reason).to_owned();
-                    ContractError::invalid(container, reason)
+                    ContractError::invalid(container, crate::error::redact(&inner.to_string()))
                 }
             }
         }

@@ -43,9 +43,9 @@ impl ReportKind {
     }
 }
 
-/// The period a report covers.
+/// The period a report covers; written `daily/2026-03-10`, `weekly/2026-03-09`, `monthly/2026-03`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "start", rename_all = "lowercase")]
+#[serde(try_from = "String", into = "String")]
 pub enum ReportPeriod {
     /// One business day.
     Daily(BusinessDay),
@@ -112,6 +112,22 @@ impl ReportPeriod {
     }
 }
 
+impl TryFrom<String> for ReportPeriod {
+    type Error = ContractError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let (kind, period) = value
+            .split_once('/')
+            .ok_or_else(|| ContractError::invalid("period", "must be written kind/period, e.g. daily/2026-03-10"))?;
+        ReportPeriod::parse(ReportKind::parse("period", kind)?, "period", period)
+    }
+}
+
+impl From<ReportPeriod> for String {
+    fn from(value: ReportPeriod) -> Self {
+        format!("{}/{value}", value.kind().as_str())
+    }
+}
+
 impl fmt::Display for ReportPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -170,5 +186,10 @@ mod tests {
         }
         let d = ReportPeriod::parse(ReportKind::Daily, "p", "2026-03-10").expect("day");
         assert_eq!((d.start(), d.end()), (d.start(), d.start()));
+        for p in [w, m, d] {
+            let text = serde_json::to_string(&p).expect("json");
+            assert_eq!(serde_json::from_str::<ReportPeriod>(&text).ok(), Some(p), "{text}");
+        }
+        assert_eq!(serde_json::to_string(&m).ok().as_deref(), Some("\"monthly/2026-02\""));
     }
 }

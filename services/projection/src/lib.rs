@@ -1,1 +1,30 @@
-//! placeholder
+//! The projection of the ehb-tracker event stream: a pure library, no I/O.
+//!
+//! Layout:
+//! - [`state`]: the [`Projection`] (wards, counted citizens, totals, stream position) and the
+//!   [`Changes`] a store must write after a batch.
+//! - [`fold`]: [`Projection::apply`] folds one stream message; everything is a plain function of
+//!   the messages applied, so unit tests drive it without a broker.
+//! - [`ward`] and [`counters`]: what is kept per ward and per ward-day.
+//! - [`deadlines`]: when reports are due.
+//! - [`query`]: daily, series, province summary and two-day review answers.
+//! - [`digest`]: a SHA-256 over a canonical writing of the state.
+//!
+//! The projector (live) and the audit (replay) both build on this crate, so a live figure and a
+//! replayed figure come from the same code.
+
+pub mod counters;
+pub mod deadlines;
+pub mod digest;
+pub mod fold;
+pub mod query;
+pub mod state;
+pub mod ward;
+
+pub use counters::DayCounters;
+pub use deadlines::ReportDeadlines;
+pub use digest::Digest;
+pub use fold::Applied;
+pub use query::{AverageKind, Percent, QueryError, RateBasis, Rates};
+pub use state::{ByType, CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, Position, Projection, Reject, Totals};
+pub use ward::{Ward, WardBaseline, WardMeta};

@@ -1,0 +1,204 @@
+//! The fold: one stream message at a time into the projection, a pure function of the messages.
+
+use ehb_proto::{ContractError, Event, Payload, ProvinceCode, decode_on_subject};
+use jiff::Timestamp;
+
+use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Position, Projection, Reject};
+use crate::ward::{GroupTeam, ReportRecord, Ward, WardBaseline, WardMeta};
+
+/// What applying one message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The event moved a counter or a ward's record.
+    Folded,
+    /// The event repeated a fact already counted; nothing moved but its ward-day's duplicate count.
+    Duplicate,
+    /// The message could not be folded and was recorded as a reject.
+    Rejected,
+    /// The message's sequence was already applied (a redelivery); nothing happened.
+    AlreadyApplied,
+}
+
+impl Projection {
+    /// Applies the message at stream sequence `seq`, recorded at `recorded_at`, received on `subject`.
+    ///
+    /// Sequences at or below the applied position are ignored, so a redelivered message is
+    /// counted once. A message that cannot be decoded is kept as a reject with its reason.
+    pub fn apply(&mut self, seq: u64, recorded_at: Option<Timestamp>, subject: &str, payload: &[u8]) -> Applied {
+        if seq <= self.position.seq {
+            return Applied::AlreadyApplied;
+        }
+        self.position = Position { seq, recorded_at };
+        self.totals.messages += 1;
+        let outcome = match decode_on_subject(subject, payload) {
+            Ok(event) => self.fold(&event),
+            Err(err) => Err(err),
+        };
+        match outcome {
+            Ok(applied) => applied,
+            Err(err) => {
+                self.reject(seq, recorded_at, subject, &err);
+                Applied::Rejected
+            }
+        }
+    }
+
+    fn reject(&mut self, seq: u64, recorded_at: Option<Timestamp>, subject: &str, err: &ContractError) {
+        *self.totals.rejected.entry(err.kind().to_owned()).or_default() += 1;
+        self.changes.rejects.push(Reject {
+            seq,
+            recorded_at,
+            subject: subject.chars().take(128).collect(),
+            kind: err.kind().to_owned(),
+            field: err.field().to_owned(),
+            reason: err.to_string(),
+        });
+    }
+
+    /// Folds one validated event (the stream position is the caller's to keep).
+    pub fn fold(&mut self, event: &Event<'_>) -> Result<Applied, ContractError> {
+        let day = event.day();
+        let ward_code = event.ward;
+        let ward = self
+            .wards
+            .entry(ward_code)
+            .or_insert_with(|| Ward::new(WardMeta::new(event.province)));
+        if ward.meta.province != event.province {
+            if ward.meta.registered() || !matches!(event.payload, Payload::WardBaseline(_)) {
+                return Err(province_conflict(event.province, ward.meta.province));
+            }
+            // A baseline settles which province an unregistered ward belongs to.
+            ward.meta.province = event.province;
+        }
+        let kind = event.kind();
+        let mut meta_changed = false;
+        let mut duplicate = false;
+        let counters = ward.days.entry(day).or_default();
+        counters.events += 1;
+        match &event.payload {
+            Payload::AccountActivated { citizen } => {
+                let set = &mut self.citizens[usize::from(event.province.get())];
+                let flags = set.entry(citizen.0).or_insert(0);
+                if *flags & CITIZEN_ACCOUNT == 0 {
+                    *flags |= CITIZEN_ACCOUNT;
+                    counters.accounts_new += 1;
+                    self.changes.citizens.push((event.province, *citizen, *flags));
+                } else {
+                    duplicate = true;
+                }
+            }
+            Payload::CardIntegrated { citizen, beneficiary, issuer } => {
+                let set = &mut self.citizens[usize::from(event.province.get())];
+                let flags = set.entry(citizen.0).or_insert(0);
+                if *flags & CITIZEN_INTEGRATED == 0 {
+                    *flags |= CITIZEN_INTEGRATED;
+                    counters.integrated_new += 1;
+                    counters.by_beneficiary.add(*beneficiary);
+                    counters.by_issuer.add(*issuer);
+                    self.changes.citizens.push((event.province, *citizen, *flags));
+                } else {
+                    duplicate = true;
+                }
+            }
+            Payload::TeamFormed { members } => {
+                // The contract requires a group on team.formed.
+                let group = event.group.as_ref().map(|g| g.as_str()).unwrap_or_default();
+                if ward.meta.teams.contains_key(group) {
+                    duplicate = true;
+                } else {
+                    ward.meta.teams.insert(
+                        group.to_owned(),
+                        GroupTeam {
+                            formed_on: day,
+                            members: *members,
+                        },
+                    );
+                    counters.teams_new += 1;
+                    meta_changed = true;
+                }
+            }
+            Payload::FacilityLinked { facility } => {
+                if ward.meta.facilities.contains_key(facility.as_str()) {
+                    duplicate = true;
+                } else {
+                    ward.meta.facilities.insert(facility.as_str().to_owned(), day);
+                    counters.facilities_new += 1;
+                    meta_changed = true;
+                }
+            }
+            Payload::ReportFiled { period, figures } => {
+                let filed_at = event.occurred_at;
+                match ward.meta.reports.get_mut(period) {
+                    Some(record) if record.first_filed_at == filed_at && record.figures == *figures => {
+                        duplicate = true;
+                    }
+                    Some(record) => {
+                        record.filings += 1;
+                        if filed_at < record.first_filed_at {
+                            record.first_filed_at = filed_at;
+                            record.on_time = self.deadlines.on_time(*period, filed_at);
+                        }
+                        if filed_at >= record.last_filed_at {
+                            record.last_filed_at = filed_at;
+                            record.figures = *figures;
+                        }
+                        meta_changed = true;
+                    }
+                    None => {
+                        ward.meta.reports.insert(
+                            *period,
+                            ReportRecord {
+                                first_filed_at: filed_at,
+                                on_time: self.deadlines.on_time(*period, filed_at),
+                                last_filed_at: filed_at,
+                                filings: 1,
+                                figures: *figures,
+                            },
+                        );
+                        meta_changed = true;
+                    }
+                }
+            }
+            Payload::WardBaseline(b) => {
+                let newer = ward
+                    .meta
+                    .baseline
+                    .as_ref()
+                    .is_none_or(|current| event.occurred_at >= current.as_of);
+                let incoming = WardBaseline::from_event(event.occurred_at, b);
+                if ward.meta.baseline.as_ref() == Some(&incoming) {
+                    duplicate = true;
+                } else if newer {
+                    ward.meta.baseline = Some(incoming);
+                    meta_changed = true;
+                }
+            }
+        }
+        if duplicate {
+            counters.duplicates += 1;
+            self.totals.duplicates += 1;
+        }
+        if !ward.meta.registered() {
+            ward.meta.unregistered_events += 1;
+            self.totals.unregistered += 1;
+            meta_changed = true;
+        }
+        if !counters.dirty {
+            counters.dirty = true;
+            self.changes.days.push((ward_code, day));
+        }
+        if meta_changed && !ward.meta_dirty {
+            ward.meta_dirty = true;
+            self.changes.wards.push(ward_code);
+        }
+        self.totals.folded.add(kind);
+        Ok(if duplicate { Applied::Duplicate } else { Applied::Folded })
+    }
+}
+
+fn province_conflict(said: ProvinceCode, registered: ProvinceCode) -> ContractError {
+    ContractError::invalid(
+        "province",
+        format!("the ward belongs to province {registered}, the event says {said}"),
+    )
+}

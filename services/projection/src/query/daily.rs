@@ -1,0 +1,224 @@
+//! A ward on a business day: new and cumulative figures, rates, teams, facilities, its report.
+
+use std::collections::BTreeMap;
+
+use ehb_proto::{BusinessDay, ProvinceCode, ReportFigures, ReportPeriod, WardCode};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{Percent, QueryError, Rates, Standing};
+use crate::Projection;
+use crate::counters::IssuerCounts;
+use crate::ward::{Ward, WardBaseline};
+
+/// The daily figures of one ward.
+#[derive(Debug, Clone, Serialize)]
+pub struct Daily {
+    /// The ward.
+    pub ward: WardCode,
+    /// Its province.
+    pub province: ProvinceCode,
+    /// Its name, when a baseline gave one.
+    pub name: Option<String>,
+    /// The business day.
+    pub date: BusinessDay,
+    /// Whether the ward has a baseline (events for unregistered wards are counted and flagged).
+    pub registered: bool,
+    /// Level-2 accounts activated.
+    pub accounts: NewAndCumulative,
+    /// Cards integrated.
+    pub integrated: Integrated,
+    /// Cumulative integrations over residents and over insured.
+    pub rates: Rates,
+    /// Progress to the ward's target.
+    pub target: Option<TargetProgress>,
+    /// Groups with a guidance team, of all groups.
+    pub groups: Groups,
+    /// Facilities linked, of all facilities.
+    pub facilities: Facilities,
+    /// The daily report for this day, its timeliness and how its figures compare with the events.
+    pub report: DailyReportStatus,
+    /// Facts reported again on this day and counted once.
+    pub duplicates_absorbed: u32,
+    /// The reference figures used.
+    pub baseline: Option<WardBaseline>,
+}
+
+/// A figure for the day and up to the day.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct NewAndCumulative {
+    /// On this day.
+    pub new: u64,
+    /// From the start of the campaign up to and including this day.
+    pub cumulative: u64,
+}
+
+/// Integrations, with breakdowns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Integrated {
+    /// On this day.
+    pub new: u64,
+    /// Up to and including this day.
+    pub cumulative: u64,
+    /// Up to and including this day, by beneficiary code (`HS` pupils, `SV` students, …).
+    pub by_beneficiary: BTreeMap<&'static str, u32>,
+    /// Up to and including this day, by card issuer.
+    pub by_issuer: IssuerCounts,
+}
+
+/// Progress to the ward's target.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TargetProgress {
+    /// Integrations assigned.
+    pub target: u64,
+    /// Integrations so far.
+    pub integrated: u64,
+    /// Integrations so far over target, percent.
+    pub percent: Option<Percent>,
+}
+
+/// Guidance teams.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Groups {
+    /// Groups with a team formed by this day.
+    pub with_team: u64,
+    /// All groups, from the baseline.
+    pub total: Option<u64>,
+    /// Groups still without a team.
+    pub without_team: Option<u64>,
+}
+
+/// Linked facilities.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Facilities {
+    /// Facilities linked by this day.
+    pub linked: u64,
+    /// All facilities, from the baseline.
+    pub total: Option<u64>,
+}
+
+/// The state of a daily report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DailyReportStatus {
+    /// Whether it was filed.
+    pub filed: bool,
+    /// When it is due.
+    pub due: Timestamp,
+    /// Whether its first filing met the deadline.
+    pub on_time: Option<bool>,
+    /// When it was first filed.
+    pub first_filed_at: Option<Timestamp>,
+    /// How many times it was filed.
+    pub filings: u32,
+    /// The figures it claims (latest filing).
+    pub claimed: Option<ReportFigures>,
+    /// The same figures as the events show them.
+    pub events: ReportFigures,
+    /// Each figure the report claims differently from the events.
+    pub differences: Vec<Difference>,
+}
+
+/// A figure where a report and the events disagree.
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    /// Which figure.
+    pub figure: &'static str,
+    /// What the report claims.
+    pub claimed: u64,
+    /// What the events show.
+    pub events: u64,
+}
+
+/// Lists the figures where `claimed` says something other than `events`.
+pub fn differences(claimed: &ReportFigures, events: &ReportFigures) -> Vec<Difference> {
+    [
+        ("accounts_new", claimed.accounts_new, events.accounts_new),
+        ("accounts_total", claimed.accounts_total, events.accounts_total),
+        ("integrated_new", claimed.integrated_new, events.integrated_new),
+        ("integrated_total", claimed.integrated_total, events.integrated_total),
+        ("groups_with_team", claimed.groups_with_team, events.groups_with_team),
+    ]
+    .into_iter()
+    .filter_map(|(figure, c, e)| match (c, e) {
+        (Some(c), Some(e)) if c != e => Some(Difference { figure, claimed: c, events: e }),
+        _ => None,
+    })
+    .collect()
+}
+
+/// The figures of a day as the events show them, in a report's terms.
+pub(crate) fn event_figures(ward: &Ward, day: BusinessDay) -> ReportFigures {
+    let today = ward.sum(day, day);
+    let total = ward.cumulative(day);
+    ReportFigures {
+        accounts_new: Some(u64::from(today.accounts_new)),
+        accounts_total: Some(u64::from(total.accounts_new)),
+        integrated_new: Some(u64::from(today.integrated_new)),
+        integrated_total: Some(u64::from(total.integrated_new)),
+        groups_with_team: Some(ward.meta.teams_by(day)),
+    }
+}
+
+impl Projection {
+    /// The daily figures of `ward` on `day` (default: the last day with events in its province).
+    pub fn daily(&self, code: WardCode, day: Option<BusinessDay>) -> Result<Daily, QueryError> {
+        let ward = self.ward(code).ok_or(QueryError::UnknownWard(code))?;
+        let day = day
+            .or_else(|| self.latest_day(Some(ward.meta.province)))
+            .unwrap_or_else(|| BusinessDay::from_ordinal(0));
+        let today = ward.sum(day, day);
+        let total = ward.cumulative(day);
+        let standing = Standing::of(ward, day);
+        let baseline = ward.meta.baseline.clone();
+        let period = ReportPeriod::Daily(day);
+        let record = ward.meta.reports.get(&period);
+        let events = event_figures(ward, day);
+        let with_team = ward.meta.teams_by(day);
+        Ok(Daily {
+            ward: code,
+            province: ward.meta.province,
+            name: baseline.as_ref().and_then(|b| b.name.clone()),
+            date: day,
+            registered: ward.meta.registered(),
+            accounts: NewAndCumulative {
+                new: u64::from(today.accounts_new),
+                cumulative: u64::from(total.accounts_new),
+            },
+            integrated: Integrated {
+                new: u64::from(today.integrated_new),
+                cumulative: u64::from(total.integrated_new),
+                by_beneficiary: total.by_beneficiary.to_map(),
+                by_issuer: total.by_issuer,
+            },
+            rates: standing.rates(),
+            target: baseline.as_ref().map(|b| TargetProgress {
+                target: b.target,
+                integrated: standing.integrated,
+                percent: Percent::of(standing.integrated, b.target),
+            }),
+            groups: Groups {
+                with_team,
+                total: baseline.as_ref().map(|b| u64::from(b.groups)),
+                without_team: baseline
+                    .as_ref()
+                    .map(|b| u64::from(b.groups).saturating_sub(with_team)),
+            },
+            facilities: Facilities {
+                linked: ward.meta.facilities_by(day),
+                total: baseline.as_ref().map(|b| u64::from(b.facilities)),
+            },
+            report: DailyReportStatus {
+                filed: record.is_some(),
+                due: self.deadlines.due(period),
+                on_time: record.map(|r| r.on_time),
+                first_filed_at: record.map(|r| r.first_filed_at),
+                filings: record.map_or(0, |r| r.filings),
+                claimed: record.map(|r| r.figures),
+                differences: record.map_or_else(Vec::new, |r| differences(&r.figures, &events)),
+                events,
+            },
+            duplicates_absorbed: today.duplicates,
+            baseline,
+        })
+    }
+}

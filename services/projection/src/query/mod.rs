@@ -1,0 +1,271 @@
+//! The answers officials ask for, computed over a projection.
+//!
+//! - [`daily`]: one ward on one day; [`series`]: one ward over a range of days.
+//! - [`summary`]: a province's rates and the wards below its average.
+//! - [`review`]: the two-day review of a province, or of every province.
+
+pub mod daily;
+pub mod review;
+pub mod series;
+pub mod summary;
+
+use std::str::FromStr;
+
+use ehb_proto::{BusinessDay, ProvinceCode, WardCode};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::Projection;
+use crate::ward::Ward;
+
+/// Why a query cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum QueryError {
+    /// No event has named this ward.
+    #[error("ward {0} is not known: no event has named it")]
+    UnknownWard(WardCode),
+    /// No event has named a ward of this province.
+    #[error("province {0} is not known: no event has named one of its wards")]
+    UnknownProvince(ProvinceCode),
+    /// A parameter is out of range.
+    #[error("parameter `{field}` is invalid: {reason}")]
+    Invalid {
+        /// The parameter.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl QueryError {
+    /// The parameter the error is about, if any.
+    pub fn field(&self) -> &'static str {
+        match self {
+            QueryError::UnknownWard(_) => "ward",
+            QueryError::UnknownProvince(_) => "province",
+            QueryError::Invalid { field, .. } => field,
+        }
+    }
+}
+
+/// A percentage kept as hundredths of a percent (basis points), shown with two decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Percent(u64);
+
+impl Percent {
+    /// `part / whole` as a percentage rounded half up to two decimals; `None` when `whole` is 0.
+    pub fn of(part: u64, whole: u64) -> Option<Percent> {
+        if whole == 0 {
+            return None;
+        }
+        let scaled = u128::from(part) * 10_000;
+        let whole = u128::from(whole);
+        Some(Percent(((scaled * 2 + whole) / (whole * 2)) as u64))
+    }
+
+    /// The percentage as a number, e.g. 25.48.
+    pub fn value(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+
+    /// Hundredths of a percent.
+    pub fn basis_points(self) -> u64 {
+        self.0
+    }
+}
+
+impl Serialize for Percent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.value())
+    }
+}
+
+/// Which population a rate divides by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateBasis {
+    /// Integrated / residents.
+    #[default]
+    Residents,
+    /// Integrated / holders of a valid insurance card.
+    Insured,
+}
+
+impl FromStr for RateBasis {
+    type Err = QueryError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "residents" => Ok(RateBasis::Residents),
+            "insured" => Ok(RateBasis::Insured),
+            _ => Err(QueryError::Invalid {
+                field: "rate",
+                reason: "must be \"residents\" or \"insured\"".into(),
+            }),
+        }
+    }
+}
+
+/// Which province average "below average" compares with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AverageKind {
+    /// The plain mean of the ward rates: what officials' lists use.
+    #[default]
+    Plain,
+    /// The province's own rate: total integrated over total population.
+    Weighted,
+}
+
+impl FromStr for AverageKind {
+    type Err = QueryError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "plain" => Ok(AverageKind::Plain),
+            "weighted" => Ok(AverageKind::Weighted),
+            _ => Err(QueryError::Invalid {
+                field: "average",
+                reason: "must be \"plain\" or \"weighted\"".into(),
+            }),
+        }
+    }
+}
+
+/// Both rates of a ward or a province.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rates {
+    /// Integrated / residents, percent.
+    pub per_residents: Option<Percent>,
+    /// Integrated / insured, percent.
+    pub per_insured: Option<Percent>,
+}
+
+impl Rates {
+    /// The rates of `integrated` over `residents` and `insured`.
+    pub fn new(integrated: u64, residents: u64, insured: u64) -> Self {
+        Rates {
+            per_residents: Percent::of(integrated, residents),
+            per_insured: Percent::of(integrated, insured),
+        }
+    }
+}
+
+/// One ward's standing at a day: its cumulative integrations against its population.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Standing {
+    pub integrated: u64,
+    pub accounts: u64,
+    pub residents: u64,
+    pub insured: u64,
+}
+
+impl Standing {
+    pub(crate) fn of(ward: &Ward, day: BusinessDay) -> Self {
+        let c = ward.cumulative(day);
+        let (residents, insured) = ward
+            .meta
+            .baseline
+            .as_ref()
+            .map_or((0, 0), |b| (b.residents, b.insured));
+        Standing {
+            integrated: u64::from(c.integrated_new),
+            accounts: u64::from(c.accounts_new),
+            residents,
+            insured,
+        }
+    }
+
+    /// The exact rate on `basis`, as a fraction (for comparisons and means).
+    pub(crate) fn exact(&self, basis: RateBasis) -> Option<f64> {
+        let whole = match basis {
+            RateBasis::Residents => self.residents,
+            RateBasis::Insured => self.insured,
+        };
+        (whole > 0).then(|| self.integrated as f64 / whole as f64 * 100.0)
+    }
+
+    pub(crate) fn rates(&self) -> Rates {
+        Rates::new(self.integrated, self.residents, self.insured)
+    }
+}
+
+/// The average a province's wards are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Average {
+    /// Plain mean of ward rates, or the province's weighted rate.
+    pub kind: AverageKind,
+    /// Which rate is averaged.
+    pub basis: RateBasis,
+    /// The average, percent, to two decimals.
+    pub value: Option<Percent>,
+    /// The exact average the wards are compared with.
+    #[serde(skip)]
+    pub exact: Option<f64>,
+}
+
+impl Average {
+    /// The average of registered wards' standings.
+    pub(crate) fn of(standings: &[Standing], kind: AverageKind, basis: RateBasis) -> Self {
+        let exact = match kind {
+            AverageKind::Plain => {
+                let rates: Vec<f64> = standings.iter().filter_map(|s| s.exact(basis)).collect();
+                (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+            }
+            AverageKind::Weighted => {
+                let integrated: u64 = standings.iter().map(|s| s.integrated).sum();
+                let whole: u64 = standings
+                    .iter()
+                    .map(|s| match basis {
+                        RateBasis::Residents => s.residents,
+                        RateBasis::Insured => s.insured,
+                    })
+                    .sum();
+                (whole > 0).then(|| integrated as f64 / whole as f64 * 100.0)
+            }
+        };
+        Average {
+            kind,
+            basis,
+            value: exact.map(|v| Percent((v * 100.0).round() as u64)),
+            exact,
+        }
+    }
+
+    /// Whether a standing is below this average.
+    pub(crate) fn is_above(&self, standing: &Standing) -> Option<bool> {
+        Some(standing.exact(self.basis)? >= self.exact?)
+    }
+}
+
+impl Projection {
+    /// The wards of a province, in code order; `None` for every province.
+    pub(crate) fn wards_in(&self, province: Option<ProvinceCode>) -> Vec<(WardCode, &Ward)> {
+        self.wards_sorted()
+            .into_iter()
+            .filter(|(_, w)| province.is_none_or(|p| w.meta.province == p))
+            .collect()
+    }
+
+    /// The default day of a query: the last business day any ward in scope has an event for.
+    pub fn latest_day(&self, province: Option<ProvinceCode>) -> Option<BusinessDay> {
+        self.wards
+            .values()
+            .filter(|w| province.is_none_or(|p| w.meta.province == p))
+            .filter_map(Ward::last_day)
+            .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_half_up_to_two_decimals() {
+        assert_eq!(Percent::of(473_390, 1_857_877).map(Percent::value), Some(25.48));
+        assert_eq!(Percent::of(473_390, 851_701).map(Percent::value), Some(55.58));
+        assert_eq!(Percent::of(1, 8).map(Percent::basis_points), Some(1250));
+        assert_eq!(Percent::of(1, 3).map(Percent::basis_points), Some(3333));
+        assert_eq!(Percent::of(2, 3).map(Percent::basis_points), Some(6667));
+        assert_eq!(Percent::of(1, 0), None);
+    }
+}

@@ -1,0 +1,250 @@
+//! The two-day review: each ward's gain over the two days ending D against the two days before.
+
+use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
+use serde::Serialize;
+
+use super::{Average, AverageKind, QueryError, RateBasis, Rates, Standing};
+use crate::Projection;
+use crate::ward::Ward;
+
+/// A span of business days, both ends included.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Window {
+    /// The first day.
+    pub from: BusinessDay,
+    /// The last day.
+    pub to: BusinessDay,
+}
+
+/// The two-day review of one province or of all.
+#[derive(Debug, Clone, Serialize)]
+pub struct TwoDayReview {
+    /// The review day D.
+    pub date: BusinessDay,
+    /// D-1 and D.
+    pub window: Window,
+    /// D-3 and D-2.
+    pub previous: Window,
+    /// The province reviewed, or `None` for all.
+    pub scope: Option<ProvinceCode>,
+    /// Each province in scope.
+    pub provinces: Vec<ProvinceReview>,
+}
+
+/// One province in a review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceReview {
+    /// The province.
+    pub province: ProvinceCode,
+    /// Integrations in the window, all wards.
+    pub gain: u64,
+    /// Integrations in the previous window, all wards.
+    pub previous_gain: u64,
+    /// The province's rates at D (registered wards).
+    pub rates: Rates,
+    /// The average wards are compared with.
+    pub average: Average,
+    /// Wards flagged, by flag: below average, no progress, missing reports, groups without team.
+    pub flagged: FlagCounts,
+    /// Every ward, ranked by rate (unregistered wards last, unranked).
+    pub wards: Vec<WardReview>,
+}
+
+/// How many wards carry each flag.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct FlagCounts {
+    /// Below the province average.
+    pub below_average: usize,
+    /// No integration in the window.
+    pub no_progress: usize,
+    /// A daily report of the window not filed.
+    pub missing_report: usize,
+    /// A daily report of the window filed late.
+    pub late_report: usize,
+    /// Groups still without a guidance team.
+    pub groups_without_team: usize,
+    /// No baseline.
+    pub unregistered: usize,
+}
+
+/// One ward in a review.
+#[derive(Debug, Clone, Serialize)]
+pub struct WardReview {
+    /// 1 for the highest rate in the province; `None` for unregistered wards.
+    pub rank: Option<usize>,
+    /// The ward.
+    pub ward: WardCode,
+    /// Its name.
+    pub name: Option<String>,
+    /// Integrations in the window.
+    pub gain: u64,
+    /// Integrations in the previous window.
+    pub previous_gain: u64,
+    /// Accounts activated in the window.
+    pub accounts_gain: u64,
+    /// Integrations up to D.
+    pub integrated: u64,
+    /// Residents.
+    pub residents: u64,
+    /// Insured.
+    pub insured: u64,
+    /// Both rates at D.
+    pub rates: Rates,
+    /// Groups without a team at D (from the baseline's group count).
+    pub groups_without_team: Option<u64>,
+    /// Days of the window whose daily report was not filed.
+    pub missing_reports: Vec<BusinessDay>,
+    /// Days of the window whose daily report was filed late.
+    pub late_reports: Vec<BusinessDay>,
+    /// `below_average`, `no_progress`, `missing_report`, `late_report`, `groups_without_team`, `unregistered`.
+    pub flags: Vec<&'static str>,
+}
+
+impl Projection {
+    /// The two-day review at `day` (default: the last day with events) of `province` or of all.
+    pub fn two_day_review(
+        &self,
+        province: Option<ProvinceCode>,
+        day: Option<BusinessDay>,
+        kind: AverageKind,
+        basis: RateBasis,
+    ) -> Result<TwoDayReview, QueryError> {
+        let wards = self.wards_in(province);
+        if let (Some(p), true) = (province, wards.is_empty()) {
+            return Err(QueryError::UnknownProvince(p));
+        }
+        let day = day
+            .or_else(|| self.latest_day(province))
+            .unwrap_or_else(|| BusinessDay::from_ordinal(0));
+        let window = Window { from: day.plus(-1), to: day };
+        let previous = Window { from: day.plus(-3), to: day.plus(-2) };
+        let mut provinces: Vec<ProvinceCode> = wards.iter().map(|(_, w)| w.meta.province).collect();
+        provinces.sort_unstable();
+        provinces.dedup();
+        let provinces = provinces
+            .into_iter()
+            .map(|p| {
+                let in_province: Vec<_> = wards.iter().filter(|(_, w)| w.meta.province == p).collect();
+                review_province(p, &in_province, day, window, previous, kind, basis)
+            })
+            .collect();
+        Ok(TwoDayReview { date: day, window, previous, scope: province, provinces })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn review_province(
+    province: ProvinceCode,
+    wards: &[&(WardCode, &Ward)],
+    day: BusinessDay,
+    window: Window,
+    previous: Window,
+    kind: AverageKind,
+    basis: RateBasis,
+) -> ProvinceReview {
+    let standings: Vec<Standing> = wards
+        .iter()
+        .filter(|(_, w)| w.meta.registered())
+        .map(|(_, w)| Standing::of(w, day))
+        .collect();
+    let average = Average::of(&standings, kind, basis);
+    let mut rows: Vec<(Option<f64>, WardReview)> = wards
+        .iter()
+        .map(|(code, ward)| {
+            let standing = Standing::of(ward, day);
+            let gain = ward.sum(window.from, window.to);
+            let previous_gain = ward.sum(previous.from, previous.to);
+            let groups_without_team = ward
+                .meta
+                .baseline
+                .as_ref()
+                .map(|b| u64::from(b.groups).saturating_sub(ward.meta.teams_by(day)));
+            let (mut missing_reports, mut late_reports) = (Vec::new(), Vec::new());
+            for d in [window.from, window.to] {
+                match ward.meta.reports.get(&ReportPeriod::Daily(d)) {
+                    None => missing_reports.push(d),
+                    Some(r) if !r.on_time => late_reports.push(d),
+                    Some(_) => {}
+                }
+            }
+            let registered = ward.meta.registered();
+            let mut flags = Vec::new();
+            if registered && average.is_above(&standing) == Some(false) {
+                flags.push("below_average");
+            }
+            if gain.integrated_new == 0 {
+                flags.push("no_progress");
+            }
+            if !missing_reports.is_empty() {
+                flags.push("missing_report");
+            }
+            if !late_reports.is_empty() {
+                flags.push("late_report");
+            }
+            if groups_without_team.is_some_and(|n| n > 0) {
+                flags.push("groups_without_team");
+            }
+            if !registered {
+                flags.push("unregistered");
+            }
+            let row = WardReview {
+                rank: None,
+                ward: *code,
+                name: ward.meta.baseline.as_ref().and_then(|b| b.name.clone()),
+                gain: u64::from(gain.integrated_new),
+                previous_gain: u64::from(previous_gain.integrated_new),
+                accounts_gain: u64::from(gain.accounts_new),
+                integrated: standing.integrated,
+                residents: standing.residents,
+                insured: standing.insured,
+                rates: standing.rates(),
+                groups_without_team,
+                missing_reports,
+                late_reports,
+                flags,
+            };
+            (if registered { standing.exact(basis) } else { None }, row)
+        })
+        .collect();
+    rows.sort_by(|(a, wa), (b, wb)| match (a, b) {
+        (Some(a), Some(b)) => b.total_cmp(a).then(wa.ward.cmp(&wb.ward)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => wa.ward.cmp(&wb.ward),
+    });
+    let mut flagged = FlagCounts::default();
+    let mut rank = 0;
+    let wards: Vec<WardReview> = rows
+        .into_iter()
+        .map(|(rate, mut row)| {
+            if rate.is_some() {
+                rank += 1;
+                row.rank = Some(rank);
+            }
+            for flag in &row.flags {
+                match *flag {
+                    "below_average" => flagged.below_average += 1,
+                    "no_progress" => flagged.no_progress += 1,
+                    "missing_report" => flagged.missing_report += 1,
+                    "late_report" => flagged.late_report += 1,
+                    "groups_without_team" => flagged.groups_without_team += 1,
+                    _ => flagged.unregistered += 1,
+                }
+            }
+            row
+        })
+        .collect();
+    let registered: Vec<&WardReview> = wards.iter().filter(|w| w.rank.is_some()).collect();
+    let integrated = registered.iter().map(|w| w.integrated).sum();
+    let residents = registered.iter().map(|w| w.residents).sum();
+    let insured = registered.iter().map(|w| w.insured).sum();
+    ProvinceReview {
+        province,
+        gain: wards.iter().map(|w| w.gain).sum(),
+        previous_gain: wards.iter().map(|w| w.previous_gain).sum(),
+        rates: Rates::new(integrated, residents, insured),
+        average,
+        flagged,
+        wards,
+    }
+}

@@ -1,0 +1,258 @@
+//! The projection's state: wards, the citizens already counted, totals and stream position.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ehb_proto::{BusinessDay, CitizenRef, EventType, ProvinceCode, WardCode};
+use foldhash::fast::RandomState;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::counters::DayCounters;
+use crate::deadlines::ReportDeadlines;
+use crate::ward::{Ward, WardMeta};
+
+/// The citizen has an activated level-2 account (counted once).
+pub const CITIZEN_ACCOUNT: u8 = 1;
+/// The citizen integrated their card (counted once).
+pub const CITIZEN_INTEGRATED: u8 = 2;
+
+/// Where in the stream the projection stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// The last stream sequence applied (0: nothing yet).
+    pub seq: u64,
+    /// When the stream recorded that message.
+    pub recorded_at: Option<Timestamp>,
+}
+
+/// Counts over the whole stream applied so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Messages applied (folded or rejected).
+    pub messages: u64,
+    /// Events folded, by type.
+    pub folded: ByType,
+    /// Facts reported again and counted once.
+    pub duplicates: u64,
+    /// Events folded for wards without a baseline.
+    pub unregistered: u64,
+    /// Messages that could not be folded, by reason kind.
+    pub rejected: BTreeMap<String, u64>,
+}
+
+impl Totals {
+    /// Messages that could not be folded.
+    pub fn rejects(&self) -> u64 {
+        self.rejected.values().sum()
+    }
+
+}
+
+/// A count for each event type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByType {
+    /// `account.activated`
+    pub account_activated: u64,
+    /// `card.integrated`
+    pub card_integrated: u64,
+    /// `team.formed`
+    pub team_formed: u64,
+    /// `report.filed`
+    pub report_filed: u64,
+    /// `ward.baseline`
+    pub ward_baseline: u64,
+    /// `facility.linked`
+    pub facility_linked: u64,
+}
+
+impl ByType {
+    /// Counts one event of `kind`.
+    pub fn add(&mut self, kind: EventType) {
+        *match kind {
+            EventType::AccountActivated => &mut self.account_activated,
+            EventType::CardIntegrated => &mut self.card_integrated,
+            EventType::TeamFormed => &mut self.team_formed,
+            EventType::ReportFiled => &mut self.report_filed,
+            EventType::WardBaseline => &mut self.ward_baseline,
+            EventType::FacilityLinked => &mut self.facility_linked,
+        } += 1;
+    }
+
+    /// The sum over all types.
+    pub fn total(&self) -> u64 {
+        self.account_activated
+            + self.card_integrated
+            + self.team_formed
+            + self.report_filed
+            + self.ward_baseline
+            + self.facility_linked
+    }
+}
+
+/// A message that could not be folded, with the reason; the message itself stays in the stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reject {
+    /// Its stream sequence (fetch it from the stream to see it).
+    pub seq: u64,
+    /// When the stream recorded it.
+    pub recorded_at: Option<Timestamp>,
+    /// The subject it was published on.
+    pub subject: String,
+    /// A machine-readable reason kind (`malformed`, `unknown_type`, `invalid_field`, …).
+    pub kind: String,
+    /// The field at fault (empty when it concerns the whole message).
+    pub field: String,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+/// Which citizens have been counted, per province.
+pub(crate) type CitizenSet = HashMap<u128, u8, RandomState>;
+
+/// The projection of the stream: every counter the queries read.
+#[derive(Debug)]
+pub struct Projection {
+    pub(crate) deadlines: ReportDeadlines,
+    pub(crate) wards: HashMap<WardCode, Ward, RandomState>,
+    /// Indexed by province number (1..=96).
+    pub(crate) citizens: Vec<CitizenSet>,
+    pub(crate) totals: Totals,
+    pub(crate) position: Position,
+    pub(crate) changes: Changes,
+}
+
+/// What changed since the changes were last taken: what a store must write.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Wards whose baseline, teams, facilities or reports changed.
+    pub wards: Vec<WardCode>,
+    /// Ward-days whose counters changed.
+    pub days: Vec<(WardCode, BusinessDay)>,
+    /// Citizens newly counted, or counted for one more fact, with their flags.
+    pub citizens: Vec<(ProvinceCode, CitizenRef, u8)>,
+    /// Messages rejected.
+    pub rejects: Vec<Reject>,
+}
+
+impl Changes {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.wards.is_empty() && self.days.is_empty() && self.citizens.is_empty() && self.rejects.is_empty()
+    }
+}
+
+impl Projection {
+    /// An empty projection (nothing applied) with the given report deadlines.
+    pub fn new(deadlines: ReportDeadlines) -> Self {
+        Projection {
+            deadlines,
+            wards: HashMap::default(),
+            citizens: (0..=96).map(|_| CitizenSet::default()).collect(),
+            totals: Totals::default(),
+            position: Position::default(),
+            changes: Changes::default(),
+        }
+    }
+
+    /// The report deadlines the projection judges reports by.
+    pub fn deadlines(&self) -> &ReportDeadlines {
+        &self.deadlines
+    }
+
+    /// Where in the stream the projection stands.
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
+    /// Counts over everything applied.
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// One ward, if any event named it.
+    pub fn ward(&self, code: WardCode) -> Option<&Ward> {
+        self.wards.get(&code)
+    }
+
+    /// All wards, in code order.
+    pub fn wards_sorted(&self) -> Vec<(WardCode, &Ward)> {
+        let mut all: Vec<_> = self.wards.iter().map(|(c, w)| (*c, w)).collect();
+        all.sort_unstable_by_key(|(c, _)| *c);
+        all
+    }
+
+    /// Distinct citizens counted in a province, as (with account, integrated).
+    pub fn citizens_in(&self, province: ProvinceCode) -> (u64, u64) {
+        let set = &self.citizens[usize::from(province.get())];
+        set.values().fold((0, 0), |(a, i), flags| {
+            (
+                a + u64::from(flags & CITIZEN_ACCOUNT != 0),
+                i + u64::from(flags & CITIZEN_INTEGRATED != 0),
+            )
+        })
+    }
+
+    /// Every citizen counted, by province, in order (for the digest and for stores).
+    pub fn citizens_sorted(&self) -> Vec<(ProvinceCode, CitizenRef, u8)> {
+        let mut out = Vec::new();
+        for (p, set) in self.citizens.iter().enumerate() {
+            let Some(province) = ProvinceCode::from_number(p as u8) else { continue };
+            let mut refs: Vec<_> = set.iter().map(|(r, f)| (*r, *f)).collect();
+            refs.sort_unstable();
+            out.extend(refs.into_iter().map(|(r, f)| (province, CitizenRef(r), f)));
+        }
+        out
+    }
+
+    /// The number of citizens held in memory, over all provinces.
+    pub fn citizens_len(&self) -> usize {
+        self.citizens.iter().map(HashMap::len).sum()
+    }
+
+    /// Takes what changed since the last call, clearing it.
+    pub fn take_changes(&mut self) -> Changes {
+        for code in &self.changes.wards {
+            if let Some(w) = self.wards.get_mut(code) {
+                w.meta_dirty = false;
+            }
+        }
+        for (code, day) in &self.changes.days {
+            if let Some(c) = self.wards.get_mut(code).and_then(|w| w.days.get_mut(day)) {
+                c.dirty = false;
+            }
+        }
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Restores a ward's meta from a store.
+    pub fn restore_ward(&mut self, code: WardCode, meta: WardMeta) {
+        match self.wards.get_mut(&code) {
+            Some(w) => w.meta = meta,
+            None => {
+                self.wards.insert(code, Ward::new(meta));
+            }
+        }
+    }
+
+    /// Restores one ward-day's counters from a store (after its ward's meta).
+    pub fn restore_day(&mut self, code: WardCode, day: BusinessDay, counters: DayCounters) -> bool {
+        match self.wards.get_mut(&code) {
+            Some(w) => {
+                w.days.insert(day, counters);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Restores one counted citizen from a store.
+    pub fn restore_citizen(&mut self, province: ProvinceCode, citizen: CitizenRef, flags: u8) {
+        self.citizens[usize::from(province.get())].insert(citizen.0, flags);
+    }
+
+    /// Restores the totals and the stream position from a store.
+    pub fn restore_position(&mut self, position: Position, totals: Totals) {
+        self.position = position;
+        self.totals = totals;
+    }
+}

@@ -1,0 +1,163 @@
+//! What is known of one ward beyond its daily counters: baseline, teams, facilities, reports.
+
+use std::collections::BTreeMap;
+
+use ehb_proto::{Baseline, BusinessDay, ProvinceCode, ReportFigures, ReportPeriod};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::counters::DayCounters;
+
+/// A ward's reference figures and when they were taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WardBaseline {
+    /// When the figures were taken (the event's `occurred_at`).
+    pub as_of: Timestamp,
+    /// The ward's name, when given.
+    pub name: Option<String>,
+    /// Residents.
+    pub residents: u64,
+    /// Holders of a currently valid insurance card.
+    pub insured: u64,
+    /// Level-2 accounts active when the figures were taken.
+    pub level2_accounts: u64,
+    /// Residential groups.
+    pub groups: u32,
+    /// Health facilities.
+    pub facilities: u32,
+    /// Integrations assigned to the ward.
+    pub target: u64,
+}
+
+impl WardBaseline {
+    /// The baseline carried by an event that occurred at `as_of`.
+    pub fn from_event(as_of: Timestamp, b: &Baseline<'_>) -> Self {
+        WardBaseline {
+            as_of,
+            name: b.name.as_ref().map(|n| n.as_str().to_owned()),
+            residents: b.residents,
+            insured: b.insured,
+            level2_accounts: b.level2_accounts,
+            groups: b.groups,
+            facilities: b.facilities,
+            target: b.target,
+        }
+    }
+}
+
+/// A group's guidance team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupTeam {
+    /// The business day the team was formed.
+    pub formed_on: BusinessDay,
+    /// Volunteers, when reported.
+    pub members: Option<u32>,
+}
+
+/// A report as filed, once or several times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    /// When it was first filed.
+    pub first_filed_at: Timestamp,
+    /// Whether the first filing met the deadline.
+    pub on_time: bool,
+    /// When it was last filed (amended).
+    pub last_filed_at: Timestamp,
+    /// How many times it was filed.
+    pub filings: u32,
+    /// The figures of the latest filing.
+    pub figures: ReportFigures,
+}
+
+/// Everything kept for a ward except its per-day counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WardMeta {
+    /// The province the ward belongs to.
+    pub province: ProvinceCode,
+    /// The latest reference figures (by when they were taken), if any: a ward without one is
+    /// not registered.
+    pub baseline: Option<WardBaseline>,
+    /// Groups with a guidance team, by group code.
+    pub teams: BTreeMap<String, GroupTeam>,
+    /// Linked facilities, by facility code, with the day they linked.
+    pub facilities: BTreeMap<String, BusinessDay>,
+    /// Reports filed, by period.
+    pub reports: BTreeMap<ReportPeriod, ReportRecord>,
+    /// Events folded while the ward had no baseline.
+    pub unregistered_events: u64,
+}
+
+impl WardMeta {
+    /// A ward first seen in `province`.
+    pub fn new(province: ProvinceCode) -> Self {
+        WardMeta {
+            province,
+            baseline: None,
+            teams: BTreeMap::new(),
+            facilities: BTreeMap::new(),
+            reports: BTreeMap::new(),
+            unregistered_events: 0,
+        }
+    }
+
+    /// Whether the ward has reference figures.
+    pub fn registered(&self) -> bool {
+        self.baseline.is_some()
+    }
+
+    /// Groups whose team was formed on or before `day`.
+    pub fn teams_by(&self, day: BusinessDay) -> u64 {
+        self.teams.values().filter(|t| t.formed_on <= day).count() as u64
+    }
+
+    /// Facilities linked on or before `day`.
+    pub fn facilities_by(&self, day: BusinessDay) -> u64 {
+        self.facilities.values().filter(|d| **d <= day).count() as u64
+    }
+}
+
+/// A ward: what is known of it, and its counters per business day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ward {
+    /// Baseline, teams, facilities, reports.
+    pub meta: WardMeta,
+    /// Counters per business day.
+    pub days: BTreeMap<BusinessDay, DayCounters>,
+    pub(crate) meta_dirty: bool,
+}
+
+impl Ward {
+    /// A ward with no counters yet.
+    pub fn new(meta: WardMeta) -> Self {
+        Ward {
+            meta,
+            days: BTreeMap::new(),
+            meta_dirty: false,
+        }
+    }
+
+    /// The sum of the counters over the days in `from..=to`.
+    pub fn sum(&self, from: BusinessDay, to: BusinessDay) -> DayCounters {
+        let mut total = DayCounters::default();
+        if from <= to {
+            for counters in self.days.range(from..=to).map(|(_, c)| c) {
+                total.add_all(counters);
+            }
+        }
+        total
+    }
+
+    /// The sum of the counters over every day up to and including `day`.
+    pub fn cumulative(&self, day: BusinessDay) -> DayCounters {
+        let mut total = DayCounters::default();
+        for counters in self.days.range(..=day).map(|(_, c)| c) {
+            total.add_all(counters);
+        }
+        total
+    }
+
+    /// The last business day with any event.
+    pub fn last_day(&self) -> Option<BusinessDay> {
+        self.days.keys().next_back().copied()
+    }
+}

@@ -1,0 +1,112 @@
+//! Builders of stream messages for the projection's tests.
+
+#![allow(dead_code)]
+
+use ehb_proto::{
+    Baseline, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportKind, ReportPeriod, Text, WardCode,
+    parse_instant,
+};
+use ehb_projection::{Applied, Projection, ReportDeadlines};
+
+/// A projection and the next stream sequence to give a message.
+pub struct Given {
+    pub projection: Projection,
+    pub seq: u64,
+    pub ids: u128,
+}
+
+impl Given {
+    pub fn new() -> Self {
+        Given {
+            projection: Projection::new(ReportDeadlines::default()),
+            seq: 0,
+            ids: 0,
+        }
+    }
+
+    /// Applies an event at the next sequence.
+    pub fn apply(&mut self, event: &Event<'_>) -> Applied {
+        self.seq += 1;
+        self.projection.apply(self.seq, None, &event.subject(), &event.to_json())
+    }
+
+    /// Applies raw bytes on a subject at the next sequence.
+    pub fn apply_raw(&mut self, subject: &str, bytes: &[u8]) -> Applied {
+        self.seq += 1;
+        self.projection.apply(self.seq, None, subject, bytes)
+    }
+
+    /// A new event with a fresh id.
+    pub fn event(&mut self, at: &str, ward: &str, payload: Payload<'static>) -> Event<'static> {
+        self.ids += 1;
+        Event {
+            id: uuid::Uuid::from_u128(0x0192_d1c6_8c5e_7000_8000_0000_0000_0000 | self.ids),
+            occurred_at: parse_instant("t", at).expect("valid time"),
+            province: ProvinceCode::parse(&ward[..2]).expect("province"),
+            ward: WardCode::parse(ward).expect("ward"),
+            group: None,
+            source: Text::from("test"),
+            payload,
+        }
+    }
+
+    pub fn account(&mut self, at: &str, ward: &str, citizen: u128) -> Applied {
+        let e = self.event(at, ward, Payload::AccountActivated { citizen: CitizenRef(citizen) });
+        self.apply(&e)
+    }
+
+    pub fn integrated(&mut self, at: &str, ward: &str, citizen: u128, beneficiary: Option<&str>) -> Applied {
+        let e = self.event(
+            at,
+            ward,
+            Payload::CardIntegrated {
+                citizen: CitizenRef(citizen),
+                beneficiary: beneficiary.map(|b| b.parse().expect("code")),
+                issuer: beneficiary.map(|_| ehb_proto::Issuer::Vss),
+            },
+        );
+        self.apply(&e)
+    }
+
+    pub fn baseline(&mut self, at: &str, ward: &str, residents: u64, insured: u64, groups: u32) -> Applied {
+        let e = self.event(
+            at,
+            ward,
+            Payload::WardBaseline(Baseline {
+                name: Some(Text::from(format!("Phường {ward}"))),
+                residents,
+                insured,
+                level2_accounts: residents / 2,
+                groups,
+                facilities: 2,
+                target: insured,
+            }),
+        );
+        self.apply(&e)
+    }
+
+    pub fn team(&mut self, at: &str, ward: &str, group: &str) -> Applied {
+        let mut e = self.event(at, ward, Payload::TeamFormed { members: Some(5) });
+        e.group = Some(Text::from(group.to_owned()));
+        self.apply(&e)
+    }
+
+    pub fn facility(&mut self, at: &str, ward: &str, facility: &str) -> Applied {
+        let e = self.event(at, ward, Payload::FacilityLinked { facility: Text::from(facility.to_owned()) });
+        self.apply(&e)
+    }
+
+    pub fn daily_report(&mut self, at: &str, ward: &str, day: &str, figures: ReportFigures) -> Applied {
+        let period = ReportPeriod::parse(ReportKind::Daily, "p", day).expect("day");
+        let e = self.event(at, ward, Payload::ReportFiled { period, figures });
+        self.apply(&e)
+    }
+}
+
+pub fn day(text: &str) -> ehb_proto::BusinessDay {
+    ehb_proto::BusinessDay::parse("date", text).expect("valid date")
+}
+
+pub fn ward(text: &str) -> WardCode {
+    WardCode::parse(text).expect("valid ward")
+}

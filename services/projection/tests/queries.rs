@@ -1,0 +1,204 @@
+//! Given a province's events, then the daily, summary, series and two-day review answers.
+
+mod common;
+
+use common::{Given, day, ward};
+use ehb_projection::{AverageKind, Projection, QueryError, RateBasis, ReportDeadlines};
+use ehb_proto::{ProvinceCode, ReportFigures};
+
+fn province() -> ProvinceCode {
+    ProvinceCode::parse("31").expect("province")
+}
+
+/// Three registered wards and one unregistered, reviewed on 2026-03-12.
+fn campaign() -> Given {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T08:00:00+07:00", "31001", 1000, 500, 2);
+    g.baseline("2026-03-01T08:00:00+07:00", "31002", 4000, 1000, 3);
+    g.baseline("2026-03-01T08:00:00+07:00", "31003", 1000, 400, 0);
+    let mut citizen = 0u128;
+    let mut integrate = |g: &mut Given, w: &str, on: &str, n: u32| {
+        for _ in 0..n {
+            citizen += 1;
+            g.integrated(&format!("{on}T10:00:00+07:00"), w, citizen, Some("HS"));
+        }
+    };
+    integrate(&mut g, "31001", "2026-03-09", 100);
+    integrate(&mut g, "31001", "2026-03-10", 100);
+    integrate(&mut g, "31001", "2026-03-11", 60);
+    integrate(&mut g, "31001", "2026-03-12", 40);
+    integrate(&mut g, "31002", "2026-03-10", 200);
+    integrate(&mut g, "31003", "2026-03-12", 150);
+    integrate(&mut g, "31999", "2026-03-12", 5);
+    g.team("2026-03-09T08:00:00+07:00", "31001", "A");
+    g.team("2026-03-09T08:00:00+07:00", "31001", "B");
+    g.team("2026-03-09T08:00:00+07:00", "31002", "A");
+    g.daily_report("2026-03-11T20:00:00+07:00", "31001", "2026-03-11", ReportFigures::default());
+    g.daily_report("2026-03-13T09:00:00+07:00", "31001", "2026-03-12", ReportFigures::default());
+    g.daily_report("2026-03-11T20:00:00+07:00", "31003", "2026-03-11", ReportFigures::default());
+    g.daily_report("2026-03-12T20:00:00+07:00", "31003", "2026-03-12", ReportFigures::default());
+    g
+}
+
+#[test]
+fn province_summary_with_the_plain_mean_of_ward_rates() {
+    let g = campaign();
+    let s = g
+        .projection
+        .province_summary(province(), Some(day("2026-03-12")), AverageKind::Plain, RateBasis::Residents)
+        .expect("summary");
+    assert_eq!((s.registered_wards, s.unregistered_wards.len()), (3, 1));
+    assert_eq!((s.integrated, s.residents, s.insured), (650, 6000, 1900));
+    assert_eq!(s.rates.per_residents.map(|r| r.value()), Some(10.83));
+    assert_eq!(s.rates.per_insured.map(|r| r.value()), Some(34.21));
+    assert_eq!(s.average.value.map(|r| r.value()), Some(16.67));
+    let below: Vec<_> = s.below_average.iter().map(|w| (w.ward.to_string(), w.rates.per_residents.map(|r| r.value()))).collect();
+    assert_eq!(below, vec![("31003".into(), Some(15.0)), ("31002".into(), Some(5.0))]);
+}
+
+#[test]
+fn province_summary_with_the_weighted_average_or_the_insured_rate() {
+    let g = campaign();
+    let s = g
+        .projection
+        .province_summary(province(), Some(day("2026-03-12")), AverageKind::Weighted, RateBasis::Residents)
+        .expect("summary");
+    assert_eq!(s.average.value.map(|r| r.value()), Some(10.83));
+    let below: Vec<String> = s.below_average.iter().map(|w| w.ward.to_string()).collect();
+    assert_eq!(below, vec!["31002"]);
+    let s = g
+        .projection
+        .province_summary(province(), Some(day("2026-03-12")), AverageKind::Plain, RateBasis::Insured)
+        .expect("summary");
+    assert_eq!(s.average.value.map(|r| r.value()), Some(39.17));
+    let below: Vec<_> = s.below_average.iter().map(|w| (w.ward.to_string(), w.rates.per_insured.map(|r| r.value()))).collect();
+    assert_eq!(below, vec![("31003".into(), Some(37.5)), ("31002".into(), Some(20.0))]);
+    // Earlier days use the cumulative figures of that day.
+    let s = g
+        .projection
+        .province_summary(province(), Some(day("2026-03-09")), AverageKind::Plain, RateBasis::Residents)
+        .expect("summary");
+    assert_eq!(s.integrated, 100);
+}
+
+#[test]
+fn two_day_review_gains_ranks_and_flags() {
+    let g = campaign();
+    let r = g
+        .projection
+        .two_day_review(Some(province()), Some(day("2026-03-12")), AverageKind::Plain, RateBasis::Residents)
+        .expect("review");
+    assert_eq!((r.window.from, r.window.to), (day("2026-03-11"), day("2026-03-12")));
+    assert_eq!((r.previous.from, r.previous.to), (day("2026-03-09"), day("2026-03-10")));
+    assert_eq!(r.provinces.len(), 1);
+    let p = &r.provinces[0];
+    assert_eq!((p.gain, p.previous_gain), (255, 400));
+    let rows: Vec<_> = p
+        .wards
+        .iter()
+        .map(|w| (w.rank, w.ward.to_string(), w.gain, w.previous_gain, w.flags.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (Some(1), "31001".into(), 100, 200, vec!["late_report"]),
+            (Some(2), "31003".into(), 150, 0, vec!["below_average"]),
+            (
+                Some(3),
+                "31002".into(),
+                0,
+                200,
+                vec!["below_average", "no_progress", "missing_report", "groups_without_team"]
+            ),
+            (None, "31999".into(), 5, 0, vec!["missing_report", "unregistered"]),
+        ]
+    );
+    let w31002 = &p.wards[2];
+    assert_eq!(w31002.missing_reports, vec![day("2026-03-11"), day("2026-03-12")]);
+    assert_eq!(w31002.groups_without_team, Some(2));
+    assert_eq!(p.wards[0].late_reports, vec![day("2026-03-12")]);
+    assert_eq!((p.flagged.below_average, p.flagged.no_progress, p.flagged.missing_report), (2, 1, 2));
+    assert_eq!((p.flagged.late_report, p.flagged.groups_without_team, p.flagged.unregistered), (1, 1, 1));
+}
+
+#[test]
+fn review_of_all_provinces_and_default_day() {
+    let mut g = campaign();
+    g.baseline("2026-03-01T08:00:00+07:00", "01001", 500, 200, 1);
+    g.integrated("2026-03-12T08:00:00+07:00", "01001", 1, None);
+    let r = g
+        .projection
+        .two_day_review(None, None, AverageKind::Plain, RateBasis::Residents)
+        .expect("review");
+    // The report for the 12th was filed on the 13th: the latest day with an event.
+    assert_eq!(r.date, day("2026-03-13"));
+    let provinces: Vec<String> = r.provinces.iter().map(|p| p.province.to_string()).collect();
+    assert_eq!(provinces, vec!["01", "31"]);
+    assert_eq!(r.provinces[0].wards.len(), 1);
+    assert_eq!(r.provinces[0].wards[0].rank, Some(1));
+}
+
+#[test]
+fn series_and_errors() {
+    let g = campaign();
+    let s = g.projection.series(ward("31001"), day("2026-03-08"), day("2026-03-12")).expect("series");
+    let integrated: Vec<(u64, u64)> = s.days.iter().map(|d| (d.integrated_new, d.integrated_cumulative)).collect();
+    assert_eq!(integrated, vec![(0, 0), (100, 100), (100, 200), (60, 260), (40, 300)]);
+    let reports: Vec<&str> = s.days.iter().map(|d| d.report).collect();
+    assert_eq!(reports, vec!["missing", "missing", "missing", "on_time", "late"]);
+    assert_eq!(s.days[4].rates.per_residents.map(|r| r.value()), Some(30.0));
+    assert_eq!(
+        g.projection.series(ward("31001"), day("2026-03-12"), day("2026-03-11")).map(|_| ()),
+        Err(QueryError::Invalid { field: "to", reason: "must not be before `from`".into() })
+    );
+    assert!(g.projection.series(ward("31001"), day("2025-01-01"), day("2026-03-11")).is_err());
+    assert_eq!(g.projection.daily(ward("55555"), None).map(|_| ()), Err(QueryError::UnknownWard(ward("55555"))));
+    let unknown = ProvinceCode::parse("02").expect("p");
+    assert_eq!(
+        g.projection
+            .province_summary(unknown, None, AverageKind::Plain, RateBasis::Residents)
+            .map(|_| ()),
+        Err(QueryError::UnknownProvince(unknown))
+    );
+}
+
+#[test]
+fn a_projection_restored_from_its_changes_has_the_same_digest() {
+    let mut g = campaign();
+    let mut restored = Projection::new(ReportDeadlines::default());
+    // Write what changed, in two batches, the way a store would, then read it all back.
+    let mut wards = std::collections::BTreeMap::new();
+    let mut days = std::collections::BTreeMap::new();
+    let mut citizens = Vec::new();
+    let mut drain = |p: &mut Projection| {
+        let changes = p.take_changes();
+        for code in changes.wards {
+            let meta = serde_json::to_string(&p.ward(code).expect("ward").meta).expect("json");
+            wards.insert(code, meta);
+        }
+        for (code, d) in changes.days {
+            let counters = serde_json::to_string(&p.ward(code).expect("ward").days[&d]).expect("json");
+            days.insert((code, d), counters);
+        }
+        citizens.extend(changes.citizens);
+    };
+    drain(&mut g.projection);
+    g.integrated("2026-03-13T10:00:00+07:00", "31002", 100_000, Some("TE"));
+    g.integrated("2026-03-13T10:00:00+07:00", "31002", 100_000, Some("TE"));
+    drain(&mut g.projection);
+    for (code, meta) in &wards {
+        restored.restore_ward(*code, serde_json::from_str(meta).expect("meta"));
+    }
+    for ((code, d), counters) in &days {
+        assert!(restored.restore_day(*code, *d, serde_json::from_str(counters).expect("counters")));
+    }
+    for (p, c, f) in citizens {
+        restored.restore_citizen(p, c, f);
+    }
+    restored.restore_position(g.projection.position(), g.projection.totals().clone());
+    assert_eq!(restored.citizens_len(), 656);
+    assert_eq!(restored.digest(), g.projection.digest());
+    // And the digest moves when a figure does.
+    g.account("2026-03-13T10:00:00+07:00", "31002", 1);
+    assert_ne!(restored.digest(), g.projection.digest());
+}
