@@ -35,3 +35,4 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The JSON Schema of the envelope (schema version 1), as shipped in `proto/schema/`.
 pub const ENVELOPE_SCHEMA: &str = include_str!("../schema/event.v1.schema.json");
+pub use uuid::Uuid;

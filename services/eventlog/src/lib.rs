@@ -1,1 +1,229 @@
-//! placeholder
+//! The JetStream log of record, as every service uses it.
+//!
+//! Layout:
+//! - [`connect`]: a client that retries until the server answers (or shutdown).
+//! - [`ensure_stream`]: creates or updates `EHB_EVENTS` idempotently with the contract's settings.
+//! - [`Publisher`]: publishes events with `Nats-Msg-Id = id`, many in flight, awaiting every ack.
+
+use std::time::Duration;
+
+use async_nats::jetstream::message::PublishMessage;
+use async_nats::jetstream::{self, Context, stream};
+use bytes::Bytes;
+use ehb_proto::subject::{DUPLICATE_WINDOW, STREAM_NAME, STREAM_SUBJECTS};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use thiserror::Error;
+
+/// Why the log could not be reached or written.
+#[derive(Debug, Error)]
+pub enum LogError {
+    /// The NATS server did not accept a connection.
+    #[error("cannot connect to NATS at {url}: {reason}")]
+    Connect {
+        /// The server URL(s).
+        url: String,
+        /// What the client reported.
+        reason: String,
+    },
+    /// The stream could not be created or brought to the contract's settings.
+    #[error("cannot create or update the stream {STREAM_NAME}: {0}")]
+    Stream(String),
+    /// A publish was not acknowledged by the stream; the event is not stored.
+    #[error("publish not acknowledged, the event is not stored: {0}")]
+    Publish(String),
+    /// Waiting for the server was cut short by shutdown.
+    #[error("shutting down")]
+    Shutdown,
+}
+
+/// How the stream is set up.
+#[derive(Debug, Clone)]
+pub struct StreamSettings {
+    /// Replicas of the stream (1 locally, 3 on a cluster).
+    pub replicas: usize,
+    /// The de-duplication window on `Nats-Msg-Id` (at least 10 minutes).
+    pub duplicate_window: Duration,
+}
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        StreamSettings {
+            replicas: 1,
+            duplicate_window: DUPLICATE_WINDOW,
+        }
+    }
+}
+
+/// Connects to NATS at `url` (comma-separated for a cluster), retrying with backoff until the
+/// server answers or `shutdown` resolves.
+pub async fn connect(
+    url: &str,
+    name: &str,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<async_nats::Client, LogError> {
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut delay = Duration::from_millis(100);
+    loop {
+        let attempt = async_nats::ConnectOptions::new()
+            .name(name)
+            .connection_timeout(Duration::from_secs(5))
+            .connect(url);
+        match attempt.await {
+            Ok(client) => return Ok(client),
+            Err(err) => {
+                tracing::warn!(url, error = %err, retry_in_ms = delay.as_millis() as u64, "NatsConnectFailed");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = &mut shutdown => return Err(LogError::Shutdown),
+        }
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Connects once, failing at once if the server does not answer.
+pub async fn connect_now(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
+    async_nats::ConnectOptions::new()
+        .name(name)
+        .connection_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .map_err(|e| LogError::Connect {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+/// The stream's configuration: file storage, `ehb.v1.>`, no limits (nothing acknowledged is ever
+/// discarded), de-duplication on `Nats-Msg-Id`.
+pub fn stream_config(settings: &StreamSettings) -> stream::Config {
+    stream::Config {
+        name: STREAM_NAME.to_owned(),
+        description: Some("ehb-tracker events: the log of record".to_owned()),
+        subjects: vec![STREAM_SUBJECTS.to_owned()],
+        storage: stream::StorageType::File,
+        retention: stream::RetentionPolicy::Limits,
+        discard: stream::DiscardPolicy::New,
+        max_messages: -1,
+        max_bytes: -1,
+        max_age: Duration::ZERO,
+        num_replicas: settings.replicas,
+        duplicate_window: settings.duplicate_window,
+        ..Default::default()
+    }
+}
+
+/// Creates the stream, or updates it to the contract's settings; safe to call at every start.
+pub async fn ensure_stream(js: &Context, settings: &StreamSettings) -> Result<stream::Info, LogError> {
+    js.create_or_update_stream(stream_config(settings))
+        .await
+        .map_err(|e| LogError::Stream(e.to_string()))
+}
+
+/// What a batch of publishes came to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Published {
+    /// Events stored for the first time.
+    pub stored: u64,
+    /// Events the stream recognised as already stored (same id within the window).
+    pub duplicates: u64,
+    /// The highest stream sequence acknowledged.
+    pub last_seq: u64,
+}
+
+/// One message to publish: its subject, de-duplication id and bytes.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// `ehb.v1.<province>.<ward>.<type>`.
+    pub subject: String,
+    /// The event's id, sent as `Nats-Msg-Id`.
+    pub id: String,
+    /// The event's JSON.
+    pub payload: Bytes,
+}
+
+impl Outgoing {
+    /// The message carrying `event`.
+    pub fn event(event: &ehb_proto::Event<'_>) -> Self {
+        Outgoing {
+            subject: event.subject(),
+            id: event.id.hyphenated().to_string(),
+            payload: Bytes::from(event.to_json()),
+        }
+    }
+}
+
+/// Publishes to the stream with de-duplication, keeping many publishes in flight.
+#[derive(Clone)]
+pub struct Publisher {
+    js: Context,
+    in_flight: usize,
+}
+
+impl Publisher {
+    /// A publisher over `client` keeping up to `in_flight` acknowledgements outstanding.
+    pub fn new(client: async_nats::Client, in_flight: usize) -> Self {
+        let mut js = jetstream::new(client);
+        js.set_timeout(Duration::from_secs(10));
+        Publisher {
+            js,
+            in_flight: in_flight.max(1),
+        }
+    }
+
+    /// The JetStream context.
+    pub fn context(&self) -> &Context {
+        &self.js
+    }
+
+    /// Publishes one message and awaits its acknowledgement.
+    pub async fn publish(&self, message: Outgoing) -> Result<async_nats::jetstream::publish::PublishAck, LogError> {
+        let ack = self
+            .js
+            .send_publish(
+                message.subject,
+                PublishMessage::build().payload(message.payload).message_id(message.id),
+            )
+            .await
+            .map_err(|e| LogError::Publish(e.to_string()))?;
+        ack.await.map_err(|e| LogError::Publish(e.to_string()))
+    }
+
+    /// Publishes every message, awaiting every acknowledgement; stops at the first failure.
+    pub async fn publish_all(&self, messages: impl IntoIterator<Item = Outgoing>) -> Result<Published, LogError> {
+        let mut outcome = Published::default();
+        let mut pending = FuturesUnordered::new();
+        let mut settle = |ack: Result<async_nats::jetstream::publish::PublishAck, _>| -> Result<(), LogError> {
+            let ack = ack.map_err(|e: async_nats::jetstream::context::PublishError| LogError::Publish(e.to_string()))?;
+            if ack.duplicate {
+                outcome.duplicates += 1;
+            } else {
+                outcome.stored += 1;
+            }
+            outcome.last_seq = outcome.last_seq.max(ack.sequence);
+            Ok(())
+        };
+        for message in messages {
+            if pending.len() >= self.in_flight
+                && let Some(ack) = pending.next().await
+            {
+                settle(ack)?;
+            }
+            let ack = self
+                .js
+                .send_publish(
+                    message.subject,
+                    PublishMessage::build().payload(message.payload).message_id(message.id),
+                )
+                .await
+                .map_err(|e| LogError::Publish(e.to_string()))?;
+            pending.push(ack.into_future());
+        }
+        while let Some(ack) = pending.next().await {
+            settle(ack)?;
+        }
+        Ok(outcome)
+    }
+}

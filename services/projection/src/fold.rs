@@ -43,6 +43,13 @@ impl Projection {
         }
     }
 
+    /// Moves past the message at `seq` without folding it (it belongs to another partition).
+    pub fn skip(&mut self, seq: u64, recorded_at: Option<Timestamp>) {
+        if seq > self.position.seq {
+            self.position = Position { seq, recorded_at };
+        }
+    }
+
     fn reject(&mut self, seq: u64, recorded_at: Option<Timestamp>, subject: &str, err: &ContractError) {
         *self.totals.rejected.entry(err.kind().to_owned()).or_default() += 1;
         self.changes.rejects.push(Reject {

@@ -1,1 +1,145 @@
-//! placeholder
+//! The projector: consumes the event stream, folds it into per-ward counters kept in sled, and
+//! serves the officials' queries.
+//!
+//! Layout:
+//! - [`config`]: flags and environment; [`run`] is the service, `main.rs` only parses and waits.
+//! - [`store`]: the sled store (state and stream position in one atomic batch).
+//! - [`ingest`]: the stream reader task and the folder thread.
+//! - [`shared`]: the projection, store and status the API reads.
+//! - [`api`]: the HTTP routes, one error type, parameter parsing.
+
+pub mod api;
+pub mod config;
+pub mod ingest;
+pub mod shared;
+pub mod store;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream;
+use ehb_eventlog::{LogError, StreamSettings};
+use thiserror::Error;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub use config::Config;
+use ingest::Filter;
+use shared::Shared;
+use store::{Store, StoreError};
+
+/// Why the projector stopped.
+#[derive(Debug, Error)]
+pub enum ProjectorError {
+    /// The store could not be opened, read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The log could not be reached.
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// The settings are wrong.
+    #[error("invalid setting: {0}")]
+    Config(String),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A task of the projector died.
+    #[error("internal task failed: {0}")]
+    Task(String),
+}
+
+/// Runs the projector until `cancel` fires (SIGTERM) or a fatal error; on the way out it
+/// commits what it folded and flushes the store.
+pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), ProjectorError> {
+    let filters = config.filters().map_err(|e| ProjectorError::Config(e.to_string()))?;
+    let deadlines = config.deadlines();
+    let started = Instant::now();
+    let store = Store::open(&config.store)?;
+    let loading = store.clone();
+    let projection = tokio::task::spawn_blocking(move || loading.load(deadlines))
+        .await
+        .map_err(|e| ProjectorError::Task(e.to_string()))??;
+    tracing::info!(
+        store = %config.store.display(),
+        applied_seq = projection.position().seq,
+        wards = projection.wards_sorted().len(),
+        citizens = projection.citizens_len(),
+        load_ms = started.elapsed().as_millis() as u64,
+        "ProjectionLoaded"
+    );
+    let shared = Arc::new(Shared::new(projection, store));
+
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ProjectorError::Listen { addr: config.listen, source })?;
+    tracing::info!(listen = %config.listen, "QueryApiListening");
+    let server = {
+        let cancel = cancel.clone();
+        let app = api::router(shared.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(cancel.cancelled_owned())
+                .await
+        })
+    };
+
+    let client = match ehb_eventlog::connect(&config.nats_url, "ehb-projector", cancel.clone().cancelled_owned()).await {
+        Ok(c) => c,
+        Err(LogError::Shutdown) => {
+            let _ = server.await;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let js = jetstream::new(client);
+    let settings = StreamSettings {
+        replicas: config.stream_replicas,
+        ..StreamSettings::default()
+    };
+    loop {
+        match ehb_eventlog::ensure_stream(&js, &settings).await {
+            Ok(_) => break,
+            Err(err) => {
+                tracing::warn!(error = %err, "StreamSetupFailed");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = cancel.cancelled() => { let _ = server.await; return Ok(()); }
+                }
+            }
+        }
+    }
+
+    let filter = Filter::new(&filters);
+    let (tx, rx) = mpsc::channel(4);
+    let folder = {
+        let shared = shared.clone();
+        let filter = filter.clone();
+        tokio::task::spawn_blocking(move || ingest::fold_batches(shared, filter, rx))
+    };
+    let reader_cancel = cancel.child_token();
+    let reader = tokio::spawn(ingest::read_stream(
+        js.clone(),
+        filter,
+        shared.clone(),
+        tx,
+        config.batch_max.max(1),
+        reader_cancel.clone(),
+    ));
+    let watcher = tokio::spawn(ingest::watch_stream(js, shared.clone(), reader_cancel.clone()));
+
+    // The folder ends when the reader stops sending (shutdown) or on a store failure.
+    let folded = folder.await.map_err(|e| ProjectorError::Task(e.to_string()))?;
+    reader_cancel.cancel();
+    cancel.cancel();
+    let _ = reader.await;
+    let _ = watcher.await;
+    let _ = server.await;
+    folded?;
+    tracing::info!(committed_seq = shared.status.committed_seq(), "ProjectorStopped");
+    Ok(())
+}

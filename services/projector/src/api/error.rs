@@ -1,0 +1,74 @@
+//! The one error type of the query API, and how it becomes a response.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ehb_projection::QueryError;
+use serde_json::json;
+
+use crate::store::StoreError;
+
+/// A failed request: its status, the field at fault and the reason.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    field: String,
+    reason: String,
+}
+
+impl ApiError {
+    /// 400: a parameter is malformed or out of range.
+    pub fn bad_request(field: &str, reason: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// 404: the path names nothing known.
+    pub fn not_found(field: &str, reason: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// 503: the projector is not ready to answer.
+    pub fn unavailable(reason: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            field: String::new(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(err: QueryError) -> Self {
+        let field = err.field();
+        match err {
+            QueryError::UnknownWard(_) | QueryError::UnknownProvince(_) => ApiError::not_found(field, err.to_string()),
+            QueryError::Invalid { reason, .. } => ApiError::bad_request(field, reason),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        tracing::error!(error = %err, "StoreReadFailed");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            field: String::new(),
+            reason: "the store could not be read; see the projector's log".into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({"error": {"field": self.field, "reason": self.reason}}));
+        (self.status, body).into_response()
+    }
+}

@@ -1,0 +1,211 @@
+//! Reading the stream and folding it: a reader task and a folder thread, joined by a channel.
+//!
+//! The reader consumes `EHB_EVENTS` from the position after the last one folded with an ordered
+//! consumer (the position lives in sled, so no acknowledgement is needed) and hands over batches
+//! of what is ready. The folder applies a batch to the in-memory projection, takes what changed,
+//! and commits it with the new position in one sled batch. After a crash the store holds some
+//! committed position and exactly the state at it; reading resumes after it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream::consumer::{DeliverPolicy, push};
+use async_nats::jetstream::{self, Context};
+use bytes::Bytes;
+use ehb_proto::subject::STREAM_NAME;
+use futures::{FutureExt, StreamExt};
+use jiff::Timestamp;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::shared::Shared;
+use crate::store::{Store, StoreError};
+
+/// A message read from the stream.
+#[derive(Debug)]
+pub struct Delivered {
+    /// Its stream sequence.
+    pub seq: u64,
+    /// When the stream recorded it.
+    pub recorded_at: Option<Timestamp>,
+    /// Its subject.
+    pub subject: async_nats::Subject,
+    /// Its bytes.
+    pub payload: Bytes,
+}
+
+/// Which messages this projector folds.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Subject prefixes (`ehb.v1.31.`); all messages when empty.
+    prefixes: Vec<String>,
+}
+
+impl Filter {
+    /// A filter over the province filters `ehb.v1.<p>.>`.
+    pub fn new(filters: &[String]) -> Self {
+        Filter {
+            prefixes: filters.iter().map(|f| f.trim_end_matches('>').to_owned()).collect(),
+        }
+    }
+
+    fn server_side(&self) -> Option<String> {
+        match self.prefixes.as_slice() {
+            [one] => Some(format!("{one}>")),
+            _ => None,
+        }
+    }
+
+    fn accepts(&self, subject: &str) -> bool {
+        self.prefixes.is_empty() || self.prefixes.iter().any(|p| subject.starts_with(p.as_str()))
+    }
+}
+
+/// Reads the stream from after the folded position and sends batches to the folder, reopening
+/// the consumer with backoff after any stream error, until `cancel`.
+pub async fn read_stream(
+    js: Context,
+    filter: Filter,
+    shared: Arc<Shared>,
+    tx: mpsc::Sender<Vec<Delivered>>,
+    batch_max: usize,
+    cancel: CancellationToken,
+) {
+    let mut next = shared.projection_read().position().seq + 1;
+    let mut backoff = Duration::from_millis(100);
+    while !cancel.is_cancelled() {
+        let mut messages = match open(&js, &filter, next).await {
+            Ok(m) => {
+                tracing::info!(from_seq = next, "StreamConsumerOpened");
+                shared.status.set_connected(true);
+                backoff = Duration::from_millis(100);
+                m
+            }
+            Err(err) => {
+                shared.status.set_connected(false);
+                tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "StreamConsumerFailed");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = cancel.cancelled() => return,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        loop {
+            let first = tokio::select! {
+                m = messages.next() => m,
+                _ = cancel.cancelled() => return,
+            };
+            let mut batch = Vec::with_capacity(batch_max.min(1024));
+            let mut broken = match first {
+                Some(Ok(m)) => {
+                    push_delivered(&mut batch, m);
+                    false
+                }
+                Some(Err(err)) => {
+                    tracing::warn!(error = %err, "StreamReadFailed");
+                    true
+                }
+                None => true,
+            };
+            while !broken && batch.len() < batch_max {
+                match messages.next().now_or_never() {
+                    Some(Some(Ok(m))) => push_delivered(&mut batch, m),
+                    Some(Some(Err(err))) => {
+                        tracing::warn!(error = %err, "StreamReadFailed");
+                        broken = true;
+                    }
+                    Some(None) => broken = true,
+                    None => break,
+                }
+            }
+            if let Some(last) = batch.last() {
+                next = last.seq + 1;
+                if tx.send(batch).await.is_err() {
+                    return;
+                }
+            }
+            if broken {
+                shared.status.set_connected(false);
+                break;
+            }
+        }
+    }
+}
+
+fn push_delivered(batch: &mut Vec<Delivered>, message: jetstream::Message) {
+    let Ok(info) = message.info() else {
+        tracing::warn!(subject = %message.subject, "StreamMessageWithoutInfo");
+        return;
+    };
+    let seq = info.stream_sequence;
+    let recorded_at = Timestamp::from_nanosecond(info.published.unix_timestamp_nanos()).ok();
+    let message = message.message;
+    batch.push(Delivered {
+        seq,
+        recorded_at,
+        subject: message.subject,
+        payload: message.payload,
+    });
+}
+
+async fn open(
+    js: &Context,
+    filter: &Filter,
+    next: u64,
+) -> Result<push::Ordered, Box<dyn std::error::Error + Send + Sync>> {
+    let stream = js.get_stream(STREAM_NAME).await?;
+    let consumer = stream
+        .create_consumer(push::OrderedConfig {
+            deliver_subject: js.client().new_inbox(),
+            filter_subject: filter.server_side().unwrap_or_default(),
+            deliver_policy: if next <= 1 {
+                DeliverPolicy::All
+            } else {
+                DeliverPolicy::ByStartSequence { start_sequence: next }
+            },
+            ..Default::default()
+        })
+        .await?;
+    Ok(consumer.messages().await?)
+}
+
+/// Folds batches and commits them until the channel closes; returns on the first store failure,
+/// since a change that could not be written must not be followed by later ones.
+pub fn fold_batches(shared: Arc<Shared>, filter: Filter, mut rx: mpsc::Receiver<Vec<Delivered>>) -> Result<(), StoreError> {
+    while let Some(batch) = rx.blocking_recv() {
+        let started = Instant::now();
+        let messages = batch.len() as u64;
+        let prepared = {
+            let mut projection = shared.projection_write();
+            for m in &batch {
+                if filter.accepts(m.subject.as_str()) {
+                    projection.apply(m.seq, m.recorded_at, m.subject.as_str(), &m.payload);
+                } else {
+                    projection.skip(m.seq, m.recorded_at);
+                }
+            }
+            let changes = projection.take_changes();
+            Store::prepare(&projection, &changes)
+        };
+        let folded = started.elapsed();
+        let position = shared.store.commit(prepared)?;
+        shared.status.committed(position.seq, messages, folded, started.elapsed());
+    }
+    shared.store.flush()
+}
+
+/// Keeps the stream's last sequence fresh for the status and lag, once a second.
+pub async fn watch_stream(js: Context, shared: Arc<Shared>, cancel: CancellationToken) {
+    loop {
+        match js.get_stream(STREAM_NAME).await {
+            Ok(stream) => shared.status.set_stream_last_seq(stream.cached_info().state.last_sequence),
+            Err(err) => tracing::debug!(error = %err, "StreamInfoFailed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = cancel.cancelled() => return,
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The projection's durable copy in sled: state and stream position written in one atomic batch.
+//!
+//! One tree, keys by prefix:
+//! - `m:position`, `m:totals`, `m:rules`: where the projection stands and the rules it was built by;
+//! - `w:<ward u32>`: a ward's baseline, teams, facilities, reports (JSON);
+//! - `d:<ward u32><day>`: a ward-day's counters (JSON);
+//! - `c:<province u8><citizen u128>`: the facts a citizen has been counted for (one byte);
+//! - `r:<seq u64>`: a rejected message's reason (JSON).
+//!
+//! Integers are big-endian so keys sort in order.
+
+use std::path::Path;
+
+use ehb_projection::{Changes, DayCounters, Position, Projection, Reject, ReportDeadlines, Totals, WardMeta};
+use ehb_proto::{BusinessDay, CitizenRef, ProvinceCode, WardCode};
+use serde::Serialize;
+use thiserror::Error;
+
+/// Why the store could not be read or written.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// sled reported an error (disk full, permissions, corruption).
+    #[error("the store at {path} failed: {source}")]
+    Sled {
+        /// The store's folder.
+        path: String,
+        /// sled's error.
+        source: sled::Error,
+    },
+    /// A record in the store could not be read back.
+    #[error("the store holds an unreadable record under {key}: {reason}; delete the store to rebuild it from the stream")]
+    Corrupt {
+        /// The record's key, printable.
+        key: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+const POSITION: &[u8] = b"m:position";
+const TOTALS: &[u8] = b"m:totals";
+const RULES: &[u8] = b"m:rules";
+
+/// The projector's sled store.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    tree: sled::Tree,
+    path: String,
+}
+
+/// A batch of writes prepared from a projection's changes, ready to commit.
+pub struct PreparedCommit {
+    batch: sled::Batch,
+    /// The stream position the batch brings the store to.
+    pub position: Position,
+    /// How many records the batch writes.
+    pub records: usize,
+}
+
+fn day_key(ward: WardCode, day: BusinessDay) -> Vec<u8> {
+    let mut key = Vec::with_capacity(10);
+    key.extend_from_slice(b"d:");
+    key.extend_from_slice(&ward.get().to_be_bytes());
+    key.extend_from_slice(&((day.ordinal() as u32) ^ 0x8000_0000).to_be_bytes());
+    key
+}
+
+fn ward_key(ward: WardCode) -> Vec<u8> {
+    let mut key = Vec::with_capacity(6);
+    key.extend_from_slice(b"w:");
+    key.extend_from_slice(&ward.get().to_be_bytes());
+    key
+}
+
+fn citizen_key(province: ProvinceCode, citizen: CitizenRef) -> [u8; 19] {
+    let mut key = [0u8; 19];
+    key[..2].copy_from_slice(b"c:");
+    key[2] = province.get();
+    key[3..].copy_from_slice(&citizen.0.to_be_bytes());
+    key
+}
+
+fn reject_key(seq: u64) -> [u8; 10] {
+    let mut key = [0u8; 10];
+    key[..2].copy_from_slice(b"r:");
+    key[2..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    // Projection records are plain structs with string map keys: writing them cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+/// The rules a projection was built by, so that a change of rules rebuilds it.
+fn rules(deadlines: &ReportDeadlines) -> String {
+    format!(
+        "contract=v{};daily_by={};weekly_before={:?};monthly_before={}",
+        ehb_proto::SCHEMA_VERSION,
+        deadlines.daily_by_hour,
+        deadlines.weekly_before,
+        deadlines.monthly_before_day
+    )
+}
+
+impl Store {
+    /// Opens (or creates) the store in `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let display = path.display().to_string();
+        let wrap = |source| StoreError::Sled {
+            path: display.clone(),
+            source,
+        };
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(256 * 1024 * 1024)
+            .flush_every_ms(Some(200))
+            .open()
+            .map_err(wrap)?;
+        let tree = db.open_tree("projection").map_err(wrap)?;
+        Ok(Store { db, tree, path: display })
+    }
+
+    fn err(&self, source: sled::Error) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The store's folder.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Loads the projection kept in the store; an empty store gives an empty projection.
+    ///
+    /// When the store was built under other rules (report deadlines, contract version), it is
+    /// cleared so that the projection is rebuilt from the stream.
+    pub fn load(&self, deadlines: ReportDeadlines) -> Result<Projection, StoreError> {
+        let mut projection = Projection::new(deadlines);
+        let wanted = rules(&deadlines);
+        match self.tree.get(RULES).map_err(|e| self.err(e))? {
+            Some(found) if found.as_ref() == wanted.as_bytes() => {}
+            Some(found) => {
+                tracing::warn!(
+                    found = %String::from_utf8_lossy(&found),
+                    wanted = %wanted,
+                    "StoreRulesChanged: rebuilding the projection from the stream"
+                );
+                self.tree.clear().map_err(|e| self.err(e))?;
+                self.tree.insert(RULES, wanted.as_bytes()).map_err(|e| self.err(e))?;
+                return Ok(projection);
+            }
+            None => {
+                self.tree.insert(RULES, wanted.as_bytes()).map_err(|e| self.err(e))?;
+                return Ok(projection);
+            }
+        }
+        for item in self.tree.scan_prefix(b"w:") {
+            let (key, value) = item.map_err(|e| self.err(e))?;
+            let ward = ward_from(&key[2..])?;
+            let meta: WardMeta = decode(&key, &value)?;
+            projection.restore_ward(ward, meta);
+        }
+        for item in self.tree.scan_prefix(b"d:") {
+            let (key, value) = item.map_err(|e| self.err(e))?;
+            let ward = ward_from(&key[2..6])?;
+            let day = BusinessDay::from_ordinal((be_u32(&key[6..10])? ^ 0x8000_0000) as i32);
+            let counters: DayCounters = decode(&key, &value)?;
+            if !projection.restore_day(ward, day, counters) {
+                return Err(corrupt(&key, "counters of a ward that has no record"));
+            }
+        }
+        for item in self.tree.scan_prefix(b"c:") {
+            let (key, value) = item.map_err(|e| self.err(e))?;
+            if key.len() != 19 || value.len() != 1 {
+                return Err(corrupt(&key, "a citizen record has the wrong size"));
+            }
+            let province = ProvinceCode::from_number(key[2]).ok_or_else(|| corrupt(&key, "bad province"))?;
+            let mut raw = [0u8; 16];
+            raw.copy_from_slice(&key[3..19]);
+            projection.restore_citizen(province, CitizenRef(u128::from_be_bytes(raw)), value[0]);
+        }
+        let position: Position = match self.tree.get(POSITION).map_err(|e| self.err(e))? {
+            Some(v) => decode(POSITION, &v)?,
+            None => Position::default(),
+        };
+        let totals: Totals = match self.tree.get(TOTALS).map_err(|e| self.err(e))? {
+            Some(v) => decode(TOTALS, &v)?,
+            None => Totals::default(),
+        };
+        projection.restore_position(position, totals);
+        Ok(projection)
+    }
+
+    /// Prepares the writes for `changes` (taken from `projection`), with its position and totals.
+    pub fn prepare(projection: &Projection, changes: &Changes) -> PreparedCommit {
+        let mut batch = sled::Batch::default();
+        let mut records = 0;
+        for code in &changes.wards {
+            if let Some(ward) = projection.ward(*code) {
+                batch.insert(ward_key(*code), json(&ward.meta));
+                records += 1;
+            }
+        }
+        for (code, day) in &changes.days {
+            if let Some(counters) = projection.ward(*code).and_then(|w| w.days.get(day)) {
+                batch.insert(day_key(*code, *day), json(counters));
+                records += 1;
+            }
+        }
+        for (province, citizen, flags) in &changes.citizens {
+            batch.insert(&citizen_key(*province, *citizen)[..], &[*flags][..]);
+            records += 1;
+        }
+        for reject in &changes.rejects {
+            batch.insert(&reject_key(reject.seq)[..], json(reject));
+            records += 1;
+        }
+        let position = projection.position();
+        batch.insert(POSITION, json(&position));
+        batch.insert(TOTALS, json(projection.totals()));
+        PreparedCommit {
+            batch,
+            position,
+            records,
+        }
+    }
+
+    /// Writes a prepared batch atomically: all of it or, after a crash, none of it.
+    pub fn commit(&self, prepared: PreparedCommit) -> Result<Position, StoreError> {
+        self.tree.apply_batch(prepared.batch).map_err(|e| self.err(e))?;
+        Ok(prepared.position)
+    }
+
+    /// Flushes everything written to disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    /// Up to `limit` rejects with a sequence above `after`, in order.
+    pub fn rejects(&self, after: u64, limit: usize) -> Result<Vec<Reject>, StoreError> {
+        let start = reject_key(after.saturating_add(1));
+        let mut out = Vec::new();
+        for item in self.tree.range(&start[..]..) {
+            let (key, value) = item.map_err(|e| self.err(e))?;
+            if !key.starts_with(b"r:") || out.len() >= limit {
+                break;
+            }
+            out.push(decode(&key, &value)?);
+        }
+        Ok(out)
+    }
+
+    /// The store's size on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(value).map_err(|e| corrupt(key, &e.to_string()))
+}
+
+fn corrupt(key: &[u8], reason: &str) -> StoreError {
+    StoreError::Corrupt {
+        key: String::from_utf8_lossy(&key[..key.len().min(2)]).into_owned() + &hex(&key[key.len().min(2)..]),
+        reason: reason.to_owned(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn be_u32(bytes: &[u8]) -> Result<u32, StoreError> {
+    let raw: [u8; 4] = bytes.try_into().map_err(|_| corrupt(bytes, "short key"))?;
+    Ok(u32::from_be_bytes(raw))
+}
+
+fn ward_from(bytes: &[u8]) -> Result<WardCode, StoreError> {
+    WardCode::from_number(be_u32(bytes)?).ok_or_else(|| corrupt(bytes, "bad ward code"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_sort_by_ward_then_day() {
+        let w = WardCode::parse("31117").expect("ward");
+        let before = day_key(w, BusinessDay::from_ordinal(-1));
+        let after = day_key(w, BusinessDay::from_ordinal(20_000));
+        assert!(before < after);
+        assert!(reject_key(2) < reject_key(256));
+    }
+
+    #[test]
+    fn a_store_loads_what_was_committed_and_rebuilds_when_rules_change() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let mut p = store.load(ReportDeadlines::default()).expect("load");
+        let e = ehb_proto::Event {
+            id: uuid_like(),
+            occurred_at: ehb_proto::parse_instant("t", "2026-03-10T08:00:00+07:00").expect("t"),
+            province: ProvinceCode::parse("31").expect("p"),
+            ward: WardCode::parse("31117").expect("w"),
+            group: None,
+            source: ehb_proto::Text::from("c06"),
+            payload: ehb_proto::Payload::AccountActivated { citizen: CitizenRef(7) },
+        };
+        p.apply(1, None, &e.subject(), &e.to_json());
+        p.apply(2, None, "ehb.v1.31.31117.account_activated", b"{");
+        let changes = p.take_changes();
+        let prepared = Store::prepare(&p, &changes);
+        assert_eq!(prepared.records, 3);
+        store.commit(prepared).expect("commit");
+        drop(store);
+        let store = Store::open(dir.path()).expect("reopen");
+        let loaded = store.load(ReportDeadlines::default()).expect("load");
+        assert_eq!(loaded.position().seq, 2);
+        assert_eq!(loaded.digest(), p.digest());
+        assert_eq!(store.rejects(0, 10).expect("rejects").len(), 1);
+        assert_eq!(store.rejects(2, 10).expect("rejects").len(), 0);
+        let other = ReportDeadlines { daily_by_hour: 9, ..ReportDeadlines::default() };
+        let rebuilt = store.load(other).expect("load");
+        assert_eq!(rebuilt.position().seq, 0);
+        assert_eq!(rebuilt.totals().messages, 0);
+    }
+
+    fn uuid_like() -> ehb_proto::Uuid {
+        ehb_proto::Uuid::from_u128(1)
+    }
+}
