@@ -1,1 +1,14 @@
-//! placeholder
+//! Simulated upstream systems: police (accounts), social security (integrations), ward offices
+//! (baselines, teams, reports) and health facilities, publishing a seeded, reproducible campaign.
+//!
+//! Layout:
+//! - [`scenario`]: what to simulate (province size, days, noise).
+//! - [`generate`]: the messages in publishing order and the [`Truth`] they add up to.
+//! - [`publish`]: sending them to the stream, as fast as possible or paced by a simulated clock.
+
+pub mod generate;
+pub mod publish;
+pub mod scenario;
+
+pub use generate::{Generated, Timed, Truth, WardTruth, generate};
+pub use scenario::Scenario;

@@ -1,0 +1,362 @@
+//! Turning a scenario into the messages upstream systems publish, and the truth they add up to.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use ehb_eventlog::Outgoing;
+use ehb_proto::{
+    Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Payload, ProvinceCode, ReportFigures, ReportPeriod,
+    Text, Uuid, WardCode,
+};
+use jiff::{SignedDuration, Timestamp};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::Scenario;
+
+/// A message with the time its publisher sends it.
+#[derive(Debug, Clone)]
+pub struct Timed {
+    /// When the upstream system publishes it (simulated time).
+    pub publish_at: Timestamp,
+    /// The upstream system (`c06`, `vss`, `ward-office`, `health`).
+    pub source: &'static str,
+    /// The message.
+    pub message: Outgoing,
+}
+
+/// What one ward's events add up to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WardTruth {
+    /// Residents in the baseline.
+    pub residents: u64,
+    /// Insured in the baseline.
+    pub insured: u64,
+    /// Groups in the baseline.
+    pub groups: u64,
+    /// Distinct citizens whose account was activated.
+    pub accounts: u64,
+    /// Distinct citizens who integrated.
+    pub integrated: u64,
+    /// Integrations per business day.
+    pub integrated_by_day: BTreeMap<BusinessDay, u64>,
+    /// Accounts per business day.
+    pub accounts_by_day: BTreeMap<BusinessDay, u64>,
+    /// Groups that formed a team.
+    pub teams: u64,
+    /// Facilities linked.
+    pub facilities: u64,
+    /// Daily reports filed, and of those filed late, and of those whose figures are wrong.
+    pub reports: (u64, u64, u64),
+}
+
+/// What all the messages add up to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Truth {
+    /// Messages published, counting re-publications with the same id.
+    pub published: u64,
+    /// Messages the stream keeps (re-publications within the window are de-duplicated).
+    pub stored: u64,
+    /// Messages that cannot be folded.
+    pub malformed: u64,
+    /// Facts reported again under a new id.
+    pub duplicates: u64,
+    /// Per ward.
+    pub wards: BTreeMap<WardCode, WardTruth>,
+}
+
+impl Truth {
+    /// Integrations in all wards.
+    pub fn integrated(&self) -> u64 {
+        self.wards.values().map(|w| w.integrated).sum()
+    }
+
+    /// Accounts in all wards.
+    pub fn accounts(&self) -> u64 {
+        self.wards.values().map(|w| w.accounts).sum()
+    }
+}
+
+/// The campaign's messages in publishing order, and their truth.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Messages, sorted by when they are published.
+    pub messages: Vec<Timed>,
+    /// What they add up to.
+    pub truth: Truth,
+}
+
+/// A deterministic 128-bit pseudonym for citizen `index` of `ward` (not derived from any real identifier).
+fn citizen(seed: u64, ward: WardCode, index: u64) -> CitizenRef {
+    let a = mix(seed ^ (u64::from(ward.get()) << 32) ^ index);
+    let b = mix(a ^ 0x9e37_79b9_7f4a_7c15);
+    CitizenRef((u128::from(a) << 64) | u128::from(b))
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Beneficiary codes and their shares among integrations; `None`: a 10-character card number.
+const BENEFICIARY_MIX: [(Option<&str>, f64); 10] = [
+    (Some("GD"), 0.30),
+    (Some("HS"), 0.15),
+    (Some("DN"), 0.14),
+    (Some("HT"), 0.10),
+    (Some("TE"), 0.08),
+    (Some("SV"), 0.05),
+    (Some("CN"), 0.04),
+    (Some("HC"), 0.03),
+    (Some("CA"), 0.01),
+    (None, 0.10),
+];
+
+struct Builder<'s> {
+    scenario: &'s Scenario,
+    rng: ChaCha8Rng,
+    messages: Vec<Timed>,
+    truth: Truth,
+}
+
+impl Builder<'_> {
+    fn id(&mut self) -> Uuid {
+        Uuid::from_u128(self.rng.random::<u128>() & !(0xf << 76) | (0x7 << 76))
+    }
+
+    fn push(&mut self, source: &'static str, publish_at: Timestamp, event: &Event<'_>) {
+        self.truth.published += 1;
+        self.truth.stored += 1;
+        self.messages.push(Timed { publish_at, source, message: Outgoing::event(event) });
+    }
+
+    fn event(&mut self, source: &'static str, at: Timestamp, ward: WardCode, payload: Payload<'static>) -> Event<'static> {
+        Event {
+            id: self.id(),
+            occurred_at: at,
+            province: self.scenario.province,
+            ward,
+            group: None,
+            source: Text::from(source),
+            payload,
+        }
+    }
+
+    /// Publishes a citizen fact, sometimes late, sometimes again under a new id or the same id.
+    fn citizen_fact(&mut self, source: &'static str, at: Timestamp, ward: WardCode, payload: Payload<'static>) {
+        let event = self.event(source, at, ward, payload);
+        let late = self.rng.random::<f64>() < self.scenario.late_share;
+        let publish_at = if late { at + SignedDuration::from_hours(self.rng.random_range(20..48)) } else { at };
+        self.push(source, publish_at, &event);
+        if self.rng.random::<f64>() < self.scenario.duplicate_share {
+            let mut again = event.clone();
+            again.id = self.id();
+            again.occurred_at = at + SignedDuration::from_mins(30);
+            self.push(source, publish_at + SignedDuration::from_mins(30), &again);
+            self.truth.duplicates += 1;
+        }
+        if self.rng.random::<f64>() < self.scenario.republish_share {
+            self.truth.published += 1;
+            let message = Outgoing::event(&event);
+            self.messages.push(Timed { publish_at: publish_at + SignedDuration::from_secs(5), source, message });
+        }
+        if self.rng.random::<f64>() < self.scenario.malformed_share {
+            self.malformed(source, publish_at, &event);
+        }
+    }
+
+    fn malformed(&mut self, source: &'static str, at: Timestamp, event: &Event<'_>) {
+        let json = event.to_json();
+        let (subject, payload) = if self.rng.random::<bool>() {
+            (event.subject(), Bytes::copy_from_slice(&json[..json.len() / 2]))
+        } else {
+            let text = String::from_utf8_lossy(&json).replace(event.kind().as_str(), "card.revoked");
+            (event.subject(), Bytes::from(text))
+        };
+        self.truth.published += 1;
+        self.truth.stored += 1;
+        self.truth.malformed += 1;
+        let id = self.id().hyphenated().to_string();
+        self.messages.push(Timed { publish_at: at, source, message: Outgoing { subject, id, payload } });
+    }
+
+    fn time_in_day(&mut self, day: BusinessDay) -> Timestamp {
+        day.start() + SignedDuration::from_secs(self.rng.random_range(7 * 3600..21 * 3600))
+    }
+}
+
+/// Shares of the campaign's work falling on each day: more in the first week and at weekends.
+fn day_weights(s: &Scenario) -> Vec<f64> {
+    (0..s.days)
+        .map(|d| {
+            let day = s.start.plus(d as i32);
+            let weekend = matches!(day.date().weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+            (if d < 7 { 1.6 } else { 1.0 }) * (if weekend { 1.3 } else { 1.0 })
+        })
+        .collect()
+}
+
+/// Splits `total` over days in proportion to `weights`, exactly.
+fn split(total: u64, weights: &[f64]) -> Vec<u64> {
+    let sum: f64 = weights.iter().sum();
+    let mut acc = 0.0;
+    let mut given = 0u64;
+    weights
+        .iter()
+        .map(|w| {
+            acc += w;
+            let upto = ((total as f64) * acc / sum).round() as u64;
+            let n = upto.saturating_sub(given);
+            given = upto;
+            n
+        })
+        .collect()
+}
+
+/// Generates the campaign of `scenario`.
+pub fn generate(scenario: &Scenario) -> Generated {
+    let mut b = Builder {
+        scenario,
+        rng: ChaCha8Rng::seed_from_u64(scenario.seed),
+        messages: Vec::new(),
+        truth: Truth::default(),
+    };
+    let weights = day_weights(scenario);
+    let wards = scenario.wards.max(1);
+    let mean = scenario.residents as f64 / f64::from(wards);
+    for i in 0..wards {
+        let code = ward_code(scenario.province, i);
+        let residents = ((mean * b.rng.random_range(0.45..1.55)) as u64).max(100);
+        let insured = (residents as f64 * b.rng.random_range(0.40..0.52)) as u64;
+        let groups = ((residents / 600) as u32).clamp(3, 200);
+        let facilities = b.rng.random_range(1..7u32);
+        // Final rates spread from under 10 % to over 45 % of residents, capped by the insured.
+        let rate = 0.06 + 0.42 * (f64::from(i) / f64::from(wards.max(2) - 1)).powf(0.9);
+        let integrated = ((residents as f64 * rate) as u64).min(insured);
+        let activated_in_campaign = (integrated as f64 * b.rng.random_range(0.5..0.9)) as u64;
+        let extra_accounts = (integrated as f64 * b.rng.random_range(0.05..0.15)) as u64;
+        let start = scenario.start.start() + SignedDuration::from_mins(5);
+        let baseline = Payload::WardBaseline(Baseline {
+            name: Some(Text::from(format!("Xã số {}", i + 1))),
+            residents,
+            insured,
+            level2_accounts: (residents as f64 * 0.55) as u64,
+            groups,
+            facilities,
+            target: (insured as f64 * 0.8) as u64,
+        });
+        let event = b.event("ward-office", start, code, baseline);
+        b.push("ward-office", start, &event);
+        let mut truth = WardTruth {
+            residents,
+            insured,
+            groups: u64::from(groups),
+            ..WardTruth::default()
+        };
+        let integrations = split(integrated, &weights);
+        let extras = split(extra_accounts, &weights);
+        let mut next_citizen = 0u64;
+        let mut next_extra = integrated;
+        for (d, (n, extra)) in integrations.iter().zip(extras.iter()).enumerate() {
+            let day = scenario.start.plus(d as i32);
+            let mut accounts_today = 0;
+            for _ in 0..*n {
+                let who = citizen(scenario.seed, code, next_citizen);
+                let at = b.time_in_day(day);
+                if next_citizen < activated_in_campaign {
+                    let earlier = at - SignedDuration::from_mins(b.rng.random_range(5..120));
+                    let earlier = if BusinessDay::of(earlier) == day { earlier } else { at };
+                    b.citizen_fact("c06", earlier, code, Payload::AccountActivated { citizen: who });
+                    accounts_today += 1;
+                }
+                let pick: f64 = b.rng.random();
+                let mut acc = 0.0;
+                let code_pick = BENEFICIARY_MIX
+                    .iter()
+                    .find(|(_, share)| {
+                        acc += share;
+                        pick < acc
+                    })
+                    .and_then(|(c, _)| *c);
+                let beneficiary = code_pick.and_then(|c| c.parse::<Beneficiary>().ok());
+                let issuer = beneficiary.map(|c| if c.code() == "CA" { Issuer::Police } else { Issuer::Vss });
+                b.citizen_fact("vss", at, code, Payload::CardIntegrated { citizen: who, beneficiary, issuer });
+                next_citizen += 1;
+            }
+            for _ in 0..*extra {
+                let who = citizen(scenario.seed, code, next_extra);
+                let at = b.time_in_day(day);
+                b.citizen_fact("c06", at, code, Payload::AccountActivated { citizen: who });
+                next_extra += 1;
+                accounts_today += 1;
+            }
+            truth.integrated_by_day.insert(day, *n);
+            truth.accounts_by_day.insert(day, accounts_today);
+            truth.integrated += n;
+            truth.accounts += accounts_today;
+        }
+        // Guidance teams in the first ten days, for most groups.
+        let teams = (f64::from(groups) * b.rng.random_range(0.7..1.0)).round() as u32;
+        for g in 0..teams {
+            let day = scenario.start.plus(b.rng.random_range(0..scenario.days.min(10)) as i32);
+            let at = b.time_in_day(day);
+            let members = Some(b.rng.random_range(3..12));
+            let mut event = b.event("ward-office", at, code, Payload::TeamFormed { members });
+            event.group = Some(Text::from(format!("{code}-T{g:03}")));
+            b.push("ward-office", at, &event);
+        }
+        truth.teams = u64::from(teams);
+        let linked = (f64::from(facilities) * b.rng.random_range(0.5..1.0)).round() as u32;
+        for f in 0..linked {
+            let day = scenario.start.plus(b.rng.random_range(0..scenario.days.min(14)) as i32);
+            let at = b.time_in_day(day);
+            let payload = Payload::FacilityLinked { facility: Text::from(format!("CS{code}-{f:02}")) };
+            let event = b.event("health", at, code, payload);
+            b.push("health", at, &event);
+        }
+        truth.facilities = u64::from(linked);
+        daily_reports(&mut b, code, &mut truth);
+        b.truth.wards.insert(code, truth);
+    }
+    let mut messages = b.messages;
+    messages.sort_by_key(|m| m.publish_at);
+    Generated { messages, truth: b.truth }
+}
+
+fn daily_reports(b: &mut Builder<'_>, code: WardCode, truth: &mut WardTruth) {
+    let (mut accounts_total, mut integrated_total) = (0, 0);
+    let days: Vec<_> = truth.integrated_by_day.keys().copied().collect();
+    for day in days {
+        let integrated_new = truth.integrated_by_day[&day];
+        let accounts_new = truth.accounts_by_day[&day];
+        accounts_total += accounts_new;
+        integrated_total += integrated_new;
+        let roll: f64 = b.rng.random();
+        if roll < b.scenario.missing_report_share {
+            continue;
+        }
+        let late = roll < b.scenario.missing_report_share + b.scenario.late_report_share;
+        let filed = day.plus(1).start() + SignedDuration::from_mins(if late { 10 * 60 + 30 } else { 7 * 60 });
+        let wrong = b.rng.random::<f64>() < b.scenario.wrong_report_share;
+        let figures = ReportFigures {
+            accounts_new: Some(accounts_new),
+            accounts_total: Some(accounts_total),
+            integrated_new: Some(integrated_new + if wrong { b.rng.random_range(1..20) } else { 0 }),
+            integrated_total: Some(integrated_total),
+            groups_with_team: None,
+        };
+        let event = b.event("ward-office", filed, code, Payload::ReportFiled { period: ReportPeriod::Daily(day), figures });
+        b.push("ward-office", filed, &event);
+        truth.reports.0 += 1;
+        truth.reports.1 += u64::from(late);
+        truth.reports.2 += u64::from(wrong);
+    }
+}
+
+/// The code of the `i`-th ward of a province: the province's two digits and a three-digit number.
+pub fn ward_code(province: ProvinceCode, i: u32) -> WardCode {
+    WardCode::from_number(u32::from(province.get()) * 1000 + (i % 999) + 1)
+        .expect("province codes are at most 96, so the number stays below 97,000")
+}

@@ -1,0 +1,87 @@
+//! `ehb-simulator`: publishes a seeded campaign of one province onto the stream.
+
+use clap::Parser;
+use ehb_eventlog::{Publisher, StreamSettings};
+use ehb_proto::{BusinessDay, ProvinceCode};
+use ehb_simulator::publish::{publish_fast, publish_paced};
+use ehb_simulator::{Scenario, generate};
+use tokio_util::sync::CancellationToken;
+
+/// Simulated upstream systems publishing a reproducible campaign.
+#[derive(Debug, Parser)]
+#[command(name = "ehb-simulator", version)]
+struct Args {
+    /// NATS server URL(s).
+    #[arg(long, env = "EHB_NATS_URL", default_value = "nats://127.0.0.1:4222")]
+    nats_url: String,
+    /// Seed: the same seed publishes the same events.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Province code.
+    #[arg(long, default_value = "31")]
+    province: String,
+    /// Number of wards.
+    #[arg(long, default_value_t = 80)]
+    wards: u32,
+    /// Residents of the province.
+    #[arg(long, default_value_t = 1_800_000)]
+    residents: u64,
+    /// First day of the campaign.
+    #[arg(long, default_value = "2026-03-01")]
+    start: String,
+    /// Days of the campaign.
+    #[arg(long, default_value_t = 31)]
+    days: u32,
+    /// Simulated seconds per real second (43200: a day every two seconds); 0 publishes at once.
+    #[arg(long, default_value_t = 43_200.0)]
+    speed: f64,
+    /// Publishes in flight.
+    #[arg(long, default_value_t = 4096)]
+    in_flight: usize,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let args = Args::parse();
+    let province = ProvinceCode::parse(&args.province)?;
+    let start = BusinessDay::parse("start", &args.start)?;
+    let scenario = Scenario {
+        province,
+        start,
+        ..Scenario::small(args.seed, args.wards, args.residents, args.days)
+    };
+    let generated = generate(&scenario);
+    tracing::info!(
+        messages = generated.messages.len(),
+        integrated = generated.truth.integrated(),
+        accounts = generated.truth.accounts(),
+        "CampaignGenerated"
+    );
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        stop.cancel();
+    });
+    let client = match ehb_eventlog::connect(&args.nats_url, "ehb-simulator", cancel.clone().cancelled_owned()).await {
+        Ok(c) => c,
+        Err(ehb_eventlog::LogError::Shutdown) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let publisher = Publisher::new(client, args.in_flight);
+    ehb_eventlog::ensure_stream(publisher.context(), &StreamSettings::default()).await?;
+    let done = if args.speed <= 0.0 {
+        publish_fast(&publisher, &generated.messages).await?
+    } else {
+        publish_paced(&publisher, &generated.messages, args.speed, cancel).await?
+    };
+    tracing::info!(stored = done.stored, duplicates = done.duplicates, last_seq = done.last_seq, "CampaignPublished");
+    Ok(())
+}
