@@ -1,1 +1,230 @@
-//! placeholder
+//! The end-to-end test harness: real `nats-server` and projector processes on free loopback ports.
+//!
+//! Layout:
+//! - [`NatsServer`]: starts Debian's `nats-server` with JetStream on a free port and a temporary
+//!   store; stops it on drop (or on demand, to test outages).
+//! - [`Projector`]: starts the `ehb-projector` binary on a free port over a given store; can be
+//!   stopped gracefully, killed with SIGKILL, and queried over HTTP.
+//! - [`publisher`]: a publisher connected to a server.
+//!
+//! Binaries are taken from the same target folder as the running test; `cargo build --workspace
+//! --bins` (the test script does) puts them there.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ehb_eventlog::Publisher;
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("the loopback interface gives a free port")
+}
+
+/// The path of a workspace binary built beside the running test.
+pub fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    let dir = exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the binaries first with `cargo build --workspace --bins` (scripts/test does)",
+        path.display()
+    );
+    path
+}
+
+fn wait_for_port(port: u16, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    false
+}
+
+fn signal(child: &Child, sig: i32) {
+    // The pid is our own child's; sending it a signal has no memory-safety concern.
+    let pid = child.id() as libc::pid_t;
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(pid, sig);
+    }
+}
+
+/// A `nats-server` with JetStream, on a free loopback port, storing in a temporary folder.
+pub struct NatsServer {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl NatsServer {
+    /// Starts a server and waits until it accepts connections.
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut server = NatsServer { child: None, port: free_port(), dir };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::File::create(self.dir.path().join("nats.log")).expect("a log file");
+        let child = Command::new("nats-server")
+            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .arg(self.dir.path().join("jetstream"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("nats-server is installed (scripts/test installs Debian's package)");
+        self.child = Some(child);
+        assert!(wait_for_port(self.port, Duration::from_secs(15)), "nats-server did not start on {}", self.port);
+    }
+
+    /// The client URL.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server (SIGTERM), keeping its store.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            signal(&child, libc::SIGTERM);
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port and store.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A running `ehb-projector` process.
+pub struct Projector {
+    child: Option<Child>,
+    /// The base URL of its API.
+    pub base: String,
+    http: reqwest::Client,
+}
+
+impl Projector {
+    /// Starts a projector on `nats_url` over the store in `store`, and waits until its API answers.
+    pub async fn start(nats_url: &str, store: &Path) -> Self {
+        Projector::start_with(nats_url, store, &[]).await
+    }
+
+    /// Starts a projector with extra command-line arguments.
+    pub async fn start_with(nats_url: &str, store: &Path, extra: &[&str]) -> Self {
+        let port = free_port();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(store.with_extension("log"))
+            .expect("a log file beside the store");
+        let child = Command::new(binary("ehb-projector"))
+            .args(["--nats-url", nats_url, "--listen", &format!("127.0.0.1:{port}"), "--store"])
+            .arg(store)
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("the projector starts");
+        let projector = Projector {
+            child: Some(child),
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
+        assert!(
+            tokio::task::spawn_blocking(move || wait_for_port(port, Duration::from_secs(60)))
+                .await
+                .unwrap_or(false),
+            "the projector's API did not come up"
+        );
+        projector
+    }
+
+    /// GET a path; the status and the JSON body.
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("the projector answers");
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(serde_json::Value::Null);
+        (status, body)
+    }
+
+    /// Waits until the projector has applied `seq` (panics after `timeout`).
+    pub async fn wait_applied(&self, seq: u64, timeout: Duration) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let (_, status) = self.get("/v1/status").await;
+            if status["applied_seq"].as_u64() >= Some(seq) && status["committed_seq"].as_u64() >= Some(seq) {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "projector did not apply seq {seq} in time; status {status}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The projector's digest.
+    pub async fn digest(&self) -> String {
+        let (_, body) = self.get("/v1/digest").await;
+        body["digest"].as_str().expect("a digest").to_owned()
+    }
+
+    /// Kills the process with SIGKILL, as a crash would.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            signal(&child, libc::SIGKILL);
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops the process with SIGTERM and returns whether it exited cleanly.
+    pub fn terminate(&mut self) -> bool {
+        match self.child.take() {
+            Some(mut child) => {
+                signal(&child, libc::SIGTERM);
+                child.wait().map(|s| s.success()).unwrap_or(false)
+            }
+            None => false,
+        }
+    }
+}
+
+impl Drop for Projector {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// A publisher with 4,096 publishes in flight, connected to `url`, with the stream ensured.
+pub async fn publisher(url: &str) -> Publisher {
+    let client = ehb_eventlog::connect_now(url, "ehb-e2e").await.expect("connects to the test server");
+    let publisher = Publisher::new(client, 4096);
+    ehb_eventlog::ensure_stream(publisher.context(), &ehb_eventlog::StreamSettings::default())
+        .await
+        .expect("the stream is created");
+    publisher
+}
