@@ -41,7 +41,7 @@ impl Beneficiary {
 
     /// The code at a position in [`BENEFICIARY_CODES`].
     pub fn from_index(index: usize) -> Option<Self> {
-        (index < Self::COUNT).then(|| Beneficiary(index as u8))
+        (index < Self::COUNT).then_some(Beneficiary(index as u8))
     }
 }
 
@@ -212,7 +212,10 @@ mod tests {
         match validate_card("card", number) {
             Err(ContractError::Invalid { field, reason }) => {
                 assert_eq!(field, "card");
-                assert!(number.is_empty() || !reason.contains(number), "error repeats the number");
+                assert!(
+                    number.is_empty() || !reason.contains(number),
+                    "error repeats the number"
+                );
                 reason
             }
             other => panic!("{number}: expected an invalid-field error, got {other:?}"),
@@ -233,13 +236,22 @@ mod tests {
         assert_eq!(facts.beneficiary.map(Beneficiary::code), Some("HS"));
         assert_eq!(facts.level, Some(4));
         assert_eq!(facts.issuer, Some(Issuer::Vss));
-        assert_eq!(validate_card("card", "SV1990123456789").map(|f| f.issuer), Ok(Some(Issuer::Vss)));
+        assert_eq!(
+            validate_card("card", "SV1990123456789").map(|f| f.issuer),
+            Ok(Some(Issuer::Vss))
+        );
     }
 
     #[test]
     fn issuer_digits() {
-        assert_eq!(validate_card("card", "CA5980123456789").map(|f| f.issuer), Ok(Some(Issuer::Police)));
-        assert_eq!(validate_card("card", "QN5970123456789").map(|f| f.issuer), Ok(Some(Issuer::Army)));
+        assert_eq!(
+            validate_card("card", "CA5980123456789").map(|f| f.issuer),
+            Ok(Some(Issuer::Police))
+        );
+        assert_eq!(
+            validate_card("card", "QN5970123456789").map(|f| f.issuer),
+            Ok(Some(Issuer::Army))
+        );
         assert!(reason("HS4000123456789").contains("00"));
     }
 
@@ -255,7 +267,10 @@ mod tests {
     fn every_code_is_accepted_and_an_unlisted_one_refused() {
         for code in BENEFICIARY_CODES {
             let number = format!("{code}1010123456789");
-            assert_eq!(validate_card("card", &number).map(|f| f.beneficiary.map(Beneficiary::code)), Ok(Some(code)));
+            assert_eq!(
+                validate_card("card", &number).map(|f| f.beneficiary.map(Beneficiary::code)),
+                Ok(Some(code))
+            );
         }
         assert!(reason("ZZ4010123456789").contains("beneficiary"));
         assert!(reason("hs4010123456789").contains("beneficiary"));

@@ -196,15 +196,25 @@ mod tests {
     #[test]
     fn province_codes() {
         assert_eq!(ProvinceCode::parse("01").map(ProvinceCode::get), Ok(1));
-        assert_eq!(ProvinceCode::parse("96").map(|p| p.to_string()), Ok("96".into()));
+        assert_eq!(
+            ProvinceCode::parse("96").map(|p| p.to_string()),
+            Ok("96".into())
+        );
         for bad in ["00", "97", "1", "001", "a1", ""] {
-            assert_eq!(ProvinceCode::parse(bad).map_err(|e| e.field().to_owned()), Err("province".into()), "{bad}");
+            assert_eq!(
+                ProvinceCode::parse(bad).map_err(|e| e.field().to_owned()),
+                Err("province".into()),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn ward_codes() {
-        assert_eq!(WardCode::parse("00123").map(|w| w.to_string()), Ok("00123".into()));
+        assert_eq!(
+            WardCode::parse("00123").map(|w| w.to_string()),
+            Ok("00123".into())
+        );
         assert_eq!(WardCode::parse("31117").map(WardCode::get), Ok(31117));
         for bad in ["3111", "311170", "3111x", ""] {
             assert!(WardCode::parse(bad).is_err(), "{bad}");

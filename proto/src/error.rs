@@ -122,13 +122,10 @@ pub(crate) fn redact(text: &str) -> String {
                 out.push('"');
             }
             (_, true) => {}
-            (c, false) if c.is_ascii_digit() => {
-                // Long runs of digits may be identifiers; keep short numbers such as limits.
-                out.push(c);
-            }
             (c, false) => out.push(c),
         }
     }
+    // Long runs of digits may be identifiers; short numbers such as limits stay.
     mask_long_numbers(&out)
 }
 
@@ -152,21 +149,6 @@ fn mask_long_numbers(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn redaction_hides_values_and_long_numbers() {
-        assert_eq!(
-            redact("invalid type: string \"079012345678\", expected u32 at line 1 column 9"),
-            "invalid type: string \"…\", expected u32"
-        );
-        assert_eq!(redact("invalid value: integer `079012345678`, expected u8"), "invalid value: integer `…`, expected u8");
-        assert_eq!(redact("must be at most 100000"), "must be at most 100000");
-    }
-}
-
 fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     let start = text.find(marker)? + marker.len();
     let rest = &text[start..];
@@ -178,5 +160,23 @@ fn join(prefix: &str, name: &str) -> String {
         name.to_owned()
     } else {
         format!("{prefix}.{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redaction_hides_values_and_long_numbers() {
+        assert_eq!(
+            redact("invalid type: string \"079012345678\", expected u32 at line 1 column 9"),
+            "invalid type: string \"…\", expected u32"
+        );
+        assert_eq!(
+            redact("invalid value: integer `079012345678`, expected u8"),
+            "invalid value: integer `…`, expected u8"
+        );
+        assert_eq!(redact("must be at most 100000"), "must be at most 100000");
     }
 }

@@ -217,11 +217,19 @@ impl<'a> Event<'a> {
             source: self.source.into_owned(),
             payload: match self.payload {
                 Payload::AccountActivated { citizen } => Payload::AccountActivated { citizen },
-                Payload::CardIntegrated { citizen, beneficiary, issuer } => {
-                    Payload::CardIntegrated { citizen, beneficiary, issuer }
-                }
+                Payload::CardIntegrated {
+                    citizen,
+                    beneficiary,
+                    issuer,
+                } => Payload::CardIntegrated {
+                    citizen,
+                    beneficiary,
+                    issuer,
+                },
                 Payload::TeamFormed { members } => Payload::TeamFormed { members },
-                Payload::ReportFiled { period, figures } => Payload::ReportFiled { period, figures },
+                Payload::ReportFiled { period, figures } => {
+                    Payload::ReportFiled { period, figures }
+                }
                 Payload::WardBaseline(b) => Payload::WardBaseline(Baseline {
                     name: b.name.map(Text::into_owned),
                     residents: b.residents,
@@ -244,7 +252,11 @@ impl<'a> Event<'a> {
             Payload::AccountActivated { citizen } => self.encode(CitizenData {
                 citizen_ref: Text::from(citizen.to_string()),
             }),
-            Payload::CardIntegrated { citizen, beneficiary, issuer } => self.encode(CardData {
+            Payload::CardIntegrated {
+                citizen,
+                beneficiary,
+                issuer,
+            } => self.encode(CardData {
                 citizen_ref: Text::from(citizen.to_string()),
                 beneficiary: beneficiary.map(|b| Text::from(b.code())),
                 issuer: issuer.map(|i| Text::from(i.as_str())),
@@ -314,7 +326,11 @@ fn decode_older(bytes: &[u8]) -> Result<Event<'static>, ContractError> {
 }
 
 /// Turns a decoding error into a contract error naming the field, by decoding again with paths.
-fn explain<'a, T: Deserialize<'a>>(bytes: &'a [u8], err: &serde_json::Error, prefix: &str) -> ContractError {
+fn explain<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    err: &serde_json::Error,
+    prefix: &str,
+) -> ContractError {
     if err.is_syntax() || err.is_eof() {
         return from_json(err, prefix);
     }
@@ -338,12 +354,14 @@ fn explain<'a, T: Deserialize<'a>>(bytes: &'a [u8], err: &serde_json::Error, pre
                 }
             };
             match from_json(&inner, "") {
-                ContractError::Missing { field } => ContractError::Missing { field: within(&field) },
-                ContractError::Invalid { field, reason } => ContractError::invalid(within(&field), reason),
-                _ if container.is_empty() => from_json(&inner, ""),
-                _ => {
-                    ContractError::invalid(container, crate::error::redact(&inner.to_string()))
+                ContractError::Missing { field } => ContractError::Missing {
+                    field: within(&field),
+                },
+                ContractError::Invalid { field, reason } => {
+                    ContractError::invalid(within(&field), reason)
                 }
+                _ if container.is_empty() => from_json(&inner, ""),
+                _ => ContractError::invalid(container, crate::error::redact(&inner.to_string())),
             }
         }
         Ok(_) => from_json(err, prefix),
@@ -359,8 +377,12 @@ pub fn decode_on_subject<'a>(subject: &str, bytes: &'a [u8]) -> Result<Event<'a>
 
 fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
     let kind: EventType = wire.kind.as_str().parse()?;
-    let id = Uuid::try_parse(wire.id.as_str())
-        .map_err(|_| ContractError::invalid("id", "must be a UUID such as 0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70"))?;
+    let id = Uuid::try_parse(wire.id.as_str()).map_err(|_| {
+        ContractError::invalid(
+            "id",
+            "must be a UUID such as 0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70",
+        )
+    })?;
     let occurred_at = parse_instant("occurred_at", wire.occurred_at.as_str())?;
     let province = ProvinceCode::parse(wire.province.as_str())?;
     let ward = WardCode::parse(wire.ward.as_str())?;
@@ -389,15 +411,24 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
                 .map(|i| i.as_str().parse::<Issuer>())
                 .transpose()
                 .map_err(|e| rename(e, "data.issuer"))?;
-            Payload::CardIntegrated { citizen, beneficiary, issuer }
+            Payload::CardIntegrated {
+                citizen,
+                beneficiary,
+                issuer,
+            }
         }
         EventType::TeamFormed => {
             let d: TeamData = parse_data(data)?;
             if wire.group.is_none() {
-                return Err(ContractError::Missing { field: "group".into() });
+                return Err(ContractError::Missing {
+                    field: "group".into(),
+                });
             }
             if d.members.is_some_and(|m| m == 0 || m > 1000) {
-                return Err(ContractError::invalid("data.members", "must be between 1 and 1000"));
+                return Err(ContractError::invalid(
+                    "data.members",
+                    "must be between 1 and 1000",
+                ));
             }
             Payload::TeamFormed { members: d.members }
         }
@@ -427,7 +458,9 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
         EventType::FacilityLinked => {
             let d: FacilityData<'_> = parse_data(data)?;
             check_token("data.facility", d.facility.as_str(), 32)?;
-            Payload::FacilityLinked { facility: d.facility }
+            Payload::FacilityLinked {
+                facility: d.facility,
+            }
         }
     };
     Ok(Event {
@@ -454,7 +487,10 @@ fn rename(err: ContractError, field: &str) -> ContractError {
 
 fn check_baseline(b: &Baseline<'_>) -> Result<(), ContractError> {
     if b.residents == 0 || b.residents > MAX_FIGURE {
-        return Err(ContractError::invalid("data.residents", "must be between 1 and 1000000000"));
+        return Err(ContractError::invalid(
+            "data.residents",
+            "must be between 1 and 1000000000",
+        ));
     }
     for (name, value) in [
         ("data.insured", b.insured),
@@ -466,15 +502,24 @@ fn check_baseline(b: &Baseline<'_>) -> Result<(), ContractError> {
         }
     }
     if b.groups > 100_000 {
-        return Err(ContractError::invalid("data.groups", "must be at most 100000"));
+        return Err(ContractError::invalid(
+            "data.groups",
+            "must be at most 100000",
+        ));
     }
     if b.facilities > 100_000 {
-        return Err(ContractError::invalid("data.facilities", "must be at most 100000"));
+        return Err(ContractError::invalid(
+            "data.facilities",
+            "must be at most 100000",
+        ));
     }
     if let Some(name) = &b.name {
         let chars = name.as_str().chars().count();
         if chars == 0 || chars > 120 {
-            return Err(ContractError::invalid("data.name", "must be 1 to 120 characters"));
+            return Err(ContractError::invalid(
+                "data.name",
+                "must be 1 to 120 characters",
+            ));
         }
     }
     Ok(())

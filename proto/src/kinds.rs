@@ -81,7 +81,10 @@ impl FromStr for EventType {
             .into_iter()
             .find(|t| t.as_str() == s)
             .ok_or_else(|| ContractError::UnknownType {
-                kind: if s.len() <= 40 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_') {
+                kind: if s.len() <= 40
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+                {
                     s.to_owned()
                 } else {
                     "(not shown: not a type name)".to_owned()

@@ -71,7 +71,9 @@ impl ReportPeriod {
                 Ok(ReportPeriod::Weekly(day))
             }
             ReportKind::Monthly => {
-                let bad = || ContractError::invalid(field, "a monthly report's period is written YYYY-MM");
+                let bad = || {
+                    ContractError::invalid(field, "a monthly report's period is written YYYY-MM")
+                };
                 if text.len() != 7 || text.as_bytes()[4] != b'-' {
                     return Err(bad());
                 }
@@ -115,9 +117,12 @@ impl ReportPeriod {
 impl TryFrom<String> for ReportPeriod {
     type Error = ContractError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        let (kind, period) = value
-            .split_once('/')
-            .ok_or_else(|| ContractError::invalid("period", "must be written kind/period, e.g. daily/2026-03-10"))?;
+        let (kind, period) = value.split_once('/').ok_or_else(|| {
+            ContractError::invalid(
+                "period",
+                "must be written kind/period, e.g. daily/2026-03-10",
+            )
+        })?;
         ReportPeriod::parse(ReportKind::parse("period", kind)?, "period", period)
     }
 }
@@ -182,14 +187,24 @@ mod tests {
         assert_eq!(m.end().to_string(), "2026-02-28");
         assert_eq!(m.to_string(), "2026-02");
         for bad in ["2026-13", "2026-2", "2026/02", "2026-02-01"] {
-            assert!(ReportPeriod::parse(ReportKind::Monthly, "p", bad).is_err(), "{bad}");
+            assert!(
+                ReportPeriod::parse(ReportKind::Monthly, "p", bad).is_err(),
+                "{bad}"
+            );
         }
         let d = ReportPeriod::parse(ReportKind::Daily, "p", "2026-03-10").expect("day");
         assert_eq!((d.start(), d.end()), (d.start(), d.start()));
         for p in [w, m, d] {
             let text = serde_json::to_string(&p).expect("json");
-            assert_eq!(serde_json::from_str::<ReportPeriod>(&text).ok(), Some(p), "{text}");
+            assert_eq!(
+                serde_json::from_str::<ReportPeriod>(&text).ok(),
+                Some(p),
+                "{text}"
+            );
         }
-        assert_eq!(serde_json::to_string(&m).ok().as_deref(), Some("\"monthly/2026-02\""));
+        assert_eq!(
+            serde_json::to_string(&m).ok().as_deref(),
+            Some("\"monthly/2026-02\"")
+        );
     }
 }

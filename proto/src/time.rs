@@ -67,7 +67,10 @@ impl BusinessDay {
     /// Parses `YYYY-MM-DD`; `field` names the field in the error.
     pub fn parse(field: &str, text: &str) -> Result<Self, ContractError> {
         if text.len() != 10 {
-            return Err(ContractError::invalid(field, "must be a date written YYYY-MM-DD"));
+            return Err(ContractError::invalid(
+                field,
+                "must be a date written YYYY-MM-DD",
+            ));
         }
         Date::from_str(text)
             .map(BusinessDay::from_date)
@@ -145,7 +148,10 @@ mod tests {
         assert_eq!(d.plus(1).to_string(), "2026-03-11");
         assert_eq!(d.plus(-10).to_string(), "2026-02-28");
         assert_eq!(BusinessDay::of(d.start()), d);
-        assert_eq!(BusinessDay::of(d.plus(1).start() - jiff::SignedDuration::from_secs(1)), d);
+        assert_eq!(
+            BusinessDay::of(d.plus(1).start() - jiff::SignedDuration::from_secs(1)),
+            d
+        );
         assert_eq!(day("1970-01-01").ordinal(), 0);
     }
 

@@ -40,7 +40,10 @@ fn every_invalid_sample_names_its_field() {
 #[test]
 fn not_json_is_malformed() {
     for raw in [&b"{"[..], b"[]", b"\xff\xfe", b"", b"null"] {
-        assert!(matches!(decode(raw), Err(ContractError::Malformed { .. })), "{raw:?}");
+        assert!(
+            matches!(decode(raw), Err(ContractError::Malformed { .. })),
+            "{raw:?}"
+        );
     }
 }
 
@@ -50,7 +53,11 @@ fn the_payload_is_typed() {
     let event = decode(&raw).expect("valid");
     assert_eq!(event.kind(), EventType::CardIntegrated);
     match event.payload {
-        Payload::CardIntegrated { beneficiary, issuer, citizen } => {
+        Payload::CardIntegrated {
+            beneficiary,
+            issuer,
+            citizen,
+        } => {
             assert_eq!(beneficiary.map(|b| b.code()), Some("HS"));
             assert_eq!(issuer.map(|i| i.as_str()), Some("vss"));
             assert_eq!(citizen.to_string(), "9f86d081884c7d659a2feaa0c55ad015");
@@ -71,7 +78,10 @@ fn subjects_must_agree_with_the_envelope() {
         ("ehb.v2.31.31117.card_integrated", "v"),
     ] {
         let err = decode_on_subject(subject, &raw).expect_err(subject);
-        assert!(matches!(err, ContractError::SubjectMismatch { .. }), "{subject}");
+        assert!(
+            matches!(err, ContractError::SubjectMismatch { .. }),
+            "{subject}"
+        );
         assert_eq!(err.field(), field, "{subject}");
     }
 }
@@ -85,11 +95,17 @@ fn a_made_up_version_0_is_upcast() {
     });
     let raw = bytes(&v0);
     let event = decode(&raw).expect("v0 upcasts");
-    assert_eq!(event.day(), BusinessDay::parse("d", "2026-03-10").expect("date"));
+    assert_eq!(
+        event.day(),
+        BusinessDay::parse("d", "2026-03-10").expect("date")
+    );
     assert!(matches!(event.payload, Payload::AccountActivated { .. }));
     let v1: serde_json::Value = serde_json::from_slice(&event.to_json()).expect("json");
     assert_eq!(v1["v"], 1);
-    assert_eq!(v1["data"]["citizen_ref"], "9f86d081884c7d659a2feaa0c55ad015");
+    assert_eq!(
+        v1["data"]["citizen_ref"],
+        "9f86d081884c7d659a2feaa0c55ad015"
+    );
     let future = json!({"id": "0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70", "type": "account.activated", "v": 2,
         "occurred_at": "2026-03-10T23:30:00+07:00", "province": "31", "ward": "31117", "source": "c06",
         "data": {"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015"}});

@@ -30,7 +30,10 @@ fn schema_refuses_what_rust_refuses() {
     for (sample, field) in samples::invalid() {
         let raw = serde_json::to_vec(&sample).expect("json");
         assert!(ehb_proto::decode(&raw).is_err(), "rust accepts {sample}");
-        assert!(!schema.is_valid(&sample), "schema accepts {sample} (bad {field})");
+        assert!(
+            !schema.is_valid(&sample),
+            "schema accepts {sample} (bad {field})"
+        );
         checked += 1;
     }
     assert_eq!(checked, samples::invalid().len());

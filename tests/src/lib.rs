@@ -28,7 +28,10 @@ pub fn free_port() -> u16 {
 /// The path of a workspace binary built beside the running test.
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test knows its own path");
-    let dir = exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps");
     let path = dir.join(name);
     assert!(
         path.exists(),
@@ -69,7 +72,11 @@ impl NatsServer {
     /// Starts a server and waits until it accepts connections.
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let mut server = NatsServer { child: None, port: free_port(), dir };
+        let mut server = NatsServer {
+            child: None,
+            port: free_port(),
+            dir,
+        };
         server.spawn();
         server
     }
@@ -77,14 +84,25 @@ impl NatsServer {
     fn spawn(&mut self) {
         let log = std::fs::File::create(self.dir.path().join("nats.log")).expect("a log file");
         let child = Command::new("nats-server")
-            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .args([
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-sd",
+            ])
             .arg(self.dir.path().join("jetstream"))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .expect("nats-server is installed (scripts/test installs Debian's package)");
         self.child = Some(child);
-        assert!(wait_for_port(self.port, Duration::from_secs(15)), "nats-server did not start on {}", self.port);
+        assert!(
+            wait_for_port(self.port, Duration::from_secs(15)),
+            "nats-server did not start on {}",
+            self.port
+        );
     }
 
     /// The client URL.
@@ -139,7 +157,13 @@ impl Projector {
             .open(store.with_extension("log"))
             .expect("a log file beside the store");
         let child = Command::new(binary("ehb-projector"))
-            .args(["--nats-url", nats_url, "--listen", &format!("127.0.0.1:{port}"), "--store"])
+            .args([
+                "--nats-url",
+                nats_url,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--store",
+            ])
             .arg(store)
             .args(extra)
             .env("RUST_LOG", "info")
@@ -179,10 +203,15 @@ impl Projector {
         let deadline = Instant::now() + timeout;
         loop {
             let (_, status) = self.get("/v1/status").await;
-            if status["applied_seq"].as_u64() >= Some(seq) && status["committed_seq"].as_u64() >= Some(seq) {
+            if status["applied_seq"].as_u64() >= Some(seq)
+                && status["committed_seq"].as_u64() >= Some(seq)
+            {
                 return status;
             }
-            assert!(Instant::now() < deadline, "projector did not apply seq {seq} in time; status {status}");
+            assert!(
+                Instant::now() < deadline,
+                "projector did not apply seq {seq} in time; status {status}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -191,6 +220,11 @@ impl Projector {
     pub async fn digest(&self) -> String {
         let (_, body) = self.get("/v1/digest").await;
         body["digest"].as_str().expect("a digest").to_owned()
+    }
+
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// Kills the process with SIGKILL, as a crash would.
@@ -221,10 +255,24 @@ impl Drop for Projector {
 
 /// A publisher with 4,096 publishes in flight, connected to `url`, with the stream ensured.
 pub async fn publisher(url: &str) -> Publisher {
-    let client = ehb_eventlog::connect_now(url, "ehb-e2e").await.expect("connects to the test server");
-    let publisher = Publisher::new(client, 4096);
-    ehb_eventlog::ensure_stream(publisher.context(), &ehb_eventlog::StreamSettings::default())
+    let client = ehb_eventlog::connect_now(url, "ehb-e2e")
         .await
-        .expect("the stream is created");
+        .expect("connects to the test server");
+    let publisher = Publisher::new(client, 4096);
+    ehb_eventlog::ensure_stream(
+        publisher.context(),
+        &ehb_eventlog::StreamSettings::default(),
+    )
+    .await
+    .expect("the stream is created");
     publisher
+}
+
+/// The peak resident memory of a process in KiB (`VmHWM`), `self` for this process.
+pub fn peak_rss_kib(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -15,15 +15,26 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
     let scenario = Scenario::small(2026, 20, 430_000, 20);
     let generated = generate(&scenario);
     let truth = generated.truth.clone();
-    assert!(generated.messages.len() >= 200_000, "{} messages", generated.messages.len());
+    assert!(
+        generated.messages.len() >= 200_000,
+        "{} messages",
+        generated.messages.len()
+    );
 
     let publisher = publisher(&nats.url()).await;
-    let messages: Vec<_> = generated.messages.iter().map(|m| m.message.clone()).collect();
+    let messages: Vec<_> = generated
+        .messages
+        .iter()
+        .map(|m| m.message.clone())
+        .collect();
     let publishing = tokio::spawn(async move {
         let mut total = ehb_eventlog::Published::default();
         // In slices, so that the stream keeps growing while the projector is killed and restarted.
         for chunk in messages.chunks(10_000) {
-            let done = publisher.publish_all(chunk.iter().cloned()).await.expect("published");
+            let done = publisher
+                .publish_all(chunk.iter().cloned())
+                .await
+                .expect("published");
             total.stored += done.stored;
             total.duplicates += done.duplicates;
             total.last_seq = total.last_seq.max(done.last_seq);
@@ -35,6 +46,7 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let mut projector = Projector::start(&nats.url(), &store_path).await;
     let mut seen = Vec::new();
+    let mut resumed_at = vec![0];
     for _ in 0..5 {
         tokio::time::sleep(Duration::from_millis(rng.random_range(150..900))).await;
         let (_, status) = projector.get("/v1/status").await;
@@ -42,31 +54,68 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
         projector.kill9();
         projector = Projector::start(&nats.url(), &store_path).await;
         let (_, resumed) = projector.get("/v1/status").await;
-        // It resumes from a committed position, never from before what it had committed.
-        assert!(resumed["applied_seq"].as_u64().unwrap_or(0) >= *seen.last().unwrap_or(&0), "{resumed}");
+        let applied = resumed["applied_seq"].as_u64().unwrap_or(0);
+        // It resumes from a position its store holds: never before where the previous run started.
+        assert!(
+            applied >= *resumed_at.last().unwrap_or(&0),
+            "resumed {resumed_at:?} then {resumed}"
+        );
+        assert_eq!(
+            resumed["events_applied"].as_u64(),
+            Some(applied),
+            "state and position agree: {resumed}"
+        );
+        resumed_at.push(applied);
     }
     let published = publishing.await.expect("publisher");
     assert_eq!(published.stored, truth.stored);
-    let status = projector.wait_applied(published.last_seq, Duration::from_secs(300)).await;
+    let status = projector
+        .wait_applied(published.last_seq, Duration::from_secs(300))
+        .await;
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
-    assert!(seen.iter().any(|s| *s > 0 && *s < published.last_seq), "a kill fell mid-stream: {seen:?}");
+    assert!(
+        seen.iter().any(|s| *s > 0 && *s < published.last_seq),
+        "a kill fell mid-stream: {seen:?}"
+    );
 
     assert_eq!(status["events_applied"], truth.stored);
     assert_eq!(status["rejects"], truth.malformed);
     assert_eq!(status["duplicates"], truth.duplicates);
     let after = scenario.start.plus(scenario.days as i32 + 2);
     for (ward, expected) in &truth.wards {
-        let (code, daily) = projector.get(&format!("/v1/wards/{ward}/daily?date={after}")).await;
+        let (code, daily) = projector
+            .get(&format!("/v1/wards/{ward}/daily?date={after}"))
+            .await;
         assert_eq!(code, 200);
-        assert_eq!(daily["integrated"]["cumulative"], expected.integrated, "{ward}");
+        assert_eq!(
+            daily["integrated"]["cumulative"], expected.integrated,
+            "{ward}"
+        );
         assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
         assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
         assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
         let (_, series) = projector
-            .get(&format!("/v1/wards/{ward}/series?from={}&to={}", scenario.start, scenario.start.plus(scenario.days as i32 - 1)))
+            .get(&format!(
+                "/v1/wards/{ward}/series?from={}&to={}",
+                scenario.start,
+                scenario.start.plus(scenario.days as i32 - 1)
+            ))
             .await;
-        let per_day: Vec<u64> = series["days"].as_array().expect("days").iter().map(|d| d["integrated_new"].as_u64().unwrap_or(0)).collect();
-        assert_eq!(per_day, expected.integrated_by_day.values().copied().collect::<Vec<_>>(), "{ward}");
+        let per_day: Vec<u64> = series["days"]
+            .as_array()
+            .expect("days")
+            .iter()
+            .map(|d| d["integrated_new"].as_u64().unwrap_or(0))
+            .collect();
+        assert_eq!(
+            per_day,
+            expected
+                .integrated_by_day
+                .values()
+                .copied()
+                .collect::<Vec<_>>(),
+            "{ward}"
+        );
     }
     let digest = projector.digest().await;
     assert!(projector.terminate());
@@ -74,6 +123,8 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
     // A projector that never crashed, over the same stream, agrees to the byte.
     let fresh_store = tempfile::tempdir().expect("tempdir");
     let fresh = Projector::start(&nats.url(), &fresh_store.path().join("store")).await;
-    fresh.wait_applied(published.last_seq, Duration::from_secs(300)).await;
+    fresh
+        .wait_applied(published.last_seq, Duration::from_secs(300))
+        .await;
     assert_eq!(fresh.digest().await, digest);
 }

@@ -24,24 +24,38 @@ async fn the_same_event_twice_and_the_same_citizen_twice_count_once() {
     // The same citizen's integration reported by another system under another id.
     let again = e.integrated("2026-03-10T11:00:00+07:00", "31001", 42, "HS");
     let other = e.integrated("2026-03-10T11:00:00+07:00", "31001", 43, "HS");
-    let done = publisher.publish_all(out(&[baseline, first.clone(), again, other])).await.expect("published");
+    let done = publisher
+        .publish_all(out(&[baseline, first.clone(), again, other]))
+        .await
+        .expect("published");
     assert_eq!((done.stored, done.duplicates), (4, 0));
     // A retry with the same id inside the window: the stream absorbs it.
-    let retry = publisher.publish_all(out(std::slice::from_ref(&first))).await.expect("published");
+    let retry = publisher
+        .publish_all(out(std::slice::from_ref(&first)))
+        .await
+        .expect("published");
     assert_eq!((retry.stored, retry.duplicates), (0, 1));
     // A re-publication the stream cannot recognise (as after the window): stored, counted once.
     let mut late_copy = Outgoing::event(&first);
     late_copy.id = "0192d1c6-8c5e-7000-8000-ffffffffffff".into();
     let stored_again = publisher.publish_all([late_copy]).await.expect("published");
     assert_eq!(stored_again.stored, 1);
-    projector.wait_applied(stored_again.last_seq, Duration::from_secs(30)).await;
+    projector
+        .wait_applied(stored_again.last_seq, Duration::from_secs(30))
+        .await;
 
     let (_, daily) = projector.get("/v1/wards/31001/daily?date=2026-03-10").await;
     assert_eq!(daily["integrated"]["new"], 2);
     assert_eq!(daily["integrated"]["cumulative"], 2);
     assert_eq!(daily["duplicates_absorbed"], 2);
     let (_, status) = projector.get("/v1/status").await;
-    assert_eq!((status["events_applied"].clone(), status["duplicates"].clone()), (json!(5), json!(2)));
+    assert_eq!(
+        (
+            status["events_applied"].clone(),
+            status["duplicates"].clone()
+        ),
+        (json!(5), json!(2))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +72,9 @@ async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_mov
         e.account("2026-03-10T09:00:00+07:00", "31001", 1),
     ];
     let done = publisher.publish_all(out(&good)).await.expect("published");
-    projector.wait_applied(done.last_seq, Duration::from_secs(30)).await;
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
     let paths = [
         "/v1/wards/31001/daily?date=2026-03-10",
         "/v1/provinces/31/summary?date=2026-03-10",
@@ -70,7 +86,8 @@ async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_mov
     }
 
     let raw_id = "079012345678";
-    let template = String::from_utf8(e.account("2026-03-10T10:00:00+07:00", "31001", 2).to_json()).expect("utf8");
+    let template = String::from_utf8(e.account("2026-03-10T10:00:00+07:00", "31001", 2).to_json())
+        .expect("utf8");
     let subject = "ehb.v1.31.31001.account_activated".to_owned();
     let bad = |id: &str, subject: &str, payload: String| Outgoing {
         subject: subject.to_owned(),
@@ -79,21 +96,37 @@ async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_mov
     };
     let rejects = vec![
         bad("r1", &subject, "{\"id\": \"not even json".into()),
-        bad("r2", "ehb.v1.31.31001.account_revoked", template.replace("account.activated", "account.revoked")),
-        bad("r3", &subject, template.replace("00000000000000000000000000000002", raw_id)),
+        bad(
+            "r2",
+            "ehb.v1.31.31001.account_revoked",
+            template.replace("account.activated", "account.revoked"),
+        ),
+        bad(
+            "r3",
+            &subject,
+            template.replace("00000000000000000000000000000002", raw_id),
+        ),
         bad("r4", "ehb.v1.31.31002.account_activated", template.clone()),
         bad("r5", &subject, template.replace("\"v\":1", "\"v\":9")),
     ];
     let done = publisher.publish_all(rejects).await.expect("published");
     assert_eq!(done.stored, 5);
-    projector.wait_applied(done.last_seq, Duration::from_secs(30)).await;
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
 
     let (_, page) = projector.get("/v1/rejects").await;
     let listed: Vec<(u64, String, String)> = page["rejects"]
         .as_array()
         .expect("rejects")
         .iter()
-        .map(|r| (r["seq"].as_u64().unwrap_or(0), r["kind"].as_str().unwrap_or("").into(), r["field"].as_str().unwrap_or("").into()))
+        .map(|r| {
+            (
+                r["seq"].as_u64().unwrap_or(0),
+                r["kind"].as_str().unwrap_or("").into(),
+                r["field"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect();
     assert_eq!(
         listed,
@@ -106,7 +139,13 @@ async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_mov
         ]
     );
     assert_eq!(page["total"], 5);
-    assert!(page["rejects"].as_array().expect("rejects").iter().all(|r| r["reason"].as_str().is_some_and(|s| !s.is_empty())));
+    assert!(
+        page["rejects"]
+            .as_array()
+            .expect("rejects")
+            .iter()
+            .all(|r| r["reason"].as_str().is_some_and(|s| !s.is_empty()))
+    );
     let (_, second) = projector.get("/v1/rejects?cursor=6&limit=1").await;
     assert_eq!(second["rejects"][0]["seq"], 7);
     assert_eq!(second["next_cursor"], 7);
@@ -114,12 +153,21 @@ async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_mov
         assert_eq!(projector.get(p).await.1, b, "{p} moved");
     }
     let (_, status) = projector.get("/v1/status").await;
-    assert_eq!((status["events_applied"].clone(), status["rejects"].clone()), (json!(8), json!(5)));
+    assert_eq!(
+        (status["events_applied"].clone(), status["rejects"].clone()),
+        (json!(8), json!(5))
+    );
 
     // The raw identifier is nowhere in the store, nor in what the API says.
-    assert!(projector.terminate(), "the projector stops cleanly on SIGTERM");
+    assert!(
+        projector.terminate(),
+        "the projector stops cleanly on SIGTERM"
+    );
     assert!(!page.to_string().contains(raw_id));
-    assert_eq!(files_containing(&store_path, raw_id.as_bytes()), Vec::<String>::new());
+    assert_eq!(
+        files_containing(&store_path, raw_id.as_bytes()),
+        Vec::<String>::new()
+    );
 }
 
 fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
@@ -152,14 +200,18 @@ async fn deleting_the_store_rebuilds_the_same_numbers_from_the_stream() {
         .publish_all(generated.messages.iter().map(|m| m.message.clone()))
         .await
         .expect("published");
-    projector.wait_applied(done.last_seq, Duration::from_secs(60)).await;
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(60))
+        .await;
     let digest = projector.digest().await;
     let review = projector.get("/v1/review?date=2026-03-12").await.1;
     assert!(projector.terminate());
 
     std::fs::remove_dir_all(&store_path).expect("the store is deleted");
     let rebuilt = Projector::start(&nats.url(), &store_path).await;
-    rebuilt.wait_applied(done.last_seq, Duration::from_secs(60)).await;
+    rebuilt
+        .wait_applied(done.last_seq, Duration::from_secs(60))
+        .await;
     assert_eq!(rebuilt.digest().await, digest);
     assert_eq!(rebuilt.get("/v1/review?date=2026-03-12").await.1, review);
     let (_, status) = rebuilt.get("/v1/status").await;

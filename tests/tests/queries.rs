@@ -23,7 +23,12 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     ];
     for c in 0..30 {
         events.push(e.account("2026-03-09T09:00:00+07:00", "31001", 1000 + c));
-        events.push(e.integrated("2026-03-09T10:00:00+07:00", "31001", 1000 + c, if c % 3 == 0 { "HS" } else { "GD" }));
+        events.push(e.integrated(
+            "2026-03-09T10:00:00+07:00",
+            "31001",
+            1000 + c,
+            if c % 3 == 0 { "HS" } else { "GD" },
+        ));
     }
     for c in 0..20 {
         events.push(e.integrated("2026-03-10T23:59:00+07:00", "31002", 2000 + c, "SV"));
@@ -35,49 +40,112 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
         "2026-03-10T07:45:00+07:00",
         "31001",
         "2026-03-09",
-        ReportFigures { accounts_new: Some(30), integrated_new: Some(29), ..ReportFigures::default() },
+        ReportFigures {
+            accounts_new: Some(30),
+            integrated_new: Some(29),
+            ..ReportFigures::default()
+        },
     ));
-    let published = publisher.publish_all(out(&events)).await.expect("published");
+    let published = publisher
+        .publish_all(out(&events))
+        .await
+        .expect("published");
     assert_eq!((published.stored, published.duplicates), (85, 0));
-    projector.wait_applied(published.last_seq, Duration::from_secs(30)).await;
+    projector
+        .wait_applied(published.last_seq, Duration::from_secs(30))
+        .await;
 
     let (status, daily) = projector.get("/v1/wards/31001/daily?date=2026-03-09").await;
     assert_eq!(status, 200);
     assert_eq!(daily["accounts"], json!({"new": 30, "cumulative": 30}));
     assert_eq!(daily["integrated"]["new"], 30);
-    assert_eq!(daily["integrated"]["by_beneficiary"], json!({"GD": 20, "HS": 10}));
-    assert_eq!(daily["rates"], json!({"per_residents": 3.0, "per_insured": 7.5}));
-    assert_eq!(daily["groups"], json!({"with_team": 1, "total": 2, "without_team": 1}));
+    assert_eq!(
+        daily["integrated"]["by_beneficiary"],
+        json!({"GD": 20, "HS": 10})
+    );
+    assert_eq!(
+        daily["rates"],
+        json!({"per_residents": 3.0, "per_insured": 7.5})
+    );
+    assert_eq!(
+        daily["groups"],
+        json!({"with_team": 1, "total": 2, "without_team": 1})
+    );
     assert_eq!(daily["report"]["on_time"], true);
-    assert_eq!(daily["report"]["differences"], json!([{"figure": "integrated_new", "claimed": 29, "events": 30}]));
+    assert_eq!(
+        daily["report"]["differences"],
+        json!([{"figure": "integrated_new", "claimed": 29, "events": 30}])
+    );
 
     let (_, d11) = projector.get("/v1/wards/31001/daily?date=2026-03-11").await;
-    assert_eq!(d11["integrated"], json!({"new": 1, "cumulative": 31, "by_beneficiary": {"GD": 20, "HS": 10, "TE": 1},
-        "by_issuer": {"vss": 31, "army": 0, "police": 0, "unknown": 0}}));
+    assert_eq!(
+        d11["integrated"],
+        json!({"new": 1, "cumulative": 31, "by_beneficiary": {"GD": 20, "HS": 10, "TE": 1},
+        "by_issuer": {"vss": 31, "army": 0, "police": 0, "unknown": 0}})
+    );
     assert_eq!(d11["report"]["filed"], false);
 
-    let (_, summary) = projector.get("/v1/provinces/31/summary?date=2026-03-11").await;
+    let (_, summary) = projector
+        .get("/v1/provinces/31/summary?date=2026-03-11")
+        .await;
     assert_eq!(summary["integrated"], 51);
-    assert_eq!(summary["rates"], json!({"per_residents": 1.7, "per_insured": 3.64}));
-    assert_eq!(summary["average"], json!({"kind": "plain", "basis": "residents", "value": 2.05}));
+    assert_eq!(
+        summary["rates"],
+        json!({"per_residents": 1.7, "per_insured": 3.64})
+    );
+    assert_eq!(
+        summary["average"],
+        json!({"kind": "plain", "basis": "residents", "value": 2.05})
+    );
     assert_eq!(summary["below_average"].as_array().map(Vec::len), Some(1));
     assert_eq!(summary["below_average"][0]["ward"], "31002");
-    let (_, weighted) = projector.get("/v1/provinces/31/summary?date=2026-03-11&average=weighted&rate=insured").await;
-    assert_eq!(weighted["average"], json!({"kind": "weighted", "basis": "insured", "value": 3.64}));
+    let (_, weighted) = projector
+        .get("/v1/provinces/31/summary?date=2026-03-11&average=weighted&rate=insured")
+        .await;
+    assert_eq!(
+        weighted["average"],
+        json!({"kind": "weighted", "basis": "insured", "value": 3.64})
+    );
 
-    let (_, review) = projector.get("/v1/review?province=31&date=2026-03-11").await;
+    let (_, review) = projector
+        .get("/v1/review?province=31&date=2026-03-11")
+        .await;
     let wards = &review["provinces"][0]["wards"];
     assert_eq!(wards[0]["ward"], "31001");
-    assert_eq!((wards[0]["rank"].clone(), wards[0]["gain"].clone(), wards[0]["previous_gain"].clone()), (json!(1), json!(1), json!(30)));
-    assert_eq!(wards[1]["flags"], json!(["below_average", "missing_report", "groups_without_team"]));
+    assert_eq!(
+        (
+            wards[0]["rank"].clone(),
+            wards[0]["gain"].clone(),
+            wards[0]["previous_gain"].clone()
+        ),
+        (json!(1), json!(1), json!(30))
+    );
+    assert_eq!(
+        wards[1]["flags"],
+        json!(["below_average", "missing_report", "groups_without_team"])
+    );
     assert_eq!(wards[1]["gain"], 20);
 
-    let (_, series) = projector.get("/v1/wards/31002/series?from=2026-03-09&to=2026-03-11").await;
-    let per_day: Vec<u64> = series["days"].as_array().expect("days").iter().map(|d| d["integrated_new"].as_u64().unwrap_or(99)).collect();
+    let (_, series) = projector
+        .get("/v1/wards/31002/series?from=2026-03-09&to=2026-03-11")
+        .await;
+    let per_day: Vec<u64> = series["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|d| d["integrated_new"].as_u64().unwrap_or(99))
+        .collect();
     assert_eq!(per_day, vec![0, 20, 0]);
 
     let (_, status) = projector.get("/v1/status").await;
-    assert_eq!((status["events_applied"].clone(), status["rejects"].clone(), status["lag"].clone()), (json!(85), json!(0), json!(0)));
+    assert_eq!(
+        (
+            status["events_applied"].clone(),
+            status["rejects"].clone(),
+            status["lag"].clone()
+        ),
+        (json!(85), json!(0), json!(0))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,15 +155,28 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
     let projector = Projector::start(&nats.url(), &store.path().join("store")).await;
     let publisher = publisher(&nats.url()).await;
     let mut e = Events::new();
-    let done = publisher.publish_all(out(&[e.baseline("31001", 1000, 400, 2)])).await.expect("published");
-    projector.wait_applied(done.last_seq, Duration::from_secs(30)).await;
+    let done = publisher
+        .publish_all(out(&[e.baseline("31001", 1000, 400, 2)]))
+        .await
+        .expect("published");
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
     for (path, status, field) in [
         ("/v1/wards/3100/daily", 400, "ward"),
         ("/v1/wards/31001/daily?date=2026-02-30", 400, "date"),
         ("/v1/wards/31001/daily?date=09/03/2026", 400, "date"),
         ("/v1/wards/55555/daily", 404, "ward"),
-        ("/v1/wards/31001/series?from=2025-01-01&to=2026-03-01", 400, "from"),
-        ("/v1/wards/31001/series?from=2026-03-05&to=2026-03-01", 400, "to"),
+        (
+            "/v1/wards/31001/series?from=2025-01-01&to=2026-03-01",
+            400,
+            "from",
+        ),
+        (
+            "/v1/wards/31001/series?from=2026-03-05&to=2026-03-01",
+            400,
+            "to",
+        ),
         ("/v1/provinces/99/summary", 400, "province"),
         ("/v1/provinces/01/summary", 404, "province"),
         ("/v1/provinces/31/summary?average=median", 400, "average"),
@@ -109,6 +190,11 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
         let (got, body) = projector.get(path).await;
         assert_eq!(got, status, "{path}: {body}");
         assert_eq!(body["error"]["field"], field, "{path}: {body}");
-        assert!(body["error"]["reason"].as_str().is_some_and(|r| !r.is_empty()), "{path}: {body}");
+        assert!(
+            body["error"]["reason"]
+                .as_str()
+                .is_some_and(|r| !r.is_empty()),
+            "{path}: {body}"
+        );
     }
 }

@@ -14,20 +14,32 @@ pub fn valid() -> Vec<Value> {
         })
     };
     vec![
-        envelope("account.activated", json!({"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015"})),
+        envelope(
+            "account.activated",
+            json!({"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015"}),
+        ),
         envelope(
             "card.integrated",
             json!({"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015", "beneficiary": "HS", "issuer": "vss"}),
         ),
-        envelope("card.integrated", json!({"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015"})),
+        envelope(
+            "card.integrated",
+            json!({"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015"}),
+        ),
         envelope("team.formed", json!({"members": 6})),
         envelope("team.formed", json!({})),
         envelope(
             "report.filed",
             json!({"kind": "daily", "period": "2026-03-09", "figures": {"accounts_new": 120, "integrated_new": 80}}),
         ),
-        envelope("report.filed", json!({"kind": "weekly", "period": "2026-03-09"})),
-        envelope("report.filed", json!({"kind": "monthly", "period": "2026-03"})),
+        envelope(
+            "report.filed",
+            json!({"kind": "weekly", "period": "2026-03-09"}),
+        ),
+        envelope(
+            "report.filed",
+            json!({"kind": "monthly", "period": "2026-03"}),
+        ),
         envelope(
             "ward.baseline",
             json!({"name": "Phường Lê Thanh Nghị", "residents": 1857877, "insured": 851701,
@@ -63,9 +75,26 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
         (with(card.clone(), &["id"], json!("not-a-uuid")), "id"),
         (with(card.clone(), &["type"], json!("card.revoked")), "type"),
         (with(card.clone(), &["v"], json!(7)), "v"),
-        (with(card.clone(), &["occurred_at"], json!("2026-03-10T08:15:00")), "occurred_at"),
-        (with(card.clone(), &["occurred_at"], json!("2026-03-10 08:15:00+07:00")), "occurred_at"),
-        (with(card.clone(), &["occurred_at"], json!("2026-02-30T08:15:00+07:00")), "occurred_at"),
+        (
+            with(card.clone(), &["occurred_at"], json!("2026-03-10T08:15:00")),
+            "occurred_at",
+        ),
+        (
+            with(
+                card.clone(),
+                &["occurred_at"],
+                json!("2026-03-10 08:15:00+07:00"),
+            ),
+            "occurred_at",
+        ),
+        (
+            with(
+                card.clone(),
+                &["occurred_at"],
+                json!("2026-02-30T08:15:00+07:00"),
+            ),
+            "occurred_at",
+        ),
         (with(card.clone(), &["province"], json!("97")), "province"),
         (with(card.clone(), &["province"], json!("1")), "province"),
         (with(card.clone(), &["ward"], json!("3111")), "ward"),
@@ -75,22 +104,83 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
         (with(card.clone(), &["extra"], json!(1)), "extra"),
         (without(card.clone(), &["source"]), "source"),
         (without(card.clone(), &["data"]), "data"),
-        (with(card.clone(), &["data", "citizen_ref"], json!("079012345678")), "data.citizen_ref"),
-        (with(card.clone(), &["data", "citizen_ref"], json!("9F86D081884C7D659A2FEAA0C55AD015")), "data.citizen_ref"),
-        (with(card.clone(), &["data", "beneficiary"], json!("ZZ")), "data.beneficiary"),
-        (with(card.clone(), &["data", "issuer"], json!("bank")), "data.issuer"),
-        (with(card.clone(), &["data", "card_number"], json!("HS4010123456789")), "data.card_number"),
+        (
+            with(
+                card.clone(),
+                &["data", "citizen_ref"],
+                json!("079012345678"),
+            ),
+            "data.citizen_ref",
+        ),
+        (
+            with(
+                card.clone(),
+                &["data", "citizen_ref"],
+                json!("9F86D081884C7D659A2FEAA0C55AD015"),
+            ),
+            "data.citizen_ref",
+        ),
+        (
+            with(card.clone(), &["data", "beneficiary"], json!("ZZ")),
+            "data.beneficiary",
+        ),
+        (
+            with(card.clone(), &["data", "issuer"], json!("bank")),
+            "data.issuer",
+        ),
+        (
+            with(
+                card.clone(),
+                &["data", "card_number"],
+                json!("HS4010123456789"),
+            ),
+            "data.card_number",
+        ),
         (without(card, &["data", "citizen_ref"]), "data.citizen_ref"),
         (without(base[3].clone(), &["group"]), "group"),
-        (with(base[3].clone(), &["data", "members"], json!(0)), "data.members"),
-        (with(base[5].clone(), &["data", "kind"], json!("yearly")), "data.kind"),
-        (with(base[5].clone(), &["data", "period"], json!("2026-3-9")), "data.period"),
-        (with(base[7].clone(), &["data", "period"], json!("2026-13")), "data.period"),
-        (with(base[5].clone(), &["data", "figures", "accounts_new"], json!(-1)), "data.figures"),
-        (with(base[5].clone(), &["data", "figures", "teams"], json!(3)), "data.figures"),
-        (with(base[8].clone(), &["data", "residents"], json!(0)), "data.residents"),
-        (without(base[8].clone(), &["data", "insured"]), "data.insured"),
-        (with(base[8].clone(), &["data", "name"], json!("")), "data.name"),
-        (with(base[9].clone(), &["data", "facility"], json!("trạm y tế")), "data.facility"),
+        (
+            with(base[3].clone(), &["data", "members"], json!(0)),
+            "data.members",
+        ),
+        (
+            with(base[5].clone(), &["data", "kind"], json!("yearly")),
+            "data.kind",
+        ),
+        (
+            with(base[5].clone(), &["data", "period"], json!("2026-3-9")),
+            "data.period",
+        ),
+        (
+            with(base[7].clone(), &["data", "period"], json!("2026-13")),
+            "data.period",
+        ),
+        (
+            with(
+                base[5].clone(),
+                &["data", "figures", "accounts_new"],
+                json!(-1),
+            ),
+            "data.figures",
+        ),
+        (
+            with(base[5].clone(), &["data", "figures", "teams"], json!(3)),
+            "data.figures",
+        ),
+        (
+            with(base[8].clone(), &["data", "residents"], json!(0)),
+            "data.residents",
+        ),
+        (
+            without(base[8].clone(), &["data", "insured"]),
+            "data.insured",
+        ),
+        (
+            with(base[8].clone(), &["data", "name"], json!("")),
+            "data.name",
+        ),
+        (
+            with(base[9].clone(), &["data", "facility"], json!("trạm y tế")),
+            "data.facility",
+        ),
     ]
 }

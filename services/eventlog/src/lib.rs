@@ -116,7 +116,10 @@ pub fn stream_config(settings: &StreamSettings) -> stream::Config {
 }
 
 /// Creates the stream, or updates it to the contract's settings; safe to call at every start.
-pub async fn ensure_stream(js: &Context, settings: &StreamSettings) -> Result<stream::Info, LogError> {
+pub async fn ensure_stream(
+    js: &Context,
+    settings: &StreamSettings,
+) -> Result<stream::Info, LogError> {
     js.create_or_update_stream(stream_config(settings))
         .await
         .map_err(|e| LogError::Stream(e.to_string()))
@@ -179,12 +182,17 @@ impl Publisher {
     }
 
     /// Publishes one message and awaits its acknowledgement.
-    pub async fn publish(&self, message: Outgoing) -> Result<async_nats::jetstream::publish::PublishAck, LogError> {
+    pub async fn publish(
+        &self,
+        message: Outgoing,
+    ) -> Result<async_nats::jetstream::publish::PublishAck, LogError> {
         let ack = self
             .js
             .send_publish(
                 message.subject,
-                PublishMessage::build().payload(message.payload).message_id(message.id),
+                PublishMessage::build()
+                    .payload(message.payload)
+                    .message_id(message.id),
             )
             .await
             .map_err(|e| LogError::Publish(e.to_string()))?;
@@ -192,19 +200,25 @@ impl Publisher {
     }
 
     /// Publishes every message, awaiting every acknowledgement; stops at the first failure.
-    pub async fn publish_all(&self, messages: impl IntoIterator<Item = Outgoing>) -> Result<Published, LogError> {
+    pub async fn publish_all(
+        &self,
+        messages: impl IntoIterator<Item = Outgoing>,
+    ) -> Result<Published, LogError> {
         let mut outcome = Published::default();
         let mut pending = FuturesUnordered::new();
-        let mut settle = |ack: Result<async_nats::jetstream::publish::PublishAck, _>| -> Result<(), LogError> {
-            let ack = ack.map_err(|e: async_nats::jetstream::context::PublishError| LogError::Publish(e.to_string()))?;
-            if ack.duplicate {
-                outcome.duplicates += 1;
-            } else {
-                outcome.stored += 1;
-            }
-            outcome.last_seq = outcome.last_seq.max(ack.sequence);
-            Ok(())
-        };
+        let mut settle =
+            |ack: Result<async_nats::jetstream::publish::PublishAck, _>| -> Result<(), LogError> {
+                let ack = ack.map_err(|e: async_nats::jetstream::context::PublishError| {
+                    LogError::Publish(e.to_string())
+                })?;
+                if ack.duplicate {
+                    outcome.duplicates += 1;
+                } else {
+                    outcome.stored += 1;
+                }
+                outcome.last_seq = outcome.last_seq.max(ack.sequence);
+                Ok(())
+            };
         for message in messages {
             if pending.len() >= self.in_flight
                 && let Some(ack) = pending.next().await
@@ -215,7 +229,9 @@ impl Publisher {
                 .js
                 .send_publish(
                     message.subject,
-                    PublishMessage::build().payload(message.payload).message_id(message.id),
+                    PublishMessage::build()
+                        .payload(message.payload)
+                        .message_id(message.id),
                 )
                 .await
                 .map_err(|e| LogError::Publish(e.to_string()))?;

@@ -36,10 +36,15 @@ impl BeneficiaryCounts {
 
     /// The non-zero counts by code, in the contract's order, `unknown` last.
     pub fn entries(&self) -> impl Iterator<Item = (&'static str, u32)> + '_ {
-        self.0.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| {
-            let code = Beneficiary::from_index(i).map_or(UNKNOWN_BENEFICIARY, Beneficiary::code);
-            (code, *n)
-        })
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| {
+                let code =
+                    Beneficiary::from_index(i).map_or(UNKNOWN_BENEFICIARY, Beneficiary::code);
+                (code, *n)
+            })
     }
 
     /// The non-zero counts as a sorted map.

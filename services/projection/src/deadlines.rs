@@ -109,8 +109,17 @@ mod tests {
             weekly_before: Weekday::Monday,
             monthly_before_day: 20,
         };
-        assert_eq!(custom.due(period(ReportKind::Daily, "2026-03-10")), at("2026-03-11T10:00:00+07:00"));
-        assert_eq!(custom.due(period(ReportKind::Weekly, "2026-03-09")), at("2026-03-16T00:00:00+07:00"));
-        assert_eq!(custom.due(period(ReportKind::Monthly, "2026-03")), at("2026-03-20T00:00:00+07:00"));
+        assert_eq!(
+            custom.due(period(ReportKind::Daily, "2026-03-10")),
+            at("2026-03-11T10:00:00+07:00")
+        );
+        assert_eq!(
+            custom.due(period(ReportKind::Weekly, "2026-03-09")),
+            at("2026-03-16T00:00:00+07:00")
+        );
+        assert_eq!(
+            custom.due(period(ReportKind::Monthly, "2026-03")),
+            at("2026-03-20T00:00:00+07:00")
+        );
     }
 }

@@ -24,7 +24,13 @@ impl Projection {
     ///
     /// Sequences at or below the applied position are ignored, so a redelivered message is
     /// counted once. A message that cannot be decoded is kept as a reject with its reason.
-    pub fn apply(&mut self, seq: u64, recorded_at: Option<Timestamp>, subject: &str, payload: &[u8]) -> Applied {
+    pub fn apply(
+        &mut self,
+        seq: u64,
+        recorded_at: Option<Timestamp>,
+        subject: &str,
+        payload: &[u8],
+    ) -> Applied {
         if seq <= self.position.seq {
             return Applied::AlreadyApplied;
         }
@@ -50,8 +56,18 @@ impl Projection {
         }
     }
 
-    fn reject(&mut self, seq: u64, recorded_at: Option<Timestamp>, subject: &str, err: &ContractError) {
-        *self.totals.rejected.entry(err.kind().to_owned()).or_default() += 1;
+    fn reject(
+        &mut self,
+        seq: u64,
+        recorded_at: Option<Timestamp>,
+        subject: &str,
+        err: &ContractError,
+    ) {
+        *self
+            .totals
+            .rejected
+            .entry(err.kind().to_owned())
+            .or_default() += 1;
         self.changes.rejects.push(Reject {
             seq,
             recorded_at,
@@ -89,12 +105,18 @@ impl Projection {
                 if *flags & CITIZEN_ACCOUNT == 0 {
                     *flags |= CITIZEN_ACCOUNT;
                     counters.accounts_new += 1;
-                    self.changes.citizens.push((event.province, *citizen, *flags));
+                    self.changes
+                        .citizens
+                        .push((event.province, *citizen, *flags));
                 } else {
                     duplicate = true;
                 }
             }
-            Payload::CardIntegrated { citizen, beneficiary, issuer } => {
+            Payload::CardIntegrated {
+                citizen,
+                beneficiary,
+                issuer,
+            } => {
                 let set = &mut self.citizens[usize::from(event.province.get())];
                 let flags = set.entry(citizen.0).or_insert(0);
                 if *flags & CITIZEN_INTEGRATED == 0 {
@@ -102,7 +124,9 @@ impl Projection {
                     counters.integrated_new += 1;
                     counters.by_beneficiary.add(*beneficiary);
                     counters.by_issuer.add(*issuer);
-                    self.changes.citizens.push((event.province, *citizen, *flags));
+                    self.changes
+                        .citizens
+                        .push((event.province, *citizen, *flags));
                 } else {
                     duplicate = true;
                 }
@@ -128,7 +152,9 @@ impl Projection {
                 if ward.meta.facilities.contains_key(facility.as_str()) {
                     duplicate = true;
                 } else {
-                    ward.meta.facilities.insert(facility.as_str().to_owned(), day);
+                    ward.meta
+                        .facilities
+                        .insert(facility.as_str().to_owned(), day);
                     counters.facilities_new += 1;
                     meta_changed = true;
                 }
@@ -136,7 +162,9 @@ impl Projection {
             Payload::ReportFiled { period, figures } => {
                 let filed_at = event.occurred_at;
                 match ward.meta.reports.get_mut(period) {
-                    Some(record) if record.first_filed_at == filed_at && record.figures == *figures => {
+                    Some(record)
+                        if record.first_filed_at == filed_at && record.figures == *figures =>
+                    {
                         duplicate = true;
                     }
                     Some(record) => {
@@ -199,7 +227,11 @@ impl Projection {
             self.changes.wards.push(ward_code);
         }
         self.totals.folded.add(kind);
-        Ok(if duplicate { Applied::Duplicate } else { Applied::Folded })
+        Ok(if duplicate {
+            Applied::Duplicate
+        } else {
+            Applied::Folded
+        })
     }
 }
 

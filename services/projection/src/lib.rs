@@ -26,5 +26,7 @@ pub use deadlines::ReportDeadlines;
 pub use digest::Digest;
 pub use fold::Applied;
 pub use query::{AverageKind, Percent, QueryError, RateBasis, Rates};
-pub use state::{ByType, CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, Position, Projection, Reject, Totals};
+pub use state::{
+    ByType, CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, Position, Projection, Reject, Totals,
+};
 pub use ward::{Ward, WardBaseline, WardMeta};

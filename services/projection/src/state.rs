@@ -45,7 +45,6 @@ impl Totals {
     pub fn rejects(&self) -> u64 {
         self.rejected.values().sum()
     }
-
 }
 
 /// A count for each event type.
@@ -137,7 +136,10 @@ pub struct Changes {
 impl Changes {
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.wards.is_empty() && self.days.is_empty() && self.citizens.is_empty() && self.rejects.is_empty()
+        self.wards.is_empty()
+            && self.days.is_empty()
+            && self.citizens.is_empty()
+            && self.rejects.is_empty()
     }
 }
 
@@ -196,7 +198,9 @@ impl Projection {
     pub fn citizens_sorted(&self) -> Vec<(ProvinceCode, CitizenRef, u8)> {
         let mut out = Vec::new();
         for (p, set) in self.citizens.iter().enumerate() {
-            let Some(province) = ProvinceCode::from_number(p as u8) else { continue };
+            let Some(province) = ProvinceCode::from_number(p as u8) else {
+                continue;
+            };
             let mut refs: Vec<_> = set.iter().map(|(r, f)| (*r, *f)).collect();
             refs.sort_unstable();
             out.extend(refs.into_iter().map(|(r, f)| (province, CitizenRef(r), f)));

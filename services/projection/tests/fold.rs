@@ -9,38 +9,88 @@ use ehb_proto::ReportFigures;
 #[test]
 fn a_citizen_counts_once_per_fact_whatever_the_event_id() {
     let mut g = Given::new();
-    assert_eq!(g.account("2026-03-10T08:00:00+07:00", "31117", 1), Applied::Folded);
-    assert_eq!(g.account("2026-03-10T09:00:00+07:00", "31117", 1), Applied::Duplicate);
-    assert_eq!(g.account("2026-03-11T09:00:00+07:00", "31118", 1), Applied::Duplicate);
-    assert_eq!(g.integrated("2026-03-10T10:00:00+07:00", "31117", 1, Some("HS")), Applied::Folded);
-    assert_eq!(g.integrated("2026-03-12T10:00:00+07:00", "31117", 1, Some("HS")), Applied::Duplicate);
-    assert_eq!(g.integrated("2026-03-10T10:00:00+07:00", "31117", 2, None), Applied::Folded);
+    assert_eq!(
+        g.account("2026-03-10T08:00:00+07:00", "31117", 1),
+        Applied::Folded
+    );
+    assert_eq!(
+        g.account("2026-03-10T09:00:00+07:00", "31117", 1),
+        Applied::Duplicate
+    );
+    assert_eq!(
+        g.account("2026-03-11T09:00:00+07:00", "31118", 1),
+        Applied::Duplicate
+    );
+    assert_eq!(
+        g.integrated("2026-03-10T10:00:00+07:00", "31117", 1, Some("HS")),
+        Applied::Folded
+    );
+    assert_eq!(
+        g.integrated("2026-03-12T10:00:00+07:00", "31117", 1, Some("HS")),
+        Applied::Duplicate
+    );
+    assert_eq!(
+        g.integrated("2026-03-10T10:00:00+07:00", "31117", 2, None),
+        Applied::Folded
+    );
     // The same citizen in another province is another person's pseudonym space.
-    assert_eq!(g.account("2026-03-10T08:00:00+07:00", "01001", 1), Applied::Folded);
+    assert_eq!(
+        g.account("2026-03-10T08:00:00+07:00", "01001", 1),
+        Applied::Folded
+    );
 
     let p = &g.projection;
     let w = p.ward(ward("31117")).expect("ward");
     let d10 = &w.days[&day("2026-03-10")];
-    assert_eq!((d10.accounts_new, d10.integrated_new, d10.duplicates), (1, 2, 1));
-    assert_eq!(d10.by_beneficiary.to_map().into_iter().collect::<Vec<_>>(), vec![("HS", 1), ("unknown", 1)]);
+    assert_eq!(
+        (d10.accounts_new, d10.integrated_new, d10.duplicates),
+        (1, 2, 1)
+    );
+    assert_eq!(
+        d10.by_beneficiary.to_map().into_iter().collect::<Vec<_>>(),
+        vec![("HS", 1), ("unknown", 1)]
+    );
     assert_eq!(w.days[&day("2026-03-12")].duplicates, 1);
     assert_eq!(w.days[&day("2026-03-12")].integrated_new, 0);
-    assert_eq!(p.ward(ward("31118")).expect("ward").days[&day("2026-03-11")].accounts_new, 0);
+    assert_eq!(
+        p.ward(ward("31118")).expect("ward").days[&day("2026-03-11")].accounts_new,
+        0
+    );
     assert_eq!(p.totals().duplicates, 3);
-    assert_eq!(p.citizens_in("31".parse::<String>().map(|s| ehb_proto::ProvinceCode::parse(&s).expect("p")).expect("p")), (1, 2));
+    assert_eq!(
+        p.citizens_in(
+            "31".parse::<String>()
+                .map(|s| ehb_proto::ProvinceCode::parse(&s).expect("p"))
+                .expect("p")
+        ),
+        (1, 2)
+    );
 }
 
 #[test]
 fn a_redelivered_sequence_is_applied_once() {
     let mut g = Given::new();
     g.account("2026-03-10T08:00:00+07:00", "31117", 1);
-    let e = g.event("2026-03-10T08:00:00+07:00", "31117", ehb_proto::Payload::AccountActivated {
-        citizen: ehb_proto::CitizenRef(2),
-    });
+    let e = g.event(
+        "2026-03-10T08:00:00+07:00",
+        "31117",
+        ehb_proto::Payload::AccountActivated {
+            citizen: ehb_proto::CitizenRef(2),
+        },
+    );
     let bytes = e.to_json();
-    assert_eq!(g.projection.apply(2, None, &e.subject(), &bytes), Applied::Folded);
-    assert_eq!(g.projection.apply(2, None, &e.subject(), &bytes), Applied::AlreadyApplied);
-    assert_eq!(g.projection.apply(1, None, &e.subject(), &bytes), Applied::AlreadyApplied);
+    assert_eq!(
+        g.projection.apply(2, None, &e.subject(), &bytes),
+        Applied::Folded
+    );
+    assert_eq!(
+        g.projection.apply(2, None, &e.subject(), &bytes),
+        Applied::AlreadyApplied
+    );
+    assert_eq!(
+        g.projection.apply(1, None, &e.subject(), &bytes),
+        Applied::AlreadyApplied
+    );
     assert_eq!(g.projection.totals().messages, 2);
     assert_eq!(g.projection.position().seq, 2);
     let w = g.projection.ward(ward("31117")).expect("ward");
@@ -68,20 +118,46 @@ fn bad_messages_are_rejected_with_reasons_and_nothing_else_moves() {
     let mut g = Given::new();
     g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 4);
     g.account("2026-03-10T08:00:00+07:00", "31117", 1);
-    let before = g.projection.daily(ward("31117"), Some(day("2026-03-10"))).expect("daily");
-    let good = g.event("2026-03-10T08:00:00+07:00", "31117", ehb_proto::Payload::AccountActivated {
-        citizen: ehb_proto::CitizenRef(9),
-    });
-    let unknown = String::from_utf8(good.to_json()).expect("utf8").replace("account.activated", "account.revoked");
-    assert_eq!(g.apply_raw("ehb.v1.31.31117.account_revoked", unknown.as_bytes()), Applied::Rejected);
-    assert_eq!(g.apply_raw("ehb.v1.31.31117.account_activated", b"{not json"), Applied::Rejected);
-    assert_eq!(g.apply_raw("ehb.v1.31.31118.account_activated", &good.to_json()), Applied::Rejected);
-    let bad_ref = String::from_utf8(good.to_json()).expect("utf8").replace("00000000000000000000000000000009", "079012345678");
-    assert_eq!(g.apply_raw("ehb.v1.31.31117.account_activated", bad_ref.as_bytes()), Applied::Rejected);
+    let before = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
+    let good = g.event(
+        "2026-03-10T08:00:00+07:00",
+        "31117",
+        ehb_proto::Payload::AccountActivated {
+            citizen: ehb_proto::CitizenRef(9),
+        },
+    );
+    let unknown = String::from_utf8(good.to_json())
+        .expect("utf8")
+        .replace("account.activated", "account.revoked");
+    assert_eq!(
+        g.apply_raw("ehb.v1.31.31117.account_revoked", unknown.as_bytes()),
+        Applied::Rejected
+    );
+    assert_eq!(
+        g.apply_raw("ehb.v1.31.31117.account_activated", b"{not json"),
+        Applied::Rejected
+    );
+    assert_eq!(
+        g.apply_raw("ehb.v1.31.31118.account_activated", &good.to_json()),
+        Applied::Rejected
+    );
+    let bad_ref = String::from_utf8(good.to_json())
+        .expect("utf8")
+        .replace("00000000000000000000000000000009", "079012345678");
+    assert_eq!(
+        g.apply_raw("ehb.v1.31.31117.account_activated", bad_ref.as_bytes()),
+        Applied::Rejected
+    );
 
     let changes = g.projection.take_changes();
-    let kinds: Vec<(u64, &str, &str)> =
-        changes.rejects.iter().map(|r| (r.seq, r.kind.as_str(), r.field.as_str())).collect();
+    let kinds: Vec<(u64, &str, &str)> = changes
+        .rejects
+        .iter()
+        .map(|r| (r.seq, r.kind.as_str(), r.field.as_str()))
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -91,13 +167,24 @@ fn bad_messages_are_rejected_with_reasons_and_nothing_else_moves() {
             (6, "invalid_field", "data.citizen_ref"),
         ]
     );
-    assert!(changes.rejects.iter().all(|r| !r.reason.contains("079012345678")));
+    assert!(
+        changes
+            .rejects
+            .iter()
+            .all(|r| !r.reason.contains("079012345678"))
+    );
     let totals = g.projection.totals();
     assert_eq!(totals.rejects(), 4);
     assert_eq!(totals.messages, 6);
     assert_eq!(totals.folded.total(), 2);
-    let after = g.projection.daily(ward("31117"), Some(day("2026-03-10"))).expect("daily");
-    assert_eq!(serde_json::to_value(&before).ok(), serde_json::to_value(&after).ok());
+    let after = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
+    assert_eq!(
+        serde_json::to_value(&before).ok(),
+        serde_json::to_value(&after).ok()
+    );
     assert!(g.projection.ward(ward("31118")).is_none());
 }
 
@@ -106,13 +193,19 @@ fn unregistered_wards_are_counted_and_flagged() {
     let mut g = Given::new();
     g.account("2026-03-10T08:00:00+07:00", "31999", 1);
     g.integrated("2026-03-10T08:00:00+07:00", "31999", 1, Some("HS"));
-    let d = g.projection.daily(ward("31999"), Some(day("2026-03-10"))).expect("daily");
+    let d = g
+        .projection
+        .daily(ward("31999"), Some(day("2026-03-10")))
+        .expect("daily");
     assert!(!d.registered);
     assert_eq!((d.accounts.new, d.integrated.new), (1, 1));
     assert_eq!(d.rates.per_residents, None);
     assert_eq!(g.projection.totals().unregistered, 2);
     g.baseline("2026-03-10T09:00:00+07:00", "31999", 100, 50, 2);
-    let d = g.projection.daily(ward("31999"), Some(day("2026-03-10"))).expect("daily");
+    let d = g
+        .projection
+        .daily(ward("31999"), Some(day("2026-03-10")))
+        .expect("daily");
     assert!(d.registered);
     assert_eq!(d.rates.per_residents.map(|r| r.value()), Some(1.0));
     assert_eq!(d.rates.per_insured.map(|r| r.value()), Some(2.0));
@@ -122,9 +215,13 @@ fn unregistered_wards_are_counted_and_flagged() {
 fn a_ward_belongs_to_one_province() {
     let mut g = Given::new();
     g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 4);
-    let mut e = g.event("2026-03-10T08:00:00+07:00", "31117", ehb_proto::Payload::AccountActivated {
-        citizen: ehb_proto::CitizenRef(1),
-    });
+    let mut e = g.event(
+        "2026-03-10T08:00:00+07:00",
+        "31117",
+        ehb_proto::Payload::AccountActivated {
+            citizen: ehb_proto::CitizenRef(1),
+        },
+    );
     e.province = ehb_proto::ProvinceCode::parse("01").expect("p");
     assert_eq!(g.apply(&e), Applied::Rejected);
     let rejects = g.projection.take_changes().rejects;
@@ -137,8 +234,15 @@ fn the_latest_baseline_by_when_it_was_taken_applies() {
     let mut g = Given::new();
     g.baseline("2026-03-05T08:00:00+07:00", "31117", 2000, 900, 10);
     g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 4);
-    assert_eq!(g.baseline("2026-03-05T08:00:00+07:00", "31117", 2000, 900, 10), Applied::Duplicate);
-    let b = g.projection.ward(ward("31117")).and_then(|w| w.meta.baseline.clone()).expect("baseline");
+    assert_eq!(
+        g.baseline("2026-03-05T08:00:00+07:00", "31117", 2000, 900, 10),
+        Applied::Duplicate
+    );
+    let b = g
+        .projection
+        .ward(ward("31117"))
+        .and_then(|w| w.meta.baseline.clone())
+        .expect("baseline");
     assert_eq!((b.residents, b.insured, b.groups), (2000, 900, 10));
 }
 
@@ -146,15 +250,39 @@ fn the_latest_baseline_by_when_it_was_taken_applies() {
 fn teams_and_facilities_count_once() {
     let mut g = Given::new();
     g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 3);
-    assert_eq!(g.team("2026-03-10T08:00:00+07:00", "31117", "TDP01"), Applied::Folded);
-    assert_eq!(g.team("2026-03-11T08:00:00+07:00", "31117", "TDP01"), Applied::Duplicate);
-    assert_eq!(g.team("2026-03-11T08:00:00+07:00", "31117", "TDP02"), Applied::Folded);
-    assert_eq!(g.facility("2026-03-11T08:00:00+07:00", "31117", "TYT-1"), Applied::Folded);
-    assert_eq!(g.facility("2026-03-12T08:00:00+07:00", "31117", "TYT-1"), Applied::Duplicate);
-    let d = g.projection.daily(ward("31117"), Some(day("2026-03-10"))).expect("daily");
-    assert_eq!((d.groups.with_team, d.groups.total, d.groups.without_team), (1, Some(3), Some(2)));
+    assert_eq!(
+        g.team("2026-03-10T08:00:00+07:00", "31117", "TDP01"),
+        Applied::Folded
+    );
+    assert_eq!(
+        g.team("2026-03-11T08:00:00+07:00", "31117", "TDP01"),
+        Applied::Duplicate
+    );
+    assert_eq!(
+        g.team("2026-03-11T08:00:00+07:00", "31117", "TDP02"),
+        Applied::Folded
+    );
+    assert_eq!(
+        g.facility("2026-03-11T08:00:00+07:00", "31117", "TYT-1"),
+        Applied::Folded
+    );
+    assert_eq!(
+        g.facility("2026-03-12T08:00:00+07:00", "31117", "TYT-1"),
+        Applied::Duplicate
+    );
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
+    assert_eq!(
+        (d.groups.with_team, d.groups.total, d.groups.without_team),
+        (1, Some(3), Some(2))
+    );
     assert_eq!((d.facilities.linked, d.facilities.total), (0, Some(2)));
-    let d = g.projection.daily(ward("31117"), Some(day("2026-03-12"))).expect("daily");
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-12")))
+        .expect("daily");
     assert_eq!((d.groups.with_team, d.groups.without_team), (2, Some(1)));
     assert_eq!(d.facilities.linked, 1);
 }
@@ -167,22 +295,54 @@ fn reports_on_time_late_and_their_differences() {
         g.integrated("2026-03-10T09:00:00+07:00", "31117", c, Some("SV"));
     }
     g.account("2026-03-10T09:00:00+07:00", "31117", 7);
-    let claim = ReportFigures { integrated_new: Some(5), accounts_new: Some(1), ..ReportFigures::default() };
+    let claim = ReportFigures {
+        integrated_new: Some(5),
+        accounts_new: Some(1),
+        ..ReportFigures::default()
+    };
     g.daily_report("2026-03-11T07:30:00+07:00", "31117", "2026-03-10", claim);
-    g.daily_report("2026-03-12T09:30:00+07:00", "31117", "2026-03-11", ReportFigures::default());
-    let d = g.projection.daily(ward("31117"), Some(day("2026-03-10"))).expect("daily");
+    g.daily_report(
+        "2026-03-12T09:30:00+07:00",
+        "31117",
+        "2026-03-11",
+        ReportFigures::default(),
+    );
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
     assert!(d.report.filed);
     assert_eq!(d.report.on_time, Some(true));
-    let diffs: Vec<_> = d.report.differences.iter().map(|x| (x.figure, x.claimed, x.events)).collect();
+    let diffs: Vec<_> = d
+        .report
+        .differences
+        .iter()
+        .map(|x| (x.figure, x.claimed, x.events))
+        .collect();
     assert_eq!(diffs, vec![("integrated_new", 5, 3)]);
-    let d = g.projection.daily(ward("31117"), Some(day("2026-03-11"))).expect("daily");
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-11")))
+        .expect("daily");
     assert_eq!(d.report.on_time, Some(false));
-    let d = g.projection.daily(ward("31117"), Some(day("2026-03-12"))).expect("daily");
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-12")))
+        .expect("daily");
     assert!(!d.report.filed);
     // Filing the same report again (an amendment) keeps the first filing's timeliness.
-    let amended = ReportFigures { integrated_new: Some(3), ..ReportFigures::default() };
-    assert_eq!(g.daily_report("2026-03-11T11:00:00+07:00", "31117", "2026-03-10", amended), Applied::Folded);
-    let d = g.projection.daily(ward("31117"), Some(day("2026-03-10"))).expect("daily");
+    let amended = ReportFigures {
+        integrated_new: Some(3),
+        ..ReportFigures::default()
+    };
+    assert_eq!(
+        g.daily_report("2026-03-11T11:00:00+07:00", "31117", "2026-03-10", amended),
+        Applied::Folded
+    );
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
     assert_eq!((d.report.on_time, d.report.filings), (Some(true), 2));
     assert!(d.report.differences.is_empty());
 }

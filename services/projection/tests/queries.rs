@@ -33,10 +33,30 @@ fn campaign() -> Given {
     g.team("2026-03-09T08:00:00+07:00", "31001", "A");
     g.team("2026-03-09T08:00:00+07:00", "31001", "B");
     g.team("2026-03-09T08:00:00+07:00", "31002", "A");
-    g.daily_report("2026-03-11T20:00:00+07:00", "31001", "2026-03-11", ReportFigures::default());
-    g.daily_report("2026-03-13T09:00:00+07:00", "31001", "2026-03-12", ReportFigures::default());
-    g.daily_report("2026-03-11T20:00:00+07:00", "31003", "2026-03-11", ReportFigures::default());
-    g.daily_report("2026-03-12T20:00:00+07:00", "31003", "2026-03-12", ReportFigures::default());
+    g.daily_report(
+        "2026-03-11T20:00:00+07:00",
+        "31001",
+        "2026-03-11",
+        ReportFigures::default(),
+    );
+    g.daily_report(
+        "2026-03-13T09:00:00+07:00",
+        "31001",
+        "2026-03-12",
+        ReportFigures::default(),
+    );
+    g.daily_report(
+        "2026-03-11T20:00:00+07:00",
+        "31003",
+        "2026-03-11",
+        ReportFigures::default(),
+    );
+    g.daily_report(
+        "2026-03-12T20:00:00+07:00",
+        "31003",
+        "2026-03-12",
+        ReportFigures::default(),
+    );
     g
 }
 
@@ -45,15 +65,27 @@ fn province_summary_with_the_plain_mean_of_ward_rates() {
     let g = campaign();
     let s = g
         .projection
-        .province_summary(province(), Some(day("2026-03-12")), AverageKind::Plain, RateBasis::Residents)
+        .province_summary(
+            province(),
+            Some(day("2026-03-12")),
+            AverageKind::Plain,
+            RateBasis::Residents,
+        )
         .expect("summary");
     assert_eq!((s.registered_wards, s.unregistered_wards.len()), (3, 1));
     assert_eq!((s.integrated, s.residents, s.insured), (650, 6000, 1900));
     assert_eq!(s.rates.per_residents.map(|r| r.value()), Some(10.83));
     assert_eq!(s.rates.per_insured.map(|r| r.value()), Some(34.21));
     assert_eq!(s.average.value.map(|r| r.value()), Some(16.67));
-    let below: Vec<_> = s.below_average.iter().map(|w| (w.ward.to_string(), w.rates.per_residents.map(|r| r.value()))).collect();
-    assert_eq!(below, vec![("31003".into(), Some(15.0)), ("31002".into(), Some(5.0))]);
+    let below: Vec<_> = s
+        .below_average
+        .iter()
+        .map(|w| (w.ward.to_string(), w.rates.per_residents.map(|r| r.value())))
+        .collect();
+    assert_eq!(
+        below,
+        vec![("31003".into(), Some(15.0)), ("31002".into(), Some(5.0))]
+    );
 }
 
 #[test]
@@ -61,22 +93,44 @@ fn province_summary_with_the_weighted_average_or_the_insured_rate() {
     let g = campaign();
     let s = g
         .projection
-        .province_summary(province(), Some(day("2026-03-12")), AverageKind::Weighted, RateBasis::Residents)
+        .province_summary(
+            province(),
+            Some(day("2026-03-12")),
+            AverageKind::Weighted,
+            RateBasis::Residents,
+        )
         .expect("summary");
     assert_eq!(s.average.value.map(|r| r.value()), Some(10.83));
     let below: Vec<String> = s.below_average.iter().map(|w| w.ward.to_string()).collect();
     assert_eq!(below, vec!["31002"]);
     let s = g
         .projection
-        .province_summary(province(), Some(day("2026-03-12")), AverageKind::Plain, RateBasis::Insured)
+        .province_summary(
+            province(),
+            Some(day("2026-03-12")),
+            AverageKind::Plain,
+            RateBasis::Insured,
+        )
         .expect("summary");
     assert_eq!(s.average.value.map(|r| r.value()), Some(39.17));
-    let below: Vec<_> = s.below_average.iter().map(|w| (w.ward.to_string(), w.rates.per_insured.map(|r| r.value()))).collect();
-    assert_eq!(below, vec![("31003".into(), Some(37.5)), ("31002".into(), Some(20.0))]);
+    let below: Vec<_> = s
+        .below_average
+        .iter()
+        .map(|w| (w.ward.to_string(), w.rates.per_insured.map(|r| r.value())))
+        .collect();
+    assert_eq!(
+        below,
+        vec![("31003".into(), Some(37.5)), ("31002".into(), Some(20.0))]
+    );
     // Earlier days use the cumulative figures of that day.
     let s = g
         .projection
-        .province_summary(province(), Some(day("2026-03-09")), AverageKind::Plain, RateBasis::Residents)
+        .province_summary(
+            province(),
+            Some(day("2026-03-09")),
+            AverageKind::Plain,
+            RateBasis::Residents,
+        )
         .expect("summary");
     assert_eq!(s.integrated, 100);
 }
@@ -86,17 +140,36 @@ fn two_day_review_gains_ranks_and_flags() {
     let g = campaign();
     let r = g
         .projection
-        .two_day_review(Some(province()), Some(day("2026-03-12")), AverageKind::Plain, RateBasis::Residents)
+        .two_day_review(
+            Some(province()),
+            Some(day("2026-03-12")),
+            AverageKind::Plain,
+            RateBasis::Residents,
+        )
         .expect("review");
-    assert_eq!((r.window.from, r.window.to), (day("2026-03-11"), day("2026-03-12")));
-    assert_eq!((r.previous.from, r.previous.to), (day("2026-03-09"), day("2026-03-10")));
+    assert_eq!(
+        (r.window.from, r.window.to),
+        (day("2026-03-11"), day("2026-03-12"))
+    );
+    assert_eq!(
+        (r.previous.from, r.previous.to),
+        (day("2026-03-09"), day("2026-03-10"))
+    );
     assert_eq!(r.provinces.len(), 1);
     let p = &r.provinces[0];
     assert_eq!((p.gain, p.previous_gain), (255, 400));
     let rows: Vec<_> = p
         .wards
         .iter()
-        .map(|w| (w.rank, w.ward.to_string(), w.gain, w.previous_gain, w.flags.clone()))
+        .map(|w| {
+            (
+                w.rank,
+                w.ward.to_string(),
+                w.gain,
+                w.previous_gain,
+                w.flags.clone(),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -108,17 +181,45 @@ fn two_day_review_gains_ranks_and_flags() {
                 "31002".into(),
                 0,
                 200,
-                vec!["below_average", "no_progress", "missing_report", "groups_without_team"]
+                vec![
+                    "below_average",
+                    "no_progress",
+                    "missing_report",
+                    "groups_without_team"
+                ]
             ),
-            (None, "31999".into(), 5, 0, vec!["missing_report", "unregistered"]),
+            (
+                None,
+                "31999".into(),
+                5,
+                0,
+                vec!["missing_report", "unregistered"]
+            ),
         ]
     );
     let w31002 = &p.wards[2];
-    assert_eq!(w31002.missing_reports, vec![day("2026-03-11"), day("2026-03-12")]);
+    assert_eq!(
+        w31002.missing_reports,
+        vec![day("2026-03-11"), day("2026-03-12")]
+    );
     assert_eq!(w31002.groups_without_team, Some(2));
     assert_eq!(p.wards[0].late_reports, vec![day("2026-03-12")]);
-    assert_eq!((p.flagged.below_average, p.flagged.no_progress, p.flagged.missing_report), (2, 1, 2));
-    assert_eq!((p.flagged.late_report, p.flagged.groups_without_team, p.flagged.unregistered), (1, 1, 1));
+    assert_eq!(
+        (
+            p.flagged.below_average,
+            p.flagged.no_progress,
+            p.flagged.missing_report
+        ),
+        (2, 1, 2)
+    );
+    assert_eq!(
+        (
+            p.flagged.late_report,
+            p.flagged.groups_without_team,
+            p.flagged.unregistered
+        ),
+        (1, 1, 1)
+    );
 }
 
 #[test]
@@ -141,18 +242,43 @@ fn review_of_all_provinces_and_default_day() {
 #[test]
 fn series_and_errors() {
     let g = campaign();
-    let s = g.projection.series(ward("31001"), day("2026-03-08"), day("2026-03-12")).expect("series");
-    let integrated: Vec<(u64, u64)> = s.days.iter().map(|d| (d.integrated_new, d.integrated_cumulative)).collect();
-    assert_eq!(integrated, vec![(0, 0), (100, 100), (100, 200), (60, 260), (40, 300)]);
+    let s = g
+        .projection
+        .series(ward("31001"), day("2026-03-08"), day("2026-03-12"))
+        .expect("series");
+    let integrated: Vec<(u64, u64)> = s
+        .days
+        .iter()
+        .map(|d| (d.integrated_new, d.integrated_cumulative))
+        .collect();
+    assert_eq!(
+        integrated,
+        vec![(0, 0), (100, 100), (100, 200), (60, 260), (40, 300)]
+    );
     let reports: Vec<&str> = s.days.iter().map(|d| d.report).collect();
-    assert_eq!(reports, vec!["missing", "missing", "missing", "on_time", "late"]);
+    assert_eq!(
+        reports,
+        vec!["missing", "missing", "missing", "on_time", "late"]
+    );
     assert_eq!(s.days[4].rates.per_residents.map(|r| r.value()), Some(30.0));
     assert_eq!(
-        g.projection.series(ward("31001"), day("2026-03-12"), day("2026-03-11")).map(|_| ()),
-        Err(QueryError::Invalid { field: "to", reason: "must not be before `from`".into() })
+        g.projection
+            .series(ward("31001"), day("2026-03-12"), day("2026-03-11"))
+            .map(|_| ()),
+        Err(QueryError::Invalid {
+            field: "to",
+            reason: "must not be before `from`".into()
+        })
     );
-    assert!(g.projection.series(ward("31001"), day("2025-01-01"), day("2026-03-11")).is_err());
-    assert_eq!(g.projection.daily(ward("55555"), None).map(|_| ()), Err(QueryError::UnknownWard(ward("55555"))));
+    assert!(
+        g.projection
+            .series(ward("31001"), day("2025-01-01"), day("2026-03-11"))
+            .is_err()
+    );
+    assert_eq!(
+        g.projection.daily(ward("55555"), None).map(|_| ()),
+        Err(QueryError::UnknownWard(ward("55555")))
+    );
     let unknown = ProvinceCode::parse("02").expect("p");
     assert_eq!(
         g.projection
@@ -177,7 +303,8 @@ fn a_projection_restored_from_its_changes_has_the_same_digest() {
             wards.insert(code, meta);
         }
         for (code, d) in changes.days {
-            let counters = serde_json::to_string(&p.ward(code).expect("ward").days[&d]).expect("json");
+            let counters =
+                serde_json::to_string(&p.ward(code).expect("ward").days[&d]).expect("json");
             days.insert((code, d), counters);
         }
         citizens.extend(changes.citizens);

@@ -54,7 +54,9 @@ impl Config {
     pub fn filters(&self) -> Result<Vec<String>, ehb_proto::ContractError> {
         self.provinces
             .iter()
-            .map(|p| ehb_proto::ProvinceCode::parse(p.trim()).map(ehb_proto::subject::province_filter))
+            .map(|p| {
+                ehb_proto::ProvinceCode::parse(p.trim()).map(ehb_proto::subject::province_filter)
+            })
             .collect()
     }
 

@@ -45,7 +45,10 @@ impl Filter {
     /// A filter over the province filters `ehb.v1.<p>.>`.
     pub fn new(filters: &[String]) -> Self {
         Filter {
-            prefixes: filters.iter().map(|f| f.trim_end_matches('>').to_owned()).collect(),
+            prefixes: filters
+                .iter()
+                .map(|f| f.trim_end_matches('>').to_owned())
+                .collect(),
         }
     }
 
@@ -57,7 +60,11 @@ impl Filter {
     }
 
     fn accepts(&self, subject: &str) -> bool {
-        self.prefixes.is_empty() || self.prefixes.iter().any(|p| subject.starts_with(p.as_str()))
+        self.prefixes.is_empty()
+            || self
+                .prefixes
+                .iter()
+                .any(|p| subject.starts_with(p.as_str()))
     }
 }
 
@@ -163,7 +170,9 @@ async fn open(
             deliver_policy: if next <= 1 {
                 DeliverPolicy::All
             } else {
-                DeliverPolicy::ByStartSequence { start_sequence: next }
+                DeliverPolicy::ByStartSequence {
+                    start_sequence: next,
+                }
             },
             ..Default::default()
         })
@@ -173,7 +182,11 @@ async fn open(
 
 /// Folds batches and commits them until the channel closes; returns on the first store failure,
 /// since a change that could not be written must not be followed by later ones.
-pub fn fold_batches(shared: Arc<Shared>, filter: Filter, mut rx: mpsc::Receiver<Vec<Delivered>>) -> Result<(), StoreError> {
+pub fn fold_batches(
+    shared: Arc<Shared>,
+    filter: Filter,
+    mut rx: mpsc::Receiver<Vec<Delivered>>,
+) -> Result<(), StoreError> {
     while let Some(batch) = rx.blocking_recv() {
         let started = Instant::now();
         let messages = batch.len() as u64;
@@ -191,7 +204,10 @@ pub fn fold_batches(shared: Arc<Shared>, filter: Filter, mut rx: mpsc::Receiver<
         };
         let folded = started.elapsed();
         let position = shared.store.commit(prepared)?;
-        shared.status.committed(position.seq, messages, folded, started.elapsed());
+        tracing::debug!(seq = position.seq, messages, "BatchCommitted");
+        shared
+            .status
+            .committed(position.seq, messages, folded, started.elapsed());
     }
     shared.store.flush()
 }
@@ -200,7 +216,9 @@ pub fn fold_batches(shared: Arc<Shared>, filter: Filter, mut rx: mpsc::Receiver<
 pub async fn watch_stream(js: Context, shared: Arc<Shared>, cancel: CancellationToken) {
     loop {
         match js.get_stream(STREAM_NAME).await {
-            Ok(stream) => shared.status.set_stream_last_seq(stream.cached_info().state.last_sequence),
+            Ok(stream) => shared
+                .status
+                .set_stream_last_seq(stream.cached_info().state.last_sequence),
             Err(err) => tracing::debug!(error = %err, "StreamInfoFailed"),
         }
         tokio::select! {

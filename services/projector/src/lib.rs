@@ -56,7 +56,9 @@ pub enum ProjectorError {
 /// Runs the projector until `cancel` fires (SIGTERM) or a fatal error; on the way out it
 /// commits what it folded and flushes the store.
 pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), ProjectorError> {
-    let filters = config.filters().map_err(|e| ProjectorError::Config(e.to_string()))?;
+    let filters = config
+        .filters()
+        .map_err(|e| ProjectorError::Config(e.to_string()))?;
     let deadlines = config.deadlines();
     let started = Instant::now();
     let store = Store::open(&config.store)?;
@@ -76,7 +78,10 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| ProjectorError::Listen { addr: config.listen, source })?;
+        .map_err(|source| ProjectorError::Listen {
+            addr: config.listen,
+            source,
+        })?;
     tracing::info!(listen = %config.listen, "QueryApiListening");
     let server = {
         let cancel = cancel.clone();
@@ -88,7 +93,13 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
         })
     };
 
-    let client = match ehb_eventlog::connect(&config.nats_url, "ehb-projector", cancel.clone().cancelled_owned()).await {
+    let client = match ehb_eventlog::connect(
+        &config.nats_url,
+        "ehb-projector",
+        cancel.clone().cancelled_owned(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(LogError::Shutdown) => {
             let _ = server.await;
@@ -130,16 +141,25 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
         config.batch_max.max(1),
         reader_cancel.clone(),
     ));
-    let watcher = tokio::spawn(ingest::watch_stream(js, shared.clone(), reader_cancel.clone()));
+    let watcher = tokio::spawn(ingest::watch_stream(
+        js,
+        shared.clone(),
+        reader_cancel.clone(),
+    ));
 
     // The folder ends when the reader stops sending (shutdown) or on a store failure.
-    let folded = folder.await.map_err(|e| ProjectorError::Task(e.to_string()))?;
+    let folded = folder
+        .await
+        .map_err(|e| ProjectorError::Task(e.to_string()))?;
     reader_cancel.cancel();
     cancel.cancel();
     let _ = reader.await;
     let _ = watcher.await;
     let _ = server.await;
     folded?;
-    tracing::info!(committed_seq = shared.status.committed_seq(), "ProjectorStopped");
+    tracing::info!(
+        committed_seq = shared.status.committed_seq(),
+        "ProjectorStopped"
+    );
     Ok(())
 }

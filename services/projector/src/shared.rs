@@ -75,8 +75,12 @@ impl Status {
         self.committed_seq.store(seq, Ordering::Release);
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.batch_messages.fetch_add(messages, Ordering::Relaxed);
-        self.fold_micros.fetch_add(fold.as_micros() as u64, Ordering::Relaxed);
-        self.commit_micros.fetch_add(total.saturating_sub(fold).as_micros() as u64, Ordering::Relaxed);
+        self.fold_micros
+            .fetch_add(fold.as_micros() as u64, Ordering::Relaxed);
+        self.commit_micros.fetch_add(
+            total.saturating_sub(fold).as_micros() as u64,
+            Ordering::Relaxed,
+        );
         let last = self.stream_last_seq.load(Ordering::Relaxed);
         if seq > last {
             self.stream_last_seq.store(seq, Ordering::Relaxed);

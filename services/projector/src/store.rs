@@ -11,7 +11,9 @@
 
 use std::path::Path;
 
-use ehb_projection::{Changes, DayCounters, Position, Projection, Reject, ReportDeadlines, Totals, WardMeta};
+use ehb_projection::{
+    Changes, DayCounters, Position, Projection, Reject, ReportDeadlines, Totals, WardMeta,
+};
 use ehb_proto::{BusinessDay, CitizenRef, ProvinceCode, WardCode};
 use serde::Serialize;
 use thiserror::Error;
@@ -28,7 +30,9 @@ pub enum StoreError {
         source: sled::Error,
     },
     /// A record in the store could not be read back.
-    #[error("the store holds an unreadable record under {key}: {reason}; delete the store to rebuild it from the stream")]
+    #[error(
+        "the store holds an unreadable record under {key}: {reason}; delete the store to rebuild it from the stream"
+    )]
     Corrupt {
         /// The record's key, printable.
         key: String,
@@ -119,7 +123,11 @@ impl Store {
             .open()
             .map_err(wrap)?;
         let tree = db.open_tree("projection").map_err(wrap)?;
-        Ok(Store { db, tree, path: display })
+        Ok(Store {
+            db,
+            tree,
+            path: display,
+        })
     }
 
     fn err(&self, source: sled::Error) -> StoreError {
@@ -150,11 +158,15 @@ impl Store {
                     "StoreRulesChanged: rebuilding the projection from the stream"
                 );
                 self.tree.clear().map_err(|e| self.err(e))?;
-                self.tree.insert(RULES, wanted.as_bytes()).map_err(|e| self.err(e))?;
+                self.tree
+                    .insert(RULES, wanted.as_bytes())
+                    .map_err(|e| self.err(e))?;
                 return Ok(projection);
             }
             None => {
-                self.tree.insert(RULES, wanted.as_bytes()).map_err(|e| self.err(e))?;
+                self.tree
+                    .insert(RULES, wanted.as_bytes())
+                    .map_err(|e| self.err(e))?;
                 return Ok(projection);
             }
         }
@@ -178,7 +190,8 @@ impl Store {
             if key.len() != 19 || value.len() != 1 {
                 return Err(corrupt(&key, "a citizen record has the wrong size"));
             }
-            let province = ProvinceCode::from_number(key[2]).ok_or_else(|| corrupt(&key, "bad province"))?;
+            let province =
+                ProvinceCode::from_number(key[2]).ok_or_else(|| corrupt(&key, "bad province"))?;
             let mut raw = [0u8; 16];
             raw.copy_from_slice(&key[3..19]);
             projection.restore_citizen(province, CitizenRef(u128::from_be_bytes(raw)), value[0]);
@@ -231,7 +244,9 @@ impl Store {
 
     /// Writes a prepared batch atomically: all of it or, after a crash, none of it.
     pub fn commit(&self, prepared: PreparedCommit) -> Result<Position, StoreError> {
-        self.tree.apply_batch(prepared.batch).map_err(|e| self.err(e))?;
+        self.tree
+            .apply_batch(prepared.batch)
+            .map_err(|e| self.err(e))?;
         Ok(prepared.position)
     }
 
@@ -266,7 +281,8 @@ fn decode<T: serde::de::DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T,
 
 fn corrupt(key: &[u8], reason: &str) -> StoreError {
     StoreError::Corrupt {
-        key: String::from_utf8_lossy(&key[..key.len().min(2)]).into_owned() + &hex(&key[key.len().min(2)..]),
+        key: String::from_utf8_lossy(&key[..key.len().min(2)]).into_owned()
+            + &hex(&key[key.len().min(2)..]),
         reason: reason.to_owned(),
     }
 }
@@ -309,13 +325,16 @@ mod tests {
             ward: WardCode::parse("31117").expect("w"),
             group: None,
             source: ehb_proto::Text::from("c06"),
-            payload: ehb_proto::Payload::AccountActivated { citizen: CitizenRef(7) },
+            payload: ehb_proto::Payload::AccountActivated {
+                citizen: CitizenRef(7),
+            },
         };
         p.apply(1, None, &e.subject(), &e.to_json());
         p.apply(2, None, "ehb.v1.31.31117.account_activated", b"{");
         let changes = p.take_changes();
         let prepared = Store::prepare(&p, &changes);
-        assert_eq!(prepared.records, 3);
+        // The ward (flagged unregistered), its day, the citizen and the reject.
+        assert_eq!(prepared.records, 4);
         store.commit(prepared).expect("commit");
         drop(store);
         let store = Store::open(dir.path()).expect("reopen");
@@ -324,7 +343,10 @@ mod tests {
         assert_eq!(loaded.digest(), p.digest());
         assert_eq!(store.rejects(0, 10).expect("rejects").len(), 1);
         assert_eq!(store.rejects(2, 10).expect("rejects").len(), 0);
-        let other = ReportDeadlines { daily_by_hour: 9, ..ReportDeadlines::default() };
+        let other = ReportDeadlines {
+            daily_by_hour: 9,
+            ..ReportDeadlines::default()
+        };
         let rebuilt = store.load(other).expect("load");
         assert_eq!(rebuilt.position().seq, 0);
         assert_eq!(rebuilt.totals().messages, 0);

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use ehb_eventlog::Outgoing;
 use ehb_proto::{
-    Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Payload, ProvinceCode, ReportFigures, ReportPeriod,
-    Text, Uuid, WardCode,
+    Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Payload, ProvinceCode,
+    ReportFigures, ReportPeriod, Text, Uuid, WardCode,
 };
 use jiff::{SignedDuration, Timestamp};
 use rand::{Rng, SeedableRng};
@@ -129,10 +129,20 @@ impl Builder<'_> {
     fn push(&mut self, source: &'static str, publish_at: Timestamp, event: &Event<'_>) {
         self.truth.published += 1;
         self.truth.stored += 1;
-        self.messages.push(Timed { publish_at, source, message: Outgoing::event(event) });
+        self.messages.push(Timed {
+            publish_at,
+            source,
+            message: Outgoing::event(event),
+        });
     }
 
-    fn event(&mut self, source: &'static str, at: Timestamp, ward: WardCode, payload: Payload<'static>) -> Event<'static> {
+    fn event(
+        &mut self,
+        source: &'static str,
+        at: Timestamp,
+        ward: WardCode,
+        payload: Payload<'static>,
+    ) -> Event<'static> {
         Event {
             id: self.id(),
             occurred_at: at,
@@ -145,10 +155,20 @@ impl Builder<'_> {
     }
 
     /// Publishes a citizen fact, sometimes late, sometimes again under a new id or the same id.
-    fn citizen_fact(&mut self, source: &'static str, at: Timestamp, ward: WardCode, payload: Payload<'static>) {
+    fn citizen_fact(
+        &mut self,
+        source: &'static str,
+        at: Timestamp,
+        ward: WardCode,
+        payload: Payload<'static>,
+    ) {
         let event = self.event(source, at, ward, payload);
         let late = self.rng.random::<f64>() < self.scenario.late_share;
-        let publish_at = if late { at + SignedDuration::from_hours(self.rng.random_range(20..48)) } else { at };
+        let publish_at = if late {
+            at + SignedDuration::from_hours(self.rng.random_range(20..48))
+        } else {
+            at
+        };
         self.push(source, publish_at, &event);
         if self.rng.random::<f64>() < self.scenario.duplicate_share {
             let mut again = event.clone();
@@ -160,7 +180,11 @@ impl Builder<'_> {
         if self.rng.random::<f64>() < self.scenario.republish_share {
             self.truth.published += 1;
             let message = Outgoing::event(&event);
-            self.messages.push(Timed { publish_at: publish_at + SignedDuration::from_secs(5), source, message });
+            self.messages.push(Timed {
+                publish_at: publish_at + SignedDuration::from_secs(5),
+                source,
+                message,
+            });
         }
         if self.rng.random::<f64>() < self.scenario.malformed_share {
             self.malformed(source, publish_at, &event);
@@ -170,16 +194,28 @@ impl Builder<'_> {
     fn malformed(&mut self, source: &'static str, at: Timestamp, event: &Event<'_>) {
         let json = event.to_json();
         let (subject, payload) = if self.rng.random::<bool>() {
-            (event.subject(), Bytes::copy_from_slice(&json[..json.len() / 2]))
+            (
+                event.subject(),
+                Bytes::copy_from_slice(&json[..json.len() / 2]),
+            )
         } else {
-            let text = String::from_utf8_lossy(&json).replace(event.kind().as_str(), "card.revoked");
+            let text =
+                String::from_utf8_lossy(&json).replace(event.kind().as_str(), "card.revoked");
             (event.subject(), Bytes::from(text))
         };
         self.truth.published += 1;
         self.truth.stored += 1;
         self.truth.malformed += 1;
         let id = self.id().hyphenated().to_string();
-        self.messages.push(Timed { publish_at: at, source, message: Outgoing { subject, id, payload } });
+        self.messages.push(Timed {
+            publish_at: at,
+            source,
+            message: Outgoing {
+                subject,
+                id,
+                payload,
+            },
+        });
     }
 
     fn time_in_day(&mut self, day: BusinessDay) -> Timestamp {
@@ -192,7 +228,10 @@ fn day_weights(s: &Scenario) -> Vec<f64> {
     (0..s.days)
         .map(|d| {
             let day = s.start.plus(d as i32);
-            let weekend = matches!(day.date().weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+            let weekend = matches!(
+                day.date().weekday(),
+                jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+            );
             (if d < 7 { 1.6 } else { 1.0 }) * (if weekend { 1.3 } else { 1.0 })
         })
         .collect()
@@ -267,8 +306,17 @@ pub fn generate(scenario: &Scenario) -> Generated {
                 let at = b.time_in_day(day);
                 if next_citizen < activated_in_campaign {
                     let earlier = at - SignedDuration::from_mins(b.rng.random_range(5..120));
-                    let earlier = if BusinessDay::of(earlier) == day { earlier } else { at };
-                    b.citizen_fact("c06", earlier, code, Payload::AccountActivated { citizen: who });
+                    let earlier = if BusinessDay::of(earlier) == day {
+                        earlier
+                    } else {
+                        at
+                    };
+                    b.citizen_fact(
+                        "c06",
+                        earlier,
+                        code,
+                        Payload::AccountActivated { citizen: who },
+                    );
                     accounts_today += 1;
                 }
                 let pick: f64 = b.rng.random();
@@ -281,8 +329,23 @@ pub fn generate(scenario: &Scenario) -> Generated {
                     })
                     .and_then(|(c, _)| *c);
                 let beneficiary = code_pick.and_then(|c| c.parse::<Beneficiary>().ok());
-                let issuer = beneficiary.map(|c| if c.code() == "CA" { Issuer::Police } else { Issuer::Vss });
-                b.citizen_fact("vss", at, code, Payload::CardIntegrated { citizen: who, beneficiary, issuer });
+                let issuer = beneficiary.map(|c| {
+                    if c.code() == "CA" {
+                        Issuer::Police
+                    } else {
+                        Issuer::Vss
+                    }
+                });
+                b.citizen_fact(
+                    "vss",
+                    at,
+                    code,
+                    Payload::CardIntegrated {
+                        citizen: who,
+                        beneficiary,
+                        issuer,
+                    },
+                );
                 next_citizen += 1;
             }
             for _ in 0..*extra {
@@ -300,7 +363,9 @@ pub fn generate(scenario: &Scenario) -> Generated {
         // Guidance teams in the first ten days, for most groups.
         let teams = (f64::from(groups) * b.rng.random_range(0.7..1.0)).round() as u32;
         for g in 0..teams {
-            let day = scenario.start.plus(b.rng.random_range(0..scenario.days.min(10)) as i32);
+            let day = scenario
+                .start
+                .plus(b.rng.random_range(0..scenario.days.min(10)) as i32);
             let at = b.time_in_day(day);
             let members = Some(b.rng.random_range(3..12));
             let mut event = b.event("ward-office", at, code, Payload::TeamFormed { members });
@@ -310,9 +375,13 @@ pub fn generate(scenario: &Scenario) -> Generated {
         truth.teams = u64::from(teams);
         let linked = (f64::from(facilities) * b.rng.random_range(0.5..1.0)).round() as u32;
         for f in 0..linked {
-            let day = scenario.start.plus(b.rng.random_range(0..scenario.days.min(14)) as i32);
+            let day = scenario
+                .start
+                .plus(b.rng.random_range(0..scenario.days.min(14)) as i32);
             let at = b.time_in_day(day);
-            let payload = Payload::FacilityLinked { facility: Text::from(format!("CS{code}-{f:02}")) };
+            let payload = Payload::FacilityLinked {
+                facility: Text::from(format!("CS{code}-{f:02}")),
+            };
             let event = b.event("health", at, code, payload);
             b.push("health", at, &event);
         }
@@ -322,7 +391,10 @@ pub fn generate(scenario: &Scenario) -> Generated {
     }
     let mut messages = b.messages;
     messages.sort_by_key(|m| m.publish_at);
-    Generated { messages, truth: b.truth }
+    Generated {
+        messages,
+        truth: b.truth,
+    }
 }
 
 fn daily_reports(b: &mut Builder<'_>, code: WardCode, truth: &mut WardTruth) {
@@ -338,16 +410,27 @@ fn daily_reports(b: &mut Builder<'_>, code: WardCode, truth: &mut WardTruth) {
             continue;
         }
         let late = roll < b.scenario.missing_report_share + b.scenario.late_report_share;
-        let filed = day.plus(1).start() + SignedDuration::from_mins(if late { 10 * 60 + 30 } else { 7 * 60 });
+        let filed = day.plus(1).start()
+            + SignedDuration::from_mins(if late { 10 * 60 + 30 } else { 7 * 60 });
         let wrong = b.rng.random::<f64>() < b.scenario.wrong_report_share;
         let figures = ReportFigures {
             accounts_new: Some(accounts_new),
             accounts_total: Some(accounts_total),
-            integrated_new: Some(integrated_new + if wrong { b.rng.random_range(1..20) } else { 0 }),
+            integrated_new: Some(
+                integrated_new + if wrong { b.rng.random_range(1..20) } else { 0 },
+            ),
             integrated_total: Some(integrated_total),
             groups_with_team: None,
         };
-        let event = b.event("ward-office", filed, code, Payload::ReportFiled { period: ReportPeriod::Daily(day), figures });
+        let event = b.event(
+            "ward-office",
+            filed,
+            code,
+            Payload::ReportFiled {
+                period: ReportPeriod::Daily(day),
+                figures,
+            },
+        );
         b.push("ward-office", filed, &event);
         truth.reports.0 += 1;
         truth.reports.1 += u64::from(late);

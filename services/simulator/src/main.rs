@@ -43,7 +43,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let args = Args::parse();
     let province = ProvinceCode::parse(&args.province)?;
@@ -63,14 +65,21 @@ async fn main() -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let stop = cancel.clone();
     tokio::spawn(async move {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         tokio::select! {
             _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
             _ = tokio::signal::ctrl_c() => {}
         }
         stop.cancel();
     });
-    let client = match ehb_eventlog::connect(&args.nats_url, "ehb-simulator", cancel.clone().cancelled_owned()).await {
+    let client = match ehb_eventlog::connect(
+        &args.nats_url,
+        "ehb-simulator",
+        cancel.clone().cancelled_owned(),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(ehb_eventlog::LogError::Shutdown) => return Ok(()),
         Err(e) => return Err(e.into()),
@@ -82,6 +91,11 @@ async fn main() -> anyhow::Result<()> {
     } else {
         publish_paced(&publisher, &generated.messages, args.speed, cancel).await?
     };
-    tracing::info!(stored = done.stored, duplicates = done.duplicates, last_seq = done.last_seq, "CampaignPublished");
+    tracing::info!(
+        stored = done.stored,
+        duplicates = done.duplicates,
+        last_seq = done.last_seq,
+        "CampaignPublished"
+    );
     Ok(())
 }

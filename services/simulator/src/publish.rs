@@ -9,8 +9,13 @@ use tokio_util::sync::CancellationToken;
 use crate::generate::Timed;
 
 /// Publishes every message as fast as acknowledgements allow.
-pub async fn publish_fast(publisher: &Publisher, messages: &[Timed]) -> Result<Published, LogError> {
-    publisher.publish_all(messages.iter().map(|m| m.message.clone())).await
+pub async fn publish_fast(
+    publisher: &Publisher,
+    messages: &[Timed],
+) -> Result<Published, LogError> {
+    publisher
+        .publish_all(messages.iter().map(|m| m.message.clone()))
+        .await
 }
 
 /// Publishes messages when a simulated clock reaches their time: the clock starts at the first
@@ -22,7 +27,9 @@ pub async fn publish_paced(
     speed: f64,
     cancel: CancellationToken,
 ) -> Result<Published, LogError> {
-    let Some(first) = messages.first() else { return Ok(Published::default()) };
+    let Some(first) = messages.first() else {
+        return Ok(Published::default());
+    };
     let origin: Timestamp = first.publish_at;
     let started = Instant::now();
     let mut total = Published::default();
@@ -32,7 +39,9 @@ pub async fn publish_paced(
         let now = origin + SignedDuration::from_secs_f64(elapsed);
         let end = messages[next..].partition_point(|m| m.publish_at <= now) + next;
         if end > next {
-            let done = publisher.publish_all(messages[next..end].iter().map(|m| m.message.clone())).await?;
+            let done = publisher
+                .publish_all(messages[next..end].iter().map(|m| m.message.clone()))
+                .await?;
             total.stored += done.stored;
             total.duplicates += done.duplicates;
             total.last_seq = total.last_seq.max(done.last_seq);

@@ -133,14 +133,34 @@ pub struct Difference {
 pub fn differences(claimed: &ReportFigures, events: &ReportFigures) -> Vec<Difference> {
     [
         ("accounts_new", claimed.accounts_new, events.accounts_new),
-        ("accounts_total", claimed.accounts_total, events.accounts_total),
-        ("integrated_new", claimed.integrated_new, events.integrated_new),
-        ("integrated_total", claimed.integrated_total, events.integrated_total),
-        ("groups_with_team", claimed.groups_with_team, events.groups_with_team),
+        (
+            "accounts_total",
+            claimed.accounts_total,
+            events.accounts_total,
+        ),
+        (
+            "integrated_new",
+            claimed.integrated_new,
+            events.integrated_new,
+        ),
+        (
+            "integrated_total",
+            claimed.integrated_total,
+            events.integrated_total,
+        ),
+        (
+            "groups_with_team",
+            claimed.groups_with_team,
+            events.groups_with_team,
+        ),
     ]
     .into_iter()
     .filter_map(|(figure, c, e)| match (c, e) {
-        (Some(c), Some(e)) if c != e => Some(Difference { figure, claimed: c, events: e }),
+        (Some(c), Some(e)) if c != e => Some(Difference {
+            figure,
+            claimed: c,
+            events: e,
+        }),
         _ => None,
     })
     .collect()

@@ -261,8 +261,14 @@ mod tests {
 
     #[test]
     fn percent_rounds_half_up_to_two_decimals() {
-        assert_eq!(Percent::of(473_390, 1_857_877).map(Percent::value), Some(25.48));
-        assert_eq!(Percent::of(473_390, 851_701).map(Percent::value), Some(55.58));
+        assert_eq!(
+            Percent::of(473_390, 1_857_877).map(Percent::value),
+            Some(25.48)
+        );
+        assert_eq!(
+            Percent::of(473_390, 851_701).map(Percent::value),
+            Some(55.58)
+        );
         assert_eq!(Percent::of(1, 8).map(Percent::basis_points), Some(1250));
         assert_eq!(Percent::of(1, 3).map(Percent::basis_points), Some(3333));
         assert_eq!(Percent::of(2, 3).map(Percent::basis_points), Some(6667));

@@ -116,19 +116,32 @@ impl Projection {
         let day = day
             .or_else(|| self.latest_day(province))
             .unwrap_or_else(|| BusinessDay::from_ordinal(0));
-        let window = Window { from: day.plus(-1), to: day };
-        let previous = Window { from: day.plus(-3), to: day.plus(-2) };
+        let window = Window {
+            from: day.plus(-1),
+            to: day,
+        };
+        let previous = Window {
+            from: day.plus(-3),
+            to: day.plus(-2),
+        };
         let mut provinces: Vec<ProvinceCode> = wards.iter().map(|(_, w)| w.meta.province).collect();
         provinces.sort_unstable();
         provinces.dedup();
         let provinces = provinces
             .into_iter()
             .map(|p| {
-                let in_province: Vec<_> = wards.iter().filter(|(_, w)| w.meta.province == p).collect();
+                let in_province: Vec<_> =
+                    wards.iter().filter(|(_, w)| w.meta.province == p).collect();
                 review_province(p, &in_province, day, window, previous, kind, basis)
             })
             .collect();
-        Ok(TwoDayReview { date: day, window, previous, scope: province, provinces })
+        Ok(TwoDayReview {
+            date: day,
+            window,
+            previous,
+            scope: province,
+            provinces,
+        })
     }
 }
 
@@ -203,7 +216,14 @@ fn review_province(
                 late_reports,
                 flags,
             };
-            (if registered { standing.exact(basis) } else { None }, row)
+            (
+                if registered {
+                    standing.exact(basis)
+                } else {
+                    None
+                },
+                row,
+            )
         })
         .collect();
     rows.sort_by(|(a, wa), (b, wb)| match (a, b) {

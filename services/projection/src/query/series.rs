@@ -47,7 +47,12 @@ pub struct SeriesDay {
 
 impl Projection {
     /// The per-day figures of `ward` from `from` to `to`, both included.
-    pub fn series(&self, code: WardCode, from: BusinessDay, to: BusinessDay) -> Result<Series, QueryError> {
+    pub fn series(
+        &self,
+        code: WardCode,
+        from: BusinessDay,
+        to: BusinessDay,
+    ) -> Result<Series, QueryError> {
         if to < from {
             return Err(QueryError::Invalid {
                 field: "to",
@@ -90,6 +95,11 @@ impl Projection {
             });
             day = day.plus(1);
         }
-        Ok(Series { ward: code, from, to, days })
+        Ok(Series {
+            ward: code,
+            from,
+            to,
+            days,
+        })
     }
 }

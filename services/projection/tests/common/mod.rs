@@ -2,11 +2,11 @@
 
 #![allow(dead_code)]
 
-use ehb_proto::{
-    Baseline, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportKind, ReportPeriod, Text, WardCode,
-    parse_instant,
-};
 use ehb_projection::{Applied, Projection, ReportDeadlines};
+use ehb_proto::{
+    Baseline, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportKind, ReportPeriod,
+    Text, WardCode, parse_instant,
+};
 
 /// A projection and the next stream sequence to give a message.
 pub struct Given {
@@ -27,7 +27,8 @@ impl Given {
     /// Applies an event at the next sequence.
     pub fn apply(&mut self, event: &Event<'_>) -> Applied {
         self.seq += 1;
-        self.projection.apply(self.seq, None, &event.subject(), &event.to_json())
+        self.projection
+            .apply(self.seq, None, &event.subject(), &event.to_json())
     }
 
     /// Applies raw bytes on a subject at the next sequence.
@@ -51,11 +52,23 @@ impl Given {
     }
 
     pub fn account(&mut self, at: &str, ward: &str, citizen: u128) -> Applied {
-        let e = self.event(at, ward, Payload::AccountActivated { citizen: CitizenRef(citizen) });
+        let e = self.event(
+            at,
+            ward,
+            Payload::AccountActivated {
+                citizen: CitizenRef(citizen),
+            },
+        );
         self.apply(&e)
     }
 
-    pub fn integrated(&mut self, at: &str, ward: &str, citizen: u128, beneficiary: Option<&str>) -> Applied {
+    pub fn integrated(
+        &mut self,
+        at: &str,
+        ward: &str,
+        citizen: u128,
+        beneficiary: Option<&str>,
+    ) -> Applied {
         let e = self.event(
             at,
             ward,
@@ -68,7 +81,14 @@ impl Given {
         self.apply(&e)
     }
 
-    pub fn baseline(&mut self, at: &str, ward: &str, residents: u64, insured: u64, groups: u32) -> Applied {
+    pub fn baseline(
+        &mut self,
+        at: &str,
+        ward: &str,
+        residents: u64,
+        insured: u64,
+        groups: u32,
+    ) -> Applied {
         let e = self.event(
             at,
             ward,
@@ -92,11 +112,23 @@ impl Given {
     }
 
     pub fn facility(&mut self, at: &str, ward: &str, facility: &str) -> Applied {
-        let e = self.event(at, ward, Payload::FacilityLinked { facility: Text::from(facility.to_owned()) });
+        let e = self.event(
+            at,
+            ward,
+            Payload::FacilityLinked {
+                facility: Text::from(facility.to_owned()),
+            },
+        );
         self.apply(&e)
     }
 
-    pub fn daily_report(&mut self, at: &str, ward: &str, day: &str, figures: ReportFigures) -> Applied {
+    pub fn daily_report(
+        &mut self,
+        at: &str,
+        ward: &str,
+        day: &str,
+        figures: ReportFigures,
+    ) -> Applied {
         let period = ReportPeriod::parse(ReportKind::Daily, "p", day).expect("day");
         let e = self.event(at, ward, Payload::ReportFiled { period, figures });
         self.apply(&e)

@@ -49,7 +49,9 @@ impl From<QueryError> for ApiError {
     fn from(err: QueryError) -> Self {
         let field = err.field();
         match err {
-            QueryError::UnknownWard(_) | QueryError::UnknownProvince(_) => ApiError::not_found(field, err.to_string()),
+            QueryError::UnknownWard(_) | QueryError::UnknownProvince(_) => {
+                ApiError::not_found(field, err.to_string())
+            }
             QueryError::Invalid { reason, .. } => ApiError::bad_request(field, reason),
         }
     }

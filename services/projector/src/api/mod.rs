@@ -31,11 +31,17 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/metrics", get(status::metrics))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(status::ready))
-        .fallback(|| async { ApiError::not_found("path", "no such endpoint; see GET / for the list") })
+        .fallback(|| async {
+            ApiError::not_found("path", "no such endpoint; see GET / for the list")
+        })
         .with_state(shared)
 }
 
-async fn daily(State(shared): State<Arc<Shared>>, Path(ward): Path<String>, query: QueryMap) -> Result<impl IntoResponse, ApiError> {
+async fn daily(
+    State(shared): State<Arc<Shared>>,
+    Path(ward): Path<String>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let ward = params::ward(&ward)?;
     let day = params.day("date")?;
@@ -43,7 +49,11 @@ async fn daily(State(shared): State<Arc<Shared>>, Path(ward): Path<String>, quer
     Ok(Json(answer))
 }
 
-async fn series(State(shared): State<Arc<Shared>>, Path(ward): Path<String>, query: QueryMap) -> Result<impl IntoResponse, ApiError> {
+async fn series(
+    State(shared): State<Arc<Shared>>,
+    Path(ward): Path<String>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let ward = params::ward(&ward)?;
     let (from, to) = (params.day("from")?, params.day("to")?);
@@ -51,28 +61,47 @@ async fn series(State(shared): State<Arc<Shared>>, Path(ward): Path<String>, que
     let province = projection.ward(ward).map(|w| w.meta.province);
     let to = match to.or_else(|| province.and_then(|p| projection.latest_day(Some(p)))) {
         Some(to) => to,
-        None => return Err(ApiError::not_found("ward", format!("ward {ward} is not known: no event has named it"))),
+        None => {
+            return Err(ApiError::not_found(
+                "ward",
+                format!("ward {ward} is not known: no event has named it"),
+            ));
+        }
     };
     let from = from.unwrap_or_else(|| to.plus(-29));
     if to.ordinal() - from.ordinal() >= MAX_SERIES_DAYS {
-        return Err(ApiError::bad_request("from", format!("a series spans at most {MAX_SERIES_DAYS} days")));
+        return Err(ApiError::bad_request(
+            "from",
+            format!("a series spans at most {MAX_SERIES_DAYS} days"),
+        ));
     }
     Ok(Json(projection.series(ward, from, to)?))
 }
 
-async fn summary(State(shared): State<Arc<Shared>>, Path(province): Path<String>, query: QueryMap) -> Result<impl IntoResponse, ApiError> {
+async fn summary(
+    State(shared): State<Arc<Shared>>,
+    Path(province): Path<String>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let province = params::province(&province)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
-    let answer = shared.projection_read().province_summary(province, day, average, basis)?;
+    let answer = shared
+        .projection_read()
+        .province_summary(province, day, average, basis)?;
     Ok(Json(answer))
 }
 
-async fn review(State(shared): State<Arc<Shared>>, query: QueryMap) -> Result<impl IntoResponse, ApiError> {
+async fn review(
+    State(shared): State<Arc<Shared>>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let province = params.province("province")?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
-    let answer = shared.projection_read().two_day_review(province, day, average, basis)?;
+    let answer = shared
+        .projection_read()
+        .two_day_review(province, day, average, basis)?;
     Ok(Json(answer))
 }
 
@@ -87,6 +116,9 @@ pub fn endpoints() -> serde_json::Value {
         "GET /v1/wards/{ward}/series?from=&to=",
         "GET /v1/provinces/{province}/summary?date=&average=plain|weighted&rate=residents|insured",
         "GET /v1/review?province=&date=&average=&rate=",
-        "GET /v1/status", "GET /v1/rejects?cursor=&limit=", "GET /v1/digest", "GET /metrics"
+        "GET /v1/status",
+        "GET /v1/rejects?cursor=&limit=",
+        "GET /v1/digest",
+        "GET /metrics"
     ])
 }

@@ -24,13 +24,19 @@ impl Params {
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// An optional business day `YYYY-MM-DD`.
     pub fn day(&self, name: &'static str) -> Result<Option<BusinessDay>, ApiError> {
         self.get(name)
-            .map(|v| BusinessDay::parse(name, v).map_err(|_| ApiError::bad_request(name, "must be a date written YYYY-MM-DD")))
+            .map(|v| {
+                BusinessDay::parse(name, v)
+                    .map_err(|_| ApiError::bad_request(name, "must be a date written YYYY-MM-DD"))
+            })
             .transpose()
     }
 
@@ -54,13 +60,21 @@ impl Params {
     }
 
     /// An optional whole number within `range`.
-    pub fn number(&self, name: &'static str, range: std::ops::RangeInclusive<u64>) -> Result<Option<u64>, ApiError> {
+    pub fn number(
+        &self,
+        name: &'static str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Result<Option<u64>, ApiError> {
         self.get(name)
             .map(|v| match v.parse::<u64>() {
                 Ok(n) if range.contains(&n) => Ok(n),
                 _ => Err(ApiError::bad_request(
                     name,
-                    format!("must be a whole number from {} to {}", range.start(), range.end()),
+                    format!(
+                        "must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
                 )),
             })
             .transpose()
@@ -69,10 +83,16 @@ impl Params {
 
 /// A ward code from the path.
 pub fn ward(text: &str) -> Result<WardCode, ApiError> {
-    WardCode::parse(text).map_err(|_| ApiError::bad_request("ward", "must be a five-digit ward code such as 31117"))
+    WardCode::parse(text)
+        .map_err(|_| ApiError::bad_request("ward", "must be a five-digit ward code such as 31117"))
 }
 
 /// A province code from the path or query.
 pub fn province(text: &str) -> Result<ProvinceCode, ApiError> {
-    ProvinceCode::parse(text).map_err(|_| ApiError::bad_request("province", "must be a two-digit province code from 01 to 96"))
+    ProvinceCode::parse(text).map_err(|_| {
+        ApiError::bad_request(
+            "province",
+            "must be a two-digit province code from 01 to 96",
+        )
+    })
 }

@@ -3,10 +3,10 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::json;
 
 use super::error::ApiError;
@@ -39,7 +39,10 @@ pub async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     }))
 }
 
-pub async fn rejects(State(shared): State<Arc<Shared>>, query: QueryMap) -> Result<impl IntoResponse, ApiError> {
+pub async fn rejects(
+    State(shared): State<Arc<Shared>>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let cursor = params.number("cursor", 0..=u64::MAX)?.unwrap_or(0);
     let limit = params.number("limit", 1..=1000)?.unwrap_or(100) as usize;
@@ -47,9 +50,13 @@ pub async fn rejects(State(shared): State<Arc<Shared>>, query: QueryMap) -> Resu
     let page = tokio::task::spawn_blocking(move || store.rejects(cursor, limit))
         .await
         .map_err(|_| ApiError::unavailable("the store read was interrupted"))??;
-    let next_cursor = (page.len() == limit).then(|| page.last().map(|r| r.seq)).flatten();
+    let next_cursor = (page.len() == limit)
+        .then(|| page.last().map(|r| r.seq))
+        .flatten();
     let total = shared.projection_read().totals().rejects();
-    Ok(Json(json!({"rejects": page, "next_cursor": next_cursor, "total": total})))
+    Ok(Json(
+        json!({"rejects": page, "next_cursor": next_cursor, "total": total}),
+    ))
 }
 
 pub async fn digest(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
@@ -75,29 +82,110 @@ pub async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     let s = &shared.status;
     let (position, totals, wards, citizens) = {
         let p = shared.projection_read();
-        (p.position(), p.totals().clone(), p.wards_sorted().len(), p.citizens_len())
+        (
+            p.position(),
+            p.totals().clone(),
+            p.wards_sorted().len(),
+            p.citizens_len(),
+        )
     };
     let (batches, batch_messages, fold_seconds, commit_seconds) = s.batch_totals();
     let last = s.stream_last_seq().max(position.seq);
     let mut out = String::new();
     let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+        );
     };
-    metric("ehb_messages_applied_total", "counter", "Stream messages applied (folded or rejected).", totals.messages.to_string());
-    metric("ehb_events_folded_total", "counter", "Events folded into the projection.", totals.folded.total().to_string());
-    metric("ehb_duplicates_total", "counter", "Facts reported again and counted once.", totals.duplicates.to_string());
-    metric("ehb_unregistered_events_total", "counter", "Events folded for wards without a baseline.", totals.unregistered.to_string());
-    metric("ehb_applied_sequence", "gauge", "Last stream sequence applied in memory.", position.seq.to_string());
-    metric("ehb_committed_sequence", "gauge", "Last stream sequence committed to sled.", s.committed_seq().to_string());
-    metric("ehb_stream_last_sequence", "gauge", "Last sequence of the stream, as last seen.", last.to_string());
-    metric("ehb_lag_messages", "gauge", "Messages in the stream not yet applied.", last.saturating_sub(position.seq).to_string());
-    metric("ehb_batches_committed_total", "counter", "Batches folded and committed.", batches.to_string());
-    metric("ehb_batch_messages_total", "counter", "Messages in committed batches.", batch_messages.to_string());
-    metric("ehb_fold_seconds_total", "counter", "Time spent folding batches.", format!("{fold_seconds:.6}"));
-    metric("ehb_commit_seconds_total", "counter", "Time spent committing batches to sled.", format!("{commit_seconds:.6}"));
-    metric("ehb_wards", "gauge", "Wards in the projection.", wards.to_string());
-    metric("ehb_citizens", "gauge", "Distinct citizens counted.", citizens.to_string());
-    let _ = writeln!(out, "# HELP ehb_rejects_total Messages that could not be folded, by reason.\n# TYPE ehb_rejects_total counter");
+    metric(
+        "ehb_messages_applied_total",
+        "counter",
+        "Stream messages applied (folded or rejected).",
+        totals.messages.to_string(),
+    );
+    metric(
+        "ehb_events_folded_total",
+        "counter",
+        "Events folded into the projection.",
+        totals.folded.total().to_string(),
+    );
+    metric(
+        "ehb_duplicates_total",
+        "counter",
+        "Facts reported again and counted once.",
+        totals.duplicates.to_string(),
+    );
+    metric(
+        "ehb_unregistered_events_total",
+        "counter",
+        "Events folded for wards without a baseline.",
+        totals.unregistered.to_string(),
+    );
+    metric(
+        "ehb_applied_sequence",
+        "gauge",
+        "Last stream sequence applied in memory.",
+        position.seq.to_string(),
+    );
+    metric(
+        "ehb_committed_sequence",
+        "gauge",
+        "Last stream sequence committed to sled.",
+        s.committed_seq().to_string(),
+    );
+    metric(
+        "ehb_stream_last_sequence",
+        "gauge",
+        "Last sequence of the stream, as last seen.",
+        last.to_string(),
+    );
+    metric(
+        "ehb_lag_messages",
+        "gauge",
+        "Messages in the stream not yet applied.",
+        last.saturating_sub(position.seq).to_string(),
+    );
+    metric(
+        "ehb_batches_committed_total",
+        "counter",
+        "Batches folded and committed.",
+        batches.to_string(),
+    );
+    metric(
+        "ehb_batch_messages_total",
+        "counter",
+        "Messages in committed batches.",
+        batch_messages.to_string(),
+    );
+    metric(
+        "ehb_fold_seconds_total",
+        "counter",
+        "Time spent folding batches.",
+        format!("{fold_seconds:.6}"),
+    );
+    metric(
+        "ehb_commit_seconds_total",
+        "counter",
+        "Time spent committing batches to sled.",
+        format!("{commit_seconds:.6}"),
+    );
+    metric(
+        "ehb_wards",
+        "gauge",
+        "Wards in the projection.",
+        wards.to_string(),
+    );
+    metric(
+        "ehb_citizens",
+        "gauge",
+        "Distinct citizens counted.",
+        citizens.to_string(),
+    );
+    let _ = writeln!(
+        out,
+        "# HELP ehb_rejects_total Messages that could not be folded, by reason.\n# TYPE ehb_rejects_total counter"
+    );
     for (kind, n) in &totals.rejected {
         let _ = writeln!(out, "ehb_rejects_total{{kind=\"{kind}\"}} {n}");
     }

@@ -3,7 +3,10 @@
 #![allow(dead_code)]
 
 use ehb_eventlog::Outgoing;
-use ehb_proto::{Baseline, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportPeriod, Text, Uuid, WardCode};
+use ehb_proto::{
+    Baseline, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportPeriod, Text, Uuid,
+    WardCode,
+};
 
 /// Builds events with fresh ids.
 pub struct Events {
@@ -28,7 +31,13 @@ impl Events {
         }
     }
 
-    pub fn baseline(&mut self, ward: &str, residents: u64, insured: u64, groups: u32) -> Event<'static> {
+    pub fn baseline(
+        &mut self,
+        ward: &str,
+        residents: u64,
+        insured: u64,
+        groups: u32,
+    ) -> Event<'static> {
         self.event(
             "2026-03-01T07:00:00+07:00",
             ward,
@@ -45,10 +54,22 @@ impl Events {
     }
 
     pub fn account(&mut self, at: &str, ward: &str, citizen: u128) -> Event<'static> {
-        self.event(at, ward, Payload::AccountActivated { citizen: CitizenRef(citizen) })
+        self.event(
+            at,
+            ward,
+            Payload::AccountActivated {
+                citizen: CitizenRef(citizen),
+            },
+        )
     }
 
-    pub fn integrated(&mut self, at: &str, ward: &str, citizen: u128, beneficiary: &str) -> Event<'static> {
+    pub fn integrated(
+        &mut self,
+        at: &str,
+        ward: &str,
+        citizen: u128,
+        beneficiary: &str,
+    ) -> Event<'static> {
         self.event(
             at,
             ward,
@@ -66,7 +87,13 @@ impl Events {
         e
     }
 
-    pub fn report(&mut self, at: &str, ward: &str, day: &str, figures: ReportFigures) -> Event<'static> {
+    pub fn report(
+        &mut self,
+        at: &str,
+        ward: &str,
+        day: &str,
+        figures: ReportFigures,
+    ) -> Event<'static> {
         let period = ReportPeriod::parse(ehb_proto::ReportKind::Daily, "p", day).expect("day");
         self.event(at, ward, Payload::ReportFiled { period, figures })
     }

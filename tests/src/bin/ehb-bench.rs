@@ -1,0 +1,172 @@
+//! `ehb-bench`: the projection's throughput, from the pure fold to the committed store.
+//!
+//! Reproduce with `scripts/bench` (or `cargo build --release --bins && target/release/ehb-bench`).
+//! It prints, from one run on this machine:
+//! 1. the pure fold on one core (events/s, and the fold's peak memory);
+//! 2. raw JetStream publishing with de-duplication, 4,096 in flight, into a fresh server (the reference);
+//! 3. end to end: the same publishing with a projector running, until the projector has folded and
+//!    committed the last event; with the publish-to-visible latency of each 10,000-event slice.
+//!
+//! The machine is small and noisy: compare the figures as ratios within one run.
+
+use std::time::{Duration, Instant};
+
+use ehb_e2e::{NatsServer, Projector, peak_rss_kib, publisher};
+use ehb_eventlog::Outgoing;
+use ehb_projection::{Projection, ReportDeadlines};
+use ehb_simulator::{Scenario, generate};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let residents: u64 = flag(&args, "--residents").unwrap_or(1_800_000);
+    let e2e_events: usize = flag(&args, "--e2e-events").unwrap_or(500_000);
+    let started = Instant::now();
+    let generated = generate(&Scenario::small(2026, 80, residents, 31));
+    let messages: Vec<Outgoing> = generated.messages.into_iter().map(|m| m.message).collect();
+    let bytes: usize = messages.iter().map(|m| m.payload.len()).sum();
+    println!(
+        "campaign: {} messages, mean {} bytes, generated in {:.1} s",
+        messages.len(),
+        bytes / messages.len().max(1),
+        started.elapsed().as_secs_f64()
+    );
+
+    // 1. The pure fold, one core.
+    let mut rates = Vec::new();
+    let mut digest = String::new();
+    for _ in 0..3 {
+        let mut projection = Projection::new(ReportDeadlines::default());
+        let t = Instant::now();
+        for (i, m) in messages.iter().enumerate() {
+            projection.apply(i as u64 + 1, None, &m.subject, &m.payload);
+            if i % 10_000 == 9_999 {
+                let _ = projection.take_changes();
+            }
+        }
+        let elapsed = t.elapsed().as_secs_f64();
+        rates.push(messages.len() as f64 / elapsed);
+        digest = projection.digest().0;
+    }
+    rates.sort_by(f64::total_cmp);
+    println!(
+        "pure fold (1 core): median {:.0} events/s (runs {:.0} / {:.0} / {:.0}); digest {}…; peak RSS of this process {} MiB",
+        rates[1],
+        rates[0],
+        rates[1],
+        rates[2],
+        &digest[..16],
+        peak_rss_kib("self").unwrap_or(0) / 1024
+    );
+
+    let slice: Vec<Outgoing> = messages.iter().take(e2e_events).cloned().collect();
+
+    // 2. Raw JetStream publish with de-duplication (reference), fresh server.
+    let raw = {
+        let nats = NatsServer::start();
+        let publisher = publisher(&nats.url()).await;
+        let t = Instant::now();
+        let done = publisher.publish_all(slice.iter().cloned()).await?;
+        let elapsed = t.elapsed().as_secs_f64();
+        anyhow::ensure!(
+            done.stored as usize + done.duplicates as usize == slice.len(),
+            "every publish acknowledged"
+        );
+        slice.len() as f64 / elapsed
+    };
+    println!(
+        "raw JetStream publish, dedup on, 4096 in flight: {raw:.0} events/s ({} events)",
+        slice.len()
+    );
+
+    // 3. End to end: publish with a projector folding and committing.
+    let nats = NatsServer::start();
+    let store = tempfile::tempdir()?;
+    let projector = Projector::start(&nats.url(), &store.path().join("store")).await;
+    let publisher = publisher(&nats.url()).await;
+    let pid = projector.pid().map(|p| p.to_string()).unwrap_or_default();
+    let base = projector.base.clone();
+    let t0 = Instant::now();
+    let (acks_tx, mut acks_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Instant)>();
+    let publishing = tokio::spawn(async move {
+        for chunk in slice.chunks(10_000) {
+            let done = publisher.publish_all(chunk.iter().cloned()).await?;
+            let _ = acks_tx.send((done.last_seq, Instant::now()));
+        }
+        anyhow::Ok(())
+    });
+    let http = reqwest::Client::new();
+    let mut pending: Vec<(u64, Instant)> = Vec::new();
+    let mut latencies = Vec::new();
+    let mut finished = false;
+    let mut last_seq = 0;
+    let end = loop {
+        while let Ok(ack) = acks_rx.try_recv() {
+            pending.push(ack);
+        }
+        if publishing.is_finished() && !finished {
+            finished = true;
+            while let Ok(ack) = acks_rx.try_recv() {
+                pending.push(ack);
+            }
+            last_seq = pending.iter().map(|(s, _)| *s).max().unwrap_or(0);
+        }
+        let status: serde_json::Value = http
+            .get(format!("{base}/v1/status"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let committed = status["committed_seq"].as_u64().unwrap_or(0);
+        let now = Instant::now();
+        pending.retain(|(seq, acked)| {
+            if *seq <= committed {
+                latencies.push(now.duration_since(*acked));
+                false
+            } else {
+                true
+            }
+        });
+        if finished && pending.is_empty() && committed >= last_seq {
+            break now;
+        }
+        anyhow::ensure!(
+            t0.elapsed() < Duration::from_secs(600),
+            "end to end did not finish in 10 minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    publishing.await??;
+    let e2e = e2e_events.min(messages.len()) as f64 / end.duration_since(t0).as_secs_f64();
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    println!(
+        "end to end (publish, dedup on -> folded and committed in sled): {e2e:.0} events/s = {:.0} % of raw publish",
+        e2e / raw * 100.0
+    );
+    println!(
+        "publish-to-visible latency per 10,000-event slice: p50 {} ms, p99 {} ms, max {} ms ({} slices)",
+        pct(0.5).as_millis(),
+        pct(0.99).as_millis(),
+        latencies.last().copied().unwrap_or_default().as_millis(),
+        latencies.len()
+    );
+    println!(
+        "projector peak RSS: {} MiB",
+        peak_rss_kib(&pid).unwrap_or(0) / 1024
+    );
+    drop(nats);
+    Ok(())
+}
+
+fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}
