@@ -166,22 +166,37 @@ impl CitizenRef {
             ));
         }
         let mut n: u128 = 0;
+        let mut bad = 0u8;
         for &b in bytes {
-            let d = match b {
-                b'0'..=b'9' => b - b'0',
-                b'a'..=b'f' => b - b'a' + 10,
-                _ => {
-                    return Err(ContractError::invalid(
-                        field,
-                        "must be 32 lowercase hexadecimal digits (0-9, a-f)",
-                    ));
-                }
-            };
-            n = (n << 4) | u128::from(d);
+            let d = HEX_DIGITS[usize::from(b)];
+            bad |= d;
+            n = (n << 4) | u128::from(d & 0x0f);
+        }
+        if bad & 0x80 != 0 {
+            return Err(ContractError::invalid(
+                field,
+                "must be 32 lowercase hexadecimal digits (0-9, a-f)",
+            ));
         }
         Ok(CitizenRef(n))
     }
 }
+
+/// The value of each lowercase hexadecimal digit; 0x80 marks every other byte.
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 impl fmt::Display for CitizenRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -27,12 +27,13 @@ pub fn free_port() -> u16 {
 
 /// The path of a workspace binary built beside the running test.
 pub fn binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its own path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("tests run from target/<profile>/deps");
-    let path = dir.join(name);
+    let exe = std::env::current_exe().expect("the process knows its own path");
+    let here = exe.parent().expect("an executable lives in a folder");
+    // Tests run from target/<profile>/deps, binaries (the benchmark) from target/<profile>.
+    let path = [here.join(name), here.parent().unwrap_or(here).join(name)]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| here.join(name));
     assert!(
         path.exists(),
         "{} is missing: build the binaries first with `cargo build --workspace --bins` (scripts/test does)",

@@ -249,9 +249,11 @@ impl Projection {
         }
     }
 
-    /// Restores one counted citizen from a store.
+    /// Restores one counted citizen from a store; flags only ever gain facts, so they are merged.
     pub fn restore_citizen(&mut self, province: ProvinceCode, citizen: CitizenRef, flags: u8) {
-        self.citizens[usize::from(province.get())].insert(citizen.0, flags);
+        *self.citizens[usize::from(province.get())]
+            .entry(citizen.0)
+            .or_insert(0) |= flags;
     }
 
     /// Restores the totals and the stream position from a store.

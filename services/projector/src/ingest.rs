@@ -99,45 +99,55 @@ pub async fn read_stream(
                 continue;
             }
         };
-        loop {
-            let first = tokio::select! {
-                m = messages.next() => m,
+        // Batches grow while the folder is busy and go out as soon as it is free.
+        let mut pending: Vec<Delivered> = Vec::new();
+        let mut broken = false;
+        while !broken {
+            let room = pending.len() < batch_max;
+            tokio::select! {
+                biased;
                 _ = cancel.cancelled() => return,
-            };
-            let mut batch = Vec::with_capacity(batch_max.min(1024));
-            let mut broken = match first {
-                Some(Ok(m)) => {
-                    push_delivered(&mut batch, m);
-                    false
+                permit = tx.reserve(), if !pending.is_empty() => {
+                    let Ok(permit) = permit else { return };
+                    next = pending.last().map_or(next, |m| m.seq + 1);
+                    permit.send(std::mem::take(&mut pending));
                 }
-                Some(Err(err)) => {
-                    tracing::warn!(error = %err, "StreamReadFailed");
-                    true
-                }
-                None => true,
-            };
-            while !broken && batch.len() < batch_max {
-                match messages.next().now_or_never() {
-                    Some(Some(Ok(m))) => push_delivered(&mut batch, m),
-                    Some(Some(Err(err))) => {
-                        tracing::warn!(error = %err, "StreamReadFailed");
-                        broken = true;
+                m = messages.next(), if room => {
+                    broken = !take(&mut pending, m);
+                    while !broken && pending.len() < batch_max {
+                        match messages.next().now_or_never() {
+                            Some(m) => broken = !take(&mut pending, m),
+                            None => break,
+                        }
                     }
-                    Some(None) => broken = true,
-                    None => break,
                 }
-            }
-            if let Some(last) = batch.last() {
-                next = last.seq + 1;
-                if tx.send(batch).await.is_err() {
-                    return;
-                }
-            }
-            if broken {
-                shared.status.set_connected(false);
-                break;
             }
         }
+        shared.status.set_connected(false);
+        if let Some(last) = pending.last() {
+            next = last.seq + 1;
+            if tx.send(pending).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Adds a read message to the batch; `false` when the consumer broke and must be reopened.
+fn take(
+    batch: &mut Vec<Delivered>,
+    message: Option<Result<jetstream::Message, push::OrderedError>>,
+) -> bool {
+    match message {
+        Some(Ok(m)) => {
+            push_delivered(batch, m);
+            true
+        }
+        Some(Err(err)) => {
+            tracing::warn!(error = %err, "StreamReadFailed");
+            false
+        }
+        None => false,
     }
 }
 

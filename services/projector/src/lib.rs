@@ -126,7 +126,7 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
     }
 
     let filter = Filter::new(&filters);
-    let (tx, rx) = mpsc::channel(4);
+    let (tx, rx) = mpsc::channel(1);
     let folder = {
         let shared = shared.clone();
         let filter = filter.clone();

@@ -59,6 +59,9 @@ async fn main() -> anyhow::Result<()> {
         peak_rss_kib("self").unwrap_or(0) / 1024
     );
 
+    if args.iter().any(|a| a == "--fold-only") {
+        return Ok(());
+    }
     let slice: Vec<Outgoing> = messages.iter().take(e2e_events).cloned().collect();
 
     // 2. Raw JetStream publish with de-duplication (reference), fresh server.
