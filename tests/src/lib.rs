@@ -277,3 +277,35 @@ pub fn peak_rss_kib(pid: &str) -> Option<u64> {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
+
+/// A nats-server, a projector over a fresh store, and a publisher: what most tests start from.
+pub struct Stack {
+    /// The server.
+    pub nats: NatsServer,
+    /// The folder holding the projector's store (removed on drop).
+    pub dir: tempfile::TempDir,
+    /// The projector's store.
+    pub store: PathBuf,
+    /// The projector.
+    pub projector: Projector,
+    /// A publisher to the server.
+    pub publisher: Publisher,
+}
+
+impl Stack {
+    /// Starts all three.
+    pub async fn start() -> Self {
+        let nats = NatsServer::start();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let store = dir.path().join("store");
+        let projector = Projector::start(&nats.url(), &store).await;
+        let publisher = publisher(&nats.url()).await;
+        Stack {
+            nats,
+            dir,
+            store,
+            projector,
+            publisher,
+        }
+    }
+}

@@ -7,17 +7,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::{Events, out};
-use ehb_e2e::{NatsServer, Projector, publisher};
+use ehb_e2e::{Projector, Stack};
 use ehb_eventlog::Outgoing;
 use ehb_simulator::{Scenario, generate};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_event_twice_and_the_same_citizen_twice_count_once() {
-    let nats = NatsServer::start();
-    let store = tempfile::tempdir().expect("tempdir");
-    let projector = Projector::start(&nats.url(), &store.path().join("store")).await;
-    let publisher = publisher(&nats.url()).await;
+    let stack = Stack::start().await;
+    let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
     let baseline = e.baseline("31001", 1000, 500, 1);
     let first = e.integrated("2026-03-10T09:00:00+07:00", "31001", 42, "HS");
@@ -60,11 +58,9 @@ async fn the_same_event_twice_and_the_same_citizen_twice_count_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_moves() {
-    let nats = NatsServer::start();
-    let store = tempfile::tempdir().expect("tempdir");
-    let store_path = store.path().join("store");
-    let mut projector = Projector::start(&nats.url(), &store_path).await;
-    let publisher = publisher(&nats.url()).await;
+    let mut stack = Stack::start().await;
+    let (store_path, publisher) = (stack.store.clone(), stack.publisher.clone());
+    let projector = &mut stack.projector;
     let mut e = Events::new();
     let good = vec![
         e.baseline("31001", 1000, 500, 1),
@@ -190,11 +186,9 @@ fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_the_store_rebuilds_the_same_numbers_from_the_stream() {
-    let nats = NatsServer::start();
-    let store = tempfile::tempdir().expect("tempdir");
-    let store_path = store.path().join("store");
-    let mut projector = Projector::start(&nats.url(), &store_path).await;
-    let publisher = publisher(&nats.url()).await;
+    let mut stack = Stack::start().await;
+    let (nats, store_path, publisher) = (&stack.nats, stack.store.clone(), stack.publisher.clone());
+    let projector = &mut stack.projector;
     let generated = generate(&Scenario::small(11, 6, 30_000, 12));
     let done = publisher
         .publish_all(generated.messages.iter().map(|m| m.message.clone()))

@@ -5,16 +5,14 @@ mod common;
 use std::time::Duration;
 
 use common::{Events, out};
-use ehb_e2e::{NatsServer, Projector, publisher};
+use ehb_e2e::Stack;
 use ehb_proto::ReportFigures;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn published_events_answer_daily_summary_review_and_series_exactly() {
-    let nats = NatsServer::start();
-    let store = tempfile::tempdir().expect("tempdir");
-    let projector = Projector::start(&nats.url(), &store.path().join("store")).await;
-    let publisher = publisher(&nats.url()).await;
+    let stack = Stack::start().await;
+    let (projector, publisher) = (&stack.projector, &stack.publisher);
 
     let mut e = Events::new();
     let mut events = vec![
@@ -150,10 +148,8 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
-    let nats = NatsServer::start();
-    let store = tempfile::tempdir().expect("tempdir");
-    let projector = Projector::start(&nats.url(), &store.path().join("store")).await;
-    let publisher = publisher(&nats.url()).await;
+    let stack = Stack::start().await;
+    let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
     let done = publisher
         .publish_all(out(&[e.baseline("31001", 1000, 400, 2)]))

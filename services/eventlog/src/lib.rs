@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::{self, Context, stream};
 use bytes::Bytes;
@@ -186,8 +187,13 @@ impl Publisher {
         &self,
         message: Outgoing,
     ) -> Result<async_nats::jetstream::publish::PublishAck, LogError> {
-        let ack = self
-            .js
+        let ack = self.send(message).await?;
+        ack.await.map_err(|e| LogError::Publish(e.to_string()))
+    }
+
+    /// Sends one message; the returned future resolves to the stream's acknowledgement.
+    async fn send(&self, message: Outgoing) -> Result<PublishAckFuture, LogError> {
+        self.js
             .send_publish(
                 message.subject,
                 PublishMessage::build()
@@ -195,8 +201,7 @@ impl Publisher {
                     .message_id(message.id),
             )
             .await
-            .map_err(|e| LogError::Publish(e.to_string()))?;
-        ack.await.map_err(|e| LogError::Publish(e.to_string()))
+            .map_err(|e| LogError::Publish(e.to_string()))
     }
 
     /// Publishes every message, awaiting every acknowledgement; stops at the first failure.
@@ -225,16 +230,7 @@ impl Publisher {
             {
                 settle(ack)?;
             }
-            let ack = self
-                .js
-                .send_publish(
-                    message.subject,
-                    PublishMessage::build()
-                        .payload(message.payload)
-                        .message_id(message.id),
-                )
-                .await
-                .map_err(|e| LogError::Publish(e.to_string()))?;
+            let ack = self.send(message).await?;
             pending.push(ack.into_future());
         }
         while let Some(ack) = pending.next().await {

@@ -346,3 +346,50 @@ fn reports_on_time_late_and_their_differences() {
     assert_eq!((d.report.on_time, d.report.filings), (Some(true), 2));
     assert!(d.report.differences.is_empty());
 }
+
+#[test]
+fn weekly_and_monthly_reports_cover_the_day() {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 3);
+    g.integrated("2026-03-09T09:00:00+07:00", "31117", 1, None);
+    g.integrated("2026-03-15T09:00:00+07:00", "31117", 2, None);
+    g.integrated("2026-03-16T09:00:00+07:00", "31117", 3, None);
+    let week = ehb_proto::ReportPeriod::parse(ehb_proto::ReportKind::Weekly, "p", "2026-03-09")
+        .expect("monday");
+    let claim = ReportFigures {
+        integrated_new: Some(2),
+        integrated_total: Some(3),
+        ..ReportFigures::default()
+    };
+    let e = g.event(
+        "2026-03-17T16:00:00+07:00",
+        "31117",
+        ehb_proto::Payload::ReportFiled {
+            period: week,
+            figures: claim,
+        },
+    );
+    assert_eq!(g.apply(&e), Applied::Folded);
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
+    let periods: Vec<String> = d
+        .period_reports
+        .iter()
+        .map(|r| String::from(r.period))
+        .collect();
+    assert_eq!(periods, vec!["weekly/2026-03-09", "monthly/2026-03"]);
+    let weekly = &d.period_reports[0].status;
+    assert_eq!((weekly.filed, weekly.on_time), (true, Some(true)));
+    assert_eq!(weekly.events.integrated_new, Some(2));
+    let diffs: Vec<_> = weekly
+        .differences
+        .iter()
+        .map(|x| (x.figure, x.claimed, x.events))
+        .collect();
+    assert_eq!(diffs, vec![("integrated_total", 3, 2)]);
+    let monthly = &d.period_reports[1].status;
+    assert!(!monthly.filed);
+    assert_eq!(ehb_proto::BusinessDay::of(monthly.due), day("2026-03-25"));
+}

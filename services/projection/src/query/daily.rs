@@ -38,6 +38,8 @@ pub struct Daily {
     pub facilities: Facilities,
     /// The daily report for this day, its timeliness and how its figures compare with the events.
     pub report: DailyReportStatus,
+    /// The weekly and monthly reports whose period covers this day.
+    pub period_reports: Vec<PeriodReport>,
     /// Facts reported again on this day and counted once.
     pub duplicates_absorbed: u32,
     /// The reference figures used.
@@ -166,16 +168,44 @@ pub fn differences(claimed: &ReportFigures, events: &ReportFigures) -> Vec<Diffe
     .collect()
 }
 
-/// The figures of a day as the events show them, in a report's terms.
-pub(crate) fn event_figures(ward: &Ward, day: BusinessDay) -> ReportFigures {
-    let today = ward.sum(day, day);
-    let total = ward.cumulative(day);
+/// The figures of a report's period as the events show them, in the report's terms.
+pub(crate) fn event_figures(ward: &Ward, period: ReportPeriod) -> ReportFigures {
+    let new = ward.sum(period.start(), period.end());
+    let total = ward.cumulative(period.end());
     ReportFigures {
-        accounts_new: Some(u64::from(today.accounts_new)),
+        accounts_new: Some(u64::from(new.accounts_new)),
         accounts_total: Some(u64::from(total.accounts_new)),
-        integrated_new: Some(u64::from(today.integrated_new)),
+        integrated_new: Some(u64::from(new.integrated_new)),
         integrated_total: Some(u64::from(total.integrated_new)),
-        groups_with_team: Some(ward.meta.teams_by(day)),
+        groups_with_team: Some(ward.meta.teams_by(period.end())),
+    }
+}
+
+/// A weekly or monthly report whose period covers the day.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodReport {
+    /// The period, e.g. `weekly/2026-03-09` or `monthly/2026-03`.
+    pub period: ReportPeriod,
+    /// The report's state, as for the daily report.
+    #[serde(flatten)]
+    pub status: DailyReportStatus,
+}
+
+impl Projection {
+    /// The state of the report for `period` in `ward`.
+    fn report_status(&self, ward: &Ward, period: ReportPeriod) -> DailyReportStatus {
+        let record = ward.meta.reports.get(&period);
+        let events = event_figures(ward, period);
+        DailyReportStatus {
+            filed: record.is_some(),
+            due: self.deadlines.due(period),
+            on_time: record.map(|r| r.on_time),
+            first_filed_at: record.map(|r| r.first_filed_at),
+            filings: record.map_or(0, |r| r.filings),
+            claimed: record.map(|r| r.figures),
+            differences: record.map_or_else(Vec::new, |r| differences(&r.figures, &events)),
+            events,
+        }
     }
 }
 
@@ -190,9 +220,15 @@ impl Projection {
         let total = ward.cumulative(day);
         let standing = Standing::of(ward, day);
         let baseline = ward.meta.baseline.clone();
-        let period = ReportPeriod::Daily(day);
-        let record = ward.meta.reports.get(&period);
-        let events = event_figures(ward, day);
+        let week = day.plus(-(day.date().weekday().to_monday_zero_offset() as i32));
+        let month = day.plus(1 - i32::from(day.date().day()));
+        let period_reports = [ReportPeriod::Weekly(week), ReportPeriod::Monthly(month)]
+            .into_iter()
+            .map(|period| PeriodReport {
+                period,
+                status: self.report_status(ward, period),
+            })
+            .collect();
         let with_team = ward.meta.teams_by(day);
         Ok(Daily {
             ward: code,
@@ -227,16 +263,8 @@ impl Projection {
                 linked: ward.meta.facilities_by(day),
                 total: baseline.as_ref().map(|b| u64::from(b.facilities)),
             },
-            report: DailyReportStatus {
-                filed: record.is_some(),
-                due: self.deadlines.due(period),
-                on_time: record.map(|r| r.on_time),
-                first_filed_at: record.map(|r| r.first_filed_at),
-                filings: record.map_or(0, |r| r.filings),
-                claimed: record.map(|r| r.figures),
-                differences: record.map_or_else(Vec::new, |r| differences(&r.figures, &events)),
-                events,
-            },
+            report: self.report_status(ward, ReportPeriod::Daily(day)),
+            period_reports,
             duplicates_absorbed: today.duplicates,
             baseline,
         })
