@@ -4,6 +4,10 @@ use clap::Parser;
 use ehb_projector::Config;
 use tokio_util::sync::CancellationToken;
 
+/// Many small allocations per stream message: mimalloc serves them faster than the system's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

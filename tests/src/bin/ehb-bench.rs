@@ -16,6 +16,10 @@ use ehb_eventlog::Outgoing;
 use ehb_projection::{Projection, ReportDeadlines};
 use ehb_simulator::{Scenario, generate};
 
+/// The projector's allocator, so that the fold is measured as it runs there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
