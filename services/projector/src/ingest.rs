@@ -68,6 +68,12 @@ impl Filter {
     }
 }
 
+/// How long a small batch waits for more messages before it is folded.
+const LINGER: Duration = Duration::from_millis(5);
+
+/// A batch this large is folded without waiting.
+const LINGER_UNTIL: usize = 2_000;
+
 /// Reads the stream from after the folded position and sends batches to the folder, reopening
 /// the consumer with backoff after any stream error, until `cancel`.
 pub async fn read_stream(
@@ -99,20 +105,30 @@ pub async fn read_stream(
                 continue;
             }
         };
-        // Batches grow while the folder is busy and go out as soon as it is free.
+        // Batches grow while the folder is busy; a small batch lingers a few milliseconds for
+        // company, since every commit rewrites the ward-days it touched.
         let mut pending: Vec<Delivered> = Vec::new();
         let mut broken = false;
+        let linger = tokio::time::sleep(Duration::ZERO);
+        tokio::pin!(linger);
+        let mut lingered = true;
         while !broken {
             let room = pending.len() < batch_max;
+            let ready = lingered || pending.len() >= LINGER_UNTIL;
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return,
-                permit = tx.reserve(), if !pending.is_empty() => {
+                permit = tx.reserve(), if !pending.is_empty() && ready => {
                     let Ok(permit) = permit else { return };
                     next = pending.last().map_or(next, |m| m.seq + 1);
                     permit.send(std::mem::take(&mut pending));
                 }
+                _ = &mut linger, if !pending.is_empty() && !lingered => lingered = true,
                 m = messages.next(), if room => {
+                    if pending.is_empty() {
+                        linger.as_mut().reset(tokio::time::Instant::now() + LINGER);
+                        lingered = false;
+                    }
                     broken = !take(&mut pending, m);
                     while !broken && pending.len() < batch_max {
                         match messages.next().now_or_never() {
