@@ -3,7 +3,6 @@
 use jiff::Timestamp;
 use jiff::tz::{self, TimeZone};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::card::{Beneficiary, Issuer};
@@ -126,7 +125,100 @@ struct WireIn<'a> {
     #[serde(borrow)]
     source: Text<'a>,
     #[serde(borrow)]
-    data: &'a RawValue,
+    data: DataIn<'a>,
+}
+
+/// Every field any event type's `data` may carry, read in the same pass as the envelope; which
+/// of them a type allows and requires is checked afterwards.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DataIn<'a> {
+    #[serde(borrow, default)]
+    citizen_ref: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    beneficiary: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    issuer: Option<Text<'a>>,
+    #[serde(default)]
+    members: Option<u32>,
+    #[serde(borrow, default)]
+    kind: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    period: Option<Text<'a>>,
+    #[serde(default)]
+    figures: Option<ReportFigures>,
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(default)]
+    residents: Option<u64>,
+    #[serde(default)]
+    insured: Option<u64>,
+    #[serde(default)]
+    level2_accounts: Option<u64>,
+    #[serde(default)]
+    groups: Option<u32>,
+    #[serde(default)]
+    facilities: Option<u32>,
+    #[serde(default)]
+    target: Option<u64>,
+    #[serde(borrow, default)]
+    facility: Option<Text<'a>>,
+}
+
+impl<'a> DataIn<'a> {
+    /// Refuses any field present that `kind` does not allow.
+    fn only(&self, kind: EventType) -> Result<(), ContractError> {
+        let allowed: &[&str] = match kind {
+            EventType::AccountActivated => &["citizen_ref"],
+            EventType::CardIntegrated => &["citizen_ref", "beneficiary", "issuer"],
+            EventType::TeamFormed => &["members"],
+            EventType::ReportFiled => &["kind", "period", "figures"],
+            EventType::WardBaseline => &[
+                "name",
+                "residents",
+                "insured",
+                "level2_accounts",
+                "groups",
+                "facilities",
+                "target",
+            ],
+            EventType::FacilityLinked => &["facility"],
+        };
+        let present = [
+            ("citizen_ref", self.citizen_ref.is_some()),
+            ("beneficiary", self.beneficiary.is_some()),
+            ("issuer", self.issuer.is_some()),
+            ("members", self.members.is_some()),
+            ("kind", self.kind.is_some()),
+            ("period", self.period.is_some()),
+            ("figures", self.figures.is_some()),
+            ("name", self.name.is_some()),
+            ("residents", self.residents.is_some()),
+            ("insured", self.insured.is_some()),
+            ("level2_accounts", self.level2_accounts.is_some()),
+            ("groups", self.groups.is_some()),
+            ("facilities", self.facilities.is_some()),
+            ("target", self.target.is_some()),
+            ("facility", self.facility.is_some()),
+        ];
+        match present
+            .iter()
+            .find(|(name, here)| *here && !allowed.contains(name))
+        {
+            Some((name, _)) => Err(ContractError::invalid(
+                format!("data.{name}"),
+                format!("unknown field for {}", kind.as_str()),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The value of a required `data` field, or the error naming it.
+fn required<T>(value: Option<T>, field: &str) -> Result<T, ContractError> {
+    value.ok_or_else(|| ContractError::Missing {
+        field: format!("data.{field}"),
+    })
 }
 
 #[derive(Serialize)]
@@ -390,17 +482,20 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
         check_group(group.as_str())?;
     }
     check_source(wire.source.as_str())?;
-    let data = wire.data.get();
+    let d = wire.data;
+    d.only(kind)?;
     let payload = match kind {
-        EventType::AccountActivated => {
-            let d: CitizenData<'_> = parse_data(data)?;
-            Payload::AccountActivated {
-                citizen: CitizenRef::parse("data.citizen_ref", d.citizen_ref.as_str())?,
-            }
-        }
+        EventType::AccountActivated => Payload::AccountActivated {
+            citizen: CitizenRef::parse(
+                "data.citizen_ref",
+                required(d.citizen_ref, "citizen_ref")?.as_str(),
+            )?,
+        },
         EventType::CardIntegrated => {
-            let d: CardData<'_> = parse_data(data)?;
-            let citizen = CitizenRef::parse("data.citizen_ref", d.citizen_ref.as_str())?;
+            let citizen = CitizenRef::parse(
+                "data.citizen_ref",
+                required(d.citizen_ref, "citizen_ref")?.as_str(),
+            )?;
             let beneficiary = d
                 .beneficiary
                 .map(|b| b.as_str().parse::<Beneficiary>())
@@ -418,7 +513,6 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
             }
         }
         EventType::TeamFormed => {
-            let d: TeamData = parse_data(data)?;
             if wire.group.is_none() {
                 return Err(ContractError::Missing {
                     field: "group".into(),
@@ -433,10 +527,10 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
             Payload::TeamFormed { members: d.members }
         }
         EventType::ReportFiled => {
-            let d: ReportData<'_> = parse_data(data)?;
-            let kind = ReportKind::parse("data.kind", d.kind.as_str())?;
-            let period = ReportPeriod::parse(kind, "data.period", d.period.as_str())?;
-            let f = d.figures;
+            let kind = ReportKind::parse("data.kind", required(d.kind, "kind")?.as_str())?;
+            let period =
+                ReportPeriod::parse(kind, "data.period", required(d.period, "period")?.as_str())?;
+            let f = d.figures.unwrap_or_default();
             for (name, value) in [
                 ("data.figures.accounts_new", f.accounts_new),
                 ("data.figures.accounts_total", f.accounts_total),
@@ -451,16 +545,22 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
             Payload::ReportFiled { period, figures: f }
         }
         EventType::WardBaseline => {
-            let b: Baseline<'_> = parse_data(data)?;
+            let b = Baseline {
+                name: d.name,
+                residents: required(d.residents, "residents")?,
+                insured: required(d.insured, "insured")?,
+                level2_accounts: required(d.level2_accounts, "level2_accounts")?,
+                groups: required(d.groups, "groups")?,
+                facilities: required(d.facilities, "facilities")?,
+                target: required(d.target, "target")?,
+            };
             check_baseline(&b)?;
             Payload::WardBaseline(b)
         }
         EventType::FacilityLinked => {
-            let d: FacilityData<'_> = parse_data(data)?;
-            check_token("data.facility", d.facility.as_str(), 32)?;
-            Payload::FacilityLinked {
-                facility: d.facility,
-            }
+            let facility = required(d.facility, "facility")?;
+            check_token("data.facility", facility.as_str(), 32)?;
+            Payload::FacilityLinked { facility }
         }
     };
     Ok(Event {
@@ -472,10 +572,6 @@ fn validate(wire: WireIn<'_>) -> Result<Event<'_>, ContractError> {
         source: wire.source,
         payload,
     })
-}
-
-fn parse_data<'a, T: Deserialize<'a>>(data: &'a str) -> Result<T, ContractError> {
-    serde_json::from_str(data).map_err(|e| explain::<T>(data.as_bytes(), &e, "data"))
 }
 
 fn rename(err: ContractError, field: &str) -> ContractError {

@@ -137,6 +137,15 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
             "data.card_number",
         ),
         (without(card, &["data", "citizen_ref"]), "data.citizen_ref"),
+        (
+            with(base[0].clone(), &["data", "beneficiary"], json!("HS")),
+            "data.beneficiary",
+        ),
+        (
+            with(base[9].clone(), &["data", "members"], json!(3)),
+            "data.members",
+        ),
+        (without(base[8].clone(), &["data", "target"]), "data.target"),
         (without(base[3].clone(), &["group"]), "group"),
         (
             with(base[3].clone(), &["data", "members"], json!(0)),
