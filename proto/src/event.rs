@@ -391,7 +391,12 @@ pub fn format_instant(instant: Timestamp) -> String {
 
 /// Decodes and validates one event published as JSON, upcasting older schema versions.
 pub fn decode(bytes: &[u8]) -> Result<Event<'_>, ContractError> {
-    match serde_json::from_slice::<WireIn<'_>>(bytes) {
+    // Checking UTF-8 once over the whole message is cheaper than string by string.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str::<WireIn<'_>>(text),
+        Err(_) => serde_json::from_slice::<WireIn<'_>>(bytes),
+    };
+    match parsed {
         Ok(wire) if wire.v == u64::from(SCHEMA_VERSION) => validate(wire),
         Ok(_) => decode_older(bytes),
         Err(err) => {
