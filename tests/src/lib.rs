@@ -62,6 +62,19 @@ fn signal(child: &Child, sig: i32) {
     }
 }
 
+/// The nats-server to run: `$NATS_SERVER`, else Debian's `/usr/sbin/nats-server`, else the PATH's.
+pub fn nats_server_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("NATS_SERVER") {
+        return PathBuf::from(path);
+    }
+    let debian = PathBuf::from("/usr/sbin/nats-server");
+    if debian.exists() {
+        debian
+    } else {
+        PathBuf::from("nats-server")
+    }
+}
+
 /// A `nats-server` with JetStream, on a free loopback port, storing in a temporary folder.
 pub struct NatsServer {
     child: Option<Child>,
@@ -84,7 +97,7 @@ impl NatsServer {
 
     fn spawn(&mut self) {
         let log = std::fs::File::create(self.dir.path().join("nats.log")).expect("a log file");
-        let child = Command::new("nats-server")
+        let child = Command::new(nats_server_binary())
             .args([
                 "-js",
                 "-a",
