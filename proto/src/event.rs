@@ -236,46 +236,41 @@ struct WireOut<'e, D> {
     data: D,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `data` written for this type (reading goes through `DataIn`).
+#[derive(Serialize)]
 struct CitizenData<'a> {
-    #[serde(borrow)]
     citizen_ref: Text<'a>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `data` written for this type (reading goes through `DataIn`).
+#[derive(Serialize)]
 struct CardData<'a> {
-    #[serde(borrow)]
     citizen_ref: Text<'a>,
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     beneficiary: Option<Text<'a>>,
-    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     issuer: Option<Text<'a>>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `data` written for this type (reading goes through `DataIn`).
+#[derive(Serialize)]
 struct TeamData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<u32>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `data` written for this type (reading goes through `DataIn`).
+#[derive(Serialize)]
 struct ReportData<'a> {
-    #[serde(borrow)]
     kind: Text<'a>,
-    #[serde(borrow)]
     period: Text<'a>,
-    #[serde(default, skip_serializing_if = "ReportFigures::is_empty")]
+    #[serde(skip_serializing_if = "ReportFigures::is_empty")]
     figures: ReportFigures,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `data` written for this type (reading goes through `DataIn`).
+#[derive(Serialize)]
 struct FacilityData<'a> {
-    #[serde(borrow)]
     facility: Text<'a>,
 }
 

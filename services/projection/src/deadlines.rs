@@ -1,6 +1,6 @@
 //! When reports are due, and whether one was filed on time.
 
-use ehb_proto::{BusinessDay, ReportPeriod};
+use ehb_proto::ReportPeriod;
 use jiff::civil::Weekday;
 use jiff::{SignedDuration, Timestamp};
 
@@ -58,11 +58,6 @@ impl ReportDeadlines {
             ReportPeriod::Weekly(_) | ReportPeriod::Monthly(_) => filed_at < due,
         }
     }
-}
-
-/// The business day a deadline falls on (for display).
-pub fn due_day(due: Timestamp) -> BusinessDay {
-    BusinessDay::of(due)
 }
 
 #[cfg(test)]

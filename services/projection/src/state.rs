@@ -133,16 +133,6 @@ pub struct Changes {
     pub rejects: Vec<Reject>,
 }
 
-impl Changes {
-    /// Whether nothing changed.
-    pub fn is_empty(&self) -> bool {
-        self.wards.is_empty()
-            && self.days.is_empty()
-            && self.citizens.is_empty()
-            && self.rejects.is_empty()
-    }
-}
-
 impl Projection {
     /// An empty projection (nothing applied) with the given report deadlines.
     pub fn new(deadlines: ReportDeadlines) -> Self {
@@ -181,6 +171,11 @@ impl Projection {
         let mut all: Vec<_> = self.wards.iter().map(|(c, w)| (*c, w)).collect();
         all.sort_unstable_by_key(|(c, _)| *c);
         all
+    }
+
+    /// How many wards events have named.
+    pub fn wards_len(&self) -> usize {
+        self.wards.len()
     }
 
     /// Distinct citizens counted in a province, as (with account, integrated).

@@ -393,3 +393,28 @@ fn weekly_and_monthly_reports_cover_the_day() {
     assert!(!monthly.filed);
     assert_eq!(ehb_proto::BusinessDay::of(monthly.due), day("2026-03-25"));
 }
+
+#[test]
+fn a_skipped_message_moves_the_position_and_nothing_else() {
+    let mut g = Given::new();
+    g.account("2026-03-10T08:00:00+07:00", "31117", 1);
+    let digest = g.projection.digest();
+    g.projection.skip(5, None);
+    assert_eq!(g.projection.position().seq, 5);
+    assert_eq!(g.projection.totals().messages, 1);
+    assert_eq!(g.projection.digest(), digest);
+    // Sequences up to the skipped one count as applied.
+    let e = g.event(
+        "2026-03-10T08:00:00+07:00",
+        "31117",
+        ehb_proto::Payload::AccountActivated {
+            citizen: ehb_proto::CitizenRef(2),
+        },
+    );
+    assert_eq!(
+        g.projection.apply(4, None, &e.subject(), &e.to_json()),
+        Applied::AlreadyApplied
+    );
+    g.projection.skip(3, None);
+    assert_eq!(g.projection.position().seq, 5);
+}

@@ -253,3 +253,21 @@ pub async fn watch_stream(js: Context, shared: Arc<Shared>, cancel: Cancellation
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Filter;
+
+    #[test]
+    fn one_province_is_filtered_by_the_server_several_here() {
+        let one = Filter::new(&["ehb.v1.31.>".to_owned()]);
+        assert_eq!(one.server_side().as_deref(), Some("ehb.v1.31.>"));
+        let two = Filter::new(&["ehb.v1.31.>".to_owned(), "ehb.v1.01.>".to_owned()]);
+        assert_eq!(two.server_side(), None);
+        assert!(two.accepts("ehb.v1.01.01001.card_integrated"));
+        assert!(!two.accepts("ehb.v1.02.02001.card_integrated"));
+        let all = Filter::new(&[]);
+        assert_eq!(all.server_side(), None);
+        assert!(all.accepts("ehb.v1.02.02001.card_integrated"));
+    }
+}

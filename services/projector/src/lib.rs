@@ -69,7 +69,7 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
     tracing::info!(
         store = %config.store.display(),
         applied_seq = projection.position().seq,
-        wards = projection.wards_sorted().len(),
+        wards = projection.wards_len(),
         citizens = projection.citizens_len(),
         load_ms = started.elapsed().as_millis() as u64,
         "ProjectionLoaded"

@@ -81,10 +81,7 @@ impl Status {
             total.saturating_sub(fold).as_micros() as u64,
             Ordering::Relaxed,
         );
-        let last = self.stream_last_seq.load(Ordering::Relaxed);
-        if seq > last {
-            self.stream_last_seq.store(seq, Ordering::Relaxed);
-        }
+        self.set_stream_last_seq(seq);
     }
 
     /// Records the stream's last sequence.

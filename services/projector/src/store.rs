@@ -101,8 +101,9 @@ fn reject_key(seq: u64) -> [u8; 10] {
 }
 
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
-    // Projection records are plain structs with string map keys: writing them cannot fail.
-    serde_json::to_vec(value).unwrap_or_default()
+    // Never write an empty record in place of one that failed to serialise.
+    #[allow(clippy::expect_used)]
+    serde_json::to_vec(value).expect("projection records are plain JSON with string keys")
 }
 
 /// The rules a projection was built by, so that a change of rules rebuilds it.
@@ -290,11 +291,6 @@ impl Store {
             out.push(decode(&key, &value)?);
         }
         Ok(out)
-    }
-
-    /// The store's size on disk, in bytes.
-    pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
     }
 }
 

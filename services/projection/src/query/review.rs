@@ -155,16 +155,18 @@ fn review_province(
     kind: AverageKind,
     basis: RateBasis,
 ) -> ProvinceReview {
-    let standings: Vec<Standing> = wards
+    let standings: Vec<Standing> = wards.iter().map(|(_, w)| Standing::of(w, day)).collect();
+    let registered: Vec<Standing> = wards
         .iter()
-        .filter(|(_, w)| w.meta.registered())
-        .map(|(_, w)| Standing::of(w, day))
+        .zip(&standings)
+        .filter(|((_, w), _)| w.meta.registered())
+        .map(|(_, s)| *s)
         .collect();
-    let average = Average::of(&standings, kind, basis);
+    let average = Average::of(&registered, kind, basis);
     let mut rows: Vec<(Option<f64>, WardReview)> = wards
         .iter()
-        .map(|(code, ward)| {
-            let standing = Standing::of(ward, day);
+        .zip(&standings)
+        .map(|((code, ward), standing)| {
             let gain = ward.sum(window.from, window.to);
             let previous_gain = ward.sum(previous.from, previous.to);
             let groups_without_team = ward
@@ -182,7 +184,7 @@ fn review_province(
             }
             let registered = ward.meta.registered();
             let mut flags = Vec::new();
-            if registered && average.is_above(&standing) == Some(false) {
+            if registered && average.is_above(standing) == Some(false) {
                 flags.push("below_average");
             }
             if gain.integrated_new == 0 {
@@ -254,10 +256,9 @@ fn review_province(
             row
         })
         .collect();
-    let registered: Vec<&WardReview> = wards.iter().filter(|w| w.rank.is_some()).collect();
-    let integrated = registered.iter().map(|w| w.integrated).sum();
-    let residents = registered.iter().map(|w| w.residents).sum();
-    let insured = registered.iter().map(|w| w.insured).sum();
+    let integrated = registered.iter().map(|s| s.integrated).sum();
+    let residents = registered.iter().map(|s| s.residents).sum();
+    let insured = registered.iter().map(|s| s.insured).sum();
     ProvinceReview {
         province,
         gain: wards.iter().map(|w| w.gain).sum(),

@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use ehb_projection::query::series::MAX_SERIES_DAYS;
-use serde_json::json;
 
 use crate::shared::Shared;
 use error::ApiError;
@@ -107,18 +106,4 @@ async fn review(
 
 async fn index() -> impl IntoResponse {
     Html(include_str!("index.html"))
-}
-
-/// The endpoints, for `GET /` clients that ask for JSON and for the docs.
-pub fn endpoints() -> serde_json::Value {
-    json!([
-        "GET /v1/wards/{ward}/daily?date=YYYY-MM-DD",
-        "GET /v1/wards/{ward}/series?from=&to=",
-        "GET /v1/provinces/{province}/summary?date=&average=plain|weighted&rate=residents|insured",
-        "GET /v1/review?province=&date=&average=&rate=",
-        "GET /v1/status",
-        "GET /v1/rejects?cursor=&limit=",
-        "GET /v1/digest",
-        "GET /metrics"
-    ])
 }

@@ -32,7 +32,7 @@ pub async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         "unregistered": totals.unregistered,
         "rejects": totals.rejects(),
         "rejects_by_kind": totals.rejected,
-        "wards": projection.wards_sorted().len(),
+        "wards": projection.wards_len(),
         "citizens": projection.citizens_len(),
         "started_at": s.started_at,
         "store": {"path": shared.store.path()},
@@ -85,7 +85,7 @@ pub async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         (
             p.position(),
             p.totals().clone(),
-            p.wards_sorted().len(),
+            p.wards_len(),
             p.citizens_len(),
         )
     };
