@@ -1,7 +1,9 @@
 //! The ehb-tracker event contract: what upstream systems publish and what the projection reads.
 //!
 //! Layout:
-//! - [`event`]: the envelope and the six payloads; [`decode`] validates, [`Event::to_json`] encodes.
+//! - [`event`]: the envelope and the six payloads; [`Event::to_json`] encodes.
+//! - `decode`, `validate`: [`decode`] reads the stream's events, [`decode_submission`] what a
+//!   publisher sends the gateway ([`identity`]: raw identifiers, pseudonymised on the way in).
 //! - [`kinds`]: the event types; [`subject`]: subjects and the stream's name and window.
 //! - [`codes`]: province, ward, group and citizen reference shapes; [`card`]: insurance card rules.
 //! - [`time`]: RFC 3339 instants and the business day in UTC+07:00; [`report`]: report periods.
@@ -12,19 +14,24 @@
 
 pub mod card;
 pub mod codes;
+mod decode;
 pub mod error;
 pub mod event;
+pub mod identity;
 pub mod kinds;
 pub mod report;
 pub mod subject;
 pub mod text;
 pub mod time;
 pub mod upcast;
+mod validate;
 
 pub use card::{Beneficiary, CardFacts, Issuer, validate_card};
 pub use codes::{CitizenRef, ProvinceCode, WardCode};
+pub use decode::{decode, decode_on_subject, decode_submission};
 pub use error::ContractError;
-pub use event::{Baseline, Event, Payload, decode, decode_on_subject, format_instant};
+pub use event::{Baseline, Event, Payload, format_instant};
+pub use identity::{CitizenId, Pseudonymise};
 pub use kinds::EventType;
 pub use report::{ReportFigures, ReportKind, ReportPeriod};
 pub use text::Text;

@@ -1,0 +1,253 @@
+//! Reading events: the wire shapes, the entry points, and errors that name the field.
+
+use serde::Deserialize;
+
+use crate::error::from_json;
+use crate::event::Event;
+use crate::identity::Pseudonymise;
+use crate::report::ReportFigures;
+use crate::text::Text;
+use crate::upcast::upcast;
+use crate::validate::{Identifiers, validate};
+use crate::{ContractError, EventType, SCHEMA_VERSION};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WireIn<'a> {
+    #[serde(borrow)]
+    pub(crate) id: Text<'a>,
+    #[serde(borrow, rename = "type")]
+    pub(crate) kind: Text<'a>,
+    pub(crate) v: u64,
+    #[serde(borrow)]
+    pub(crate) occurred_at: Text<'a>,
+    #[serde(borrow)]
+    pub(crate) province: Text<'a>,
+    #[serde(borrow)]
+    pub(crate) ward: Text<'a>,
+    #[serde(borrow, default)]
+    pub(crate) group: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub(crate) source: Text<'a>,
+    #[serde(borrow)]
+    pub(crate) data: DataIn<'a>,
+}
+
+/// Every field any event type's `data` may carry, read in the same pass as the envelope; which
+/// of them a type allows and requires is checked afterwards.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DataIn<'a> {
+    #[serde(borrow, default)]
+    pub(crate) citizen_ref: Option<Text<'a>>,
+    /// A raw personal identification number: only ever read by the gateway, never stored.
+    #[serde(borrow, default)]
+    pub(crate) citizen_id: Option<Text<'a>>,
+    /// A raw insurance card number: only ever read by the gateway, never stored.
+    #[serde(borrow, default)]
+    pub(crate) card: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) beneficiary: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) issuer: Option<Text<'a>>,
+    #[serde(default)]
+    pub(crate) members: Option<u32>,
+    #[serde(borrow, default)]
+    pub(crate) kind: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) period: Option<Text<'a>>,
+    #[serde(default)]
+    pub(crate) figures: Option<ReportFigures>,
+    #[serde(borrow, default)]
+    pub(crate) name: Option<Text<'a>>,
+    #[serde(default)]
+    pub(crate) residents: Option<u64>,
+    #[serde(default)]
+    pub(crate) insured: Option<u64>,
+    #[serde(default)]
+    pub(crate) level2_accounts: Option<u64>,
+    #[serde(default)]
+    pub(crate) groups: Option<u32>,
+    #[serde(default)]
+    pub(crate) facilities: Option<u32>,
+    #[serde(default)]
+    pub(crate) target: Option<u64>,
+    #[serde(borrow, default)]
+    pub(crate) facility: Option<Text<'a>>,
+}
+
+impl<'a> DataIn<'a> {
+    /// Refuses any field present that `kind` does not allow (raw identifiers only when they
+    /// are to be pseudonymised).
+    pub(crate) fn only(&self, kind: EventType, raw_allowed: bool) -> Result<(), ContractError> {
+        if !raw_allowed {
+            for (name, here) in [
+                ("citizen_id", self.citizen_id.is_some()),
+                ("card", self.card.is_some()),
+            ] {
+                if here {
+                    return Err(ContractError::invalid(
+                        format!("data.{name}"),
+                        "raw personal identifiers are never accepted on the stream; send data.citizen_ref \
+                         (and data.beneficiary, data.issuer), or publish through the gateway, which computes them",
+                    ));
+                }
+            }
+        }
+        let allowed: &[&str] = match kind {
+            EventType::AccountActivated => &["citizen_ref", "citizen_id"],
+            EventType::CardIntegrated => {
+                &["citizen_ref", "citizen_id", "beneficiary", "issuer", "card"]
+            }
+            EventType::TeamFormed => &["members"],
+            EventType::ReportFiled => &["kind", "period", "figures"],
+            EventType::WardBaseline => &[
+                "name",
+                "residents",
+                "insured",
+                "level2_accounts",
+                "groups",
+                "facilities",
+                "target",
+            ],
+            EventType::FacilityLinked => &["facility"],
+        };
+        let present = [
+            ("citizen_ref", self.citizen_ref.is_some()),
+            ("citizen_id", self.citizen_id.is_some()),
+            ("card", self.card.is_some()),
+            ("beneficiary", self.beneficiary.is_some()),
+            ("issuer", self.issuer.is_some()),
+            ("members", self.members.is_some()),
+            ("kind", self.kind.is_some()),
+            ("period", self.period.is_some()),
+            ("figures", self.figures.is_some()),
+            ("name", self.name.is_some()),
+            ("residents", self.residents.is_some()),
+            ("insured", self.insured.is_some()),
+            ("level2_accounts", self.level2_accounts.is_some()),
+            ("groups", self.groups.is_some()),
+            ("facilities", self.facilities.is_some()),
+            ("target", self.target.is_some()),
+            ("facility", self.facility.is_some()),
+        ];
+        match present
+            .iter()
+            .find(|(name, here)| *here && !allowed.contains(name))
+        {
+            Some((name, _)) => Err(ContractError::invalid(
+                format!("data.{name}"),
+                format!("unknown field for {}", kind.as_str()),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The value of a required `data` field, or the error naming it.
+pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, ContractError> {
+    value.ok_or_else(|| ContractError::Missing {
+        field: format!("data.{field}"),
+    })
+}
+
+/// Decodes and validates one event published as JSON, upcasting older schema versions.
+///
+/// This is the stream's contract: a raw personal identifier in `data` is refused.
+pub fn decode(bytes: &[u8]) -> Result<Event<'_>, ContractError> {
+    decode_with(bytes, Identifiers::Refused)
+}
+
+/// Decodes and validates an event submitted to the gateway: as [`decode`], except that `data`
+/// may carry the raw `citizen_id` (replaced by its pseudonym) and the raw `card` number
+/// (reduced to its beneficiary code and issuer). The event returned holds no raw value.
+pub fn decode_submission<'a>(
+    bytes: &'a [u8],
+    pseudonymise: &dyn Pseudonymise,
+) -> Result<Event<'a>, ContractError> {
+    decode_with(bytes, Identifiers::Pseudonymised(pseudonymise))
+}
+
+fn decode_with<'a>(bytes: &'a [u8], ids: Identifiers<'_>) -> Result<Event<'a>, ContractError> {
+    // Checking UTF-8 once over the whole message is cheaper than string by string.
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str::<WireIn<'_>>(text),
+        Err(_) => serde_json::from_slice::<WireIn<'_>>(bytes),
+    };
+    match parsed {
+        Ok(wire) if wire.v == u64::from(SCHEMA_VERSION) => validate(wire, ids),
+        Ok(_) => decode_older(bytes, ids),
+        Err(err) => {
+            #[derive(Deserialize)]
+            struct Version {
+                v: Option<u64>,
+            }
+            match serde_json::from_slice::<Version>(bytes) {
+                Ok(Version { v: Some(v) }) if v != u64::from(SCHEMA_VERSION) => {
+                    decode_older(bytes, ids)
+                }
+                _ => Err(explain::<WireIn<'_>>(bytes, &err, "")),
+            }
+        }
+    }
+}
+
+/// Reads an event of an older schema version through the upcasters.
+fn decode_older(bytes: &[u8], ids: Identifiers<'_>) -> Result<Event<'static>, ContractError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| from_json(&e, ""))?;
+    let current = upcast(value)?;
+    let text = serde_json::to_vec(&current).map_err(|e| from_json(&e, ""))?;
+    let wire: WireIn<'_> =
+        serde_json::from_slice(&text).map_err(|e| explain::<WireIn<'_>>(&text, &e, ""))?;
+    validate(wire, ids).map(Event::into_owned)
+}
+
+/// Turns a decoding error into a contract error naming the field, by decoding again with paths.
+fn explain<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    err: &serde_json::Error,
+    prefix: &str,
+) -> ContractError {
+    if err.is_syntax() || err.is_eof() {
+        return from_json(err, prefix);
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let container = match path.as_str() {
+                "" | "." => prefix.to_owned(),
+                p if prefix.is_empty() => p.to_owned(),
+                p => format!("{prefix}.{p}"),
+            };
+            let within = |name: &str| {
+                if container.is_empty() {
+                    name.to_owned()
+                } else if container.ends_with(&format!(".{name}")) || container == name {
+                    container.clone()
+                } else {
+                    format!("{container}.{name}")
+                }
+            };
+            match from_json(&inner, "") {
+                ContractError::Missing { field } => ContractError::Missing {
+                    field: within(&field),
+                },
+                ContractError::Invalid { field, reason } => {
+                    ContractError::invalid(within(&field), reason)
+                }
+                _ if container.is_empty() => from_json(&inner, ""),
+                _ => ContractError::invalid(container, crate::error::redact(&inner.to_string())),
+            }
+        }
+        Ok(_) => from_json(err, prefix),
+    }
+}
+
+/// Decodes an event received on `subject` and checks the subject agrees with the envelope.
+pub fn decode_on_subject<'a>(subject: &str, bytes: &'a [u8]) -> Result<Event<'a>, ContractError> {
+    let event = decode(bytes)?;
+    crate::subject::check(subject, &event)?;
+    Ok(event)
+}

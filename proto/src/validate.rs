@@ -1,0 +1,219 @@
+//! Validating a decoded event against the contract's rules, and resolving raw identifiers.
+
+use uuid::Uuid;
+
+use crate::card::{Beneficiary, Issuer, validate_card};
+use crate::codes::{CitizenRef, ProvinceCode, WardCode, check_group, check_source, check_token};
+use crate::decode::{DataIn, WireIn, required};
+use crate::event::{Baseline, Event, Payload};
+use crate::identity::{CitizenId, Pseudonymise};
+use crate::report::{ReportKind, ReportPeriod};
+use crate::time::parse_instant;
+use crate::{ContractError, EventType};
+
+/// How raw personal identifiers in `data` are treated.
+#[derive(Clone, Copy)]
+pub(crate) enum Identifiers<'p> {
+    /// The stream's contract: only `citizen_ref`; a raw identifier is refused.
+    Refused,
+    /// A submission to the gateway: a raw identifier is validated and pseudonymised.
+    Pseudonymised(&'p dyn Pseudonymise),
+}
+
+impl Identifiers<'_> {
+    fn raw_allowed(self) -> bool {
+        matches!(self, Identifiers::Pseudonymised(_))
+    }
+
+    /// The citizen's pseudonym from `data.citizen_ref`, or computed from `data.citizen_id`.
+    fn citizen(self, d: &DataIn<'_>) -> Result<CitizenRef, ContractError> {
+        match (&d.citizen_ref, &d.citizen_id, self) {
+            (Some(_), Some(_), _) => Err(ContractError::invalid(
+                "data.citizen_id",
+                "send either data.citizen_id or data.citizen_ref, not both",
+            )),
+            (Some(reference), None, _) => CitizenRef::parse("data.citizen_ref", reference.as_str()),
+            (None, Some(raw), Identifiers::Pseudonymised(p)) => {
+                Ok(p.citizen_ref(CitizenId::parse("data.citizen_id", raw.as_str())?))
+            }
+            (None, _, Identifiers::Pseudonymised(_)) => Err(ContractError::Missing {
+                field: "data.citizen_id".into(),
+            }),
+            (None, _, Identifiers::Refused) => Err(ContractError::Missing {
+                field: "data.citizen_ref".into(),
+            }),
+        }
+    }
+}
+
+/// The largest count a figure may carry (more than Vietnam's population, fewer than overflow).
+const MAX_FIGURE: u64 = 1_000_000_000;
+
+pub(crate) fn validate<'a>(
+    wire: WireIn<'a>,
+    ids: Identifiers<'_>,
+) -> Result<Event<'a>, ContractError> {
+    let kind: EventType = wire.kind.as_str().parse()?;
+    let id = Uuid::try_parse(wire.id.as_str()).map_err(|_| {
+        ContractError::invalid(
+            "id",
+            "must be a UUID such as 0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70",
+        )
+    })?;
+    let occurred_at = parse_instant("occurred_at", wire.occurred_at.as_str())?;
+    let province = ProvinceCode::parse(wire.province.as_str())?;
+    let ward = WardCode::parse(wire.ward.as_str())?;
+    if let Some(group) = &wire.group {
+        check_group(group.as_str())?;
+    }
+    check_source(wire.source.as_str())?;
+    let d = wire.data;
+    d.only(kind, ids.raw_allowed())?;
+    let payload = match kind {
+        EventType::AccountActivated => Payload::AccountActivated {
+            citizen: ids.citizen(&d)?,
+        },
+        EventType::CardIntegrated => {
+            let citizen = ids.citizen(&d)?;
+            let (beneficiary, issuer) = card_facts(&d)?;
+            Payload::CardIntegrated {
+                citizen,
+                beneficiary,
+                issuer,
+            }
+        }
+        EventType::TeamFormed => {
+            if wire.group.is_none() {
+                return Err(ContractError::Missing {
+                    field: "group".into(),
+                });
+            }
+            if d.members.is_some_and(|m| m == 0 || m > 1000) {
+                return Err(ContractError::invalid(
+                    "data.members",
+                    "must be between 1 and 1000",
+                ));
+            }
+            Payload::TeamFormed { members: d.members }
+        }
+        EventType::ReportFiled => {
+            let kind = ReportKind::parse("data.kind", required(d.kind, "kind")?.as_str())?;
+            let period =
+                ReportPeriod::parse(kind, "data.period", required(d.period, "period")?.as_str())?;
+            let f = d.figures.unwrap_or_default();
+            for (name, value) in [
+                ("data.figures.accounts_new", f.accounts_new),
+                ("data.figures.accounts_total", f.accounts_total),
+                ("data.figures.integrated_new", f.integrated_new),
+                ("data.figures.integrated_total", f.integrated_total),
+                ("data.figures.groups_with_team", f.groups_with_team),
+            ] {
+                if value.is_some_and(|v| v > MAX_FIGURE) {
+                    return Err(ContractError::invalid(name, "must be at most 1000000000"));
+                }
+            }
+            Payload::ReportFiled { period, figures: f }
+        }
+        EventType::WardBaseline => {
+            let b = Baseline {
+                name: d.name,
+                residents: required(d.residents, "residents")?,
+                insured: required(d.insured, "insured")?,
+                level2_accounts: required(d.level2_accounts, "level2_accounts")?,
+                groups: required(d.groups, "groups")?,
+                facilities: required(d.facilities, "facilities")?,
+                target: required(d.target, "target")?,
+            };
+            check_baseline(&b)?;
+            Payload::WardBaseline(b)
+        }
+        EventType::FacilityLinked => {
+            let facility = required(d.facility, "facility")?;
+            check_token("data.facility", facility.as_str(), 32)?;
+            Payload::FacilityLinked { facility }
+        }
+    };
+    Ok(Event {
+        id,
+        occurred_at,
+        province,
+        ward,
+        group: wire.group,
+        source: wire.source,
+        payload,
+    })
+}
+
+/// The beneficiary code and issuer, from the raw `data.card` or as sent.
+fn card_facts(d: &DataIn<'_>) -> Result<(Option<Beneficiary>, Option<Issuer>), ContractError> {
+    if let Some(card) = &d.card {
+        if d.beneficiary.is_some() || d.issuer.is_some() {
+            return Err(ContractError::invalid(
+                "data.card",
+                "send either data.card or data.beneficiary and data.issuer, not both",
+            ));
+        }
+        let facts = validate_card("data.card", card.as_str())?;
+        return Ok((facts.beneficiary, facts.issuer));
+    }
+    let beneficiary = d
+        .beneficiary
+        .as_ref()
+        .map(|b| b.as_str().parse::<Beneficiary>())
+        .transpose()
+        .map_err(|e| rename(e, "data.beneficiary"))?;
+    let issuer = d
+        .issuer
+        .as_ref()
+        .map(|i| i.as_str().parse::<Issuer>())
+        .transpose()
+        .map_err(|e| rename(e, "data.issuer"))?;
+    Ok((beneficiary, issuer))
+}
+
+fn rename(err: ContractError, field: &str) -> ContractError {
+    match err {
+        ContractError::Invalid { reason, .. } => ContractError::invalid(field, reason),
+        other => other,
+    }
+}
+
+fn check_baseline(b: &Baseline<'_>) -> Result<(), ContractError> {
+    if b.residents == 0 || b.residents > MAX_FIGURE {
+        return Err(ContractError::invalid(
+            "data.residents",
+            "must be between 1 and 1000000000",
+        ));
+    }
+    for (name, value) in [
+        ("data.insured", b.insured),
+        ("data.level2_accounts", b.level2_accounts),
+        ("data.target", b.target),
+    ] {
+        if value > b.residents {
+            return Err(ContractError::invalid(name, "cannot exceed data.residents"));
+        }
+    }
+    if b.groups > 100_000 {
+        return Err(ContractError::invalid(
+            "data.groups",
+            "must be at most 100000",
+        ));
+    }
+    if b.facilities > 100_000 {
+        return Err(ContractError::invalid(
+            "data.facilities",
+            "must be at most 100000",
+        ));
+    }
+    if let Some(name) = &b.name {
+        let chars = name.as_str().chars().count();
+        if chars == 0 || chars > 120 {
+            return Err(ContractError::invalid(
+                "data.name",
+                "must be 1 to 120 characters",
+            ));
+        }
+    }
+    Ok(())
+}
