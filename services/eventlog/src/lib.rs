@@ -84,6 +84,22 @@ pub async fn connect(
     }
 }
 
+/// A client that connects in the background and reconnects by itself for ever: it is returned at
+/// once, whether or not the server answers yet (see `Client::connection_state`).
+pub async fn connect_in_background(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
+    async_nats::ConnectOptions::new()
+        .name(name)
+        .connection_timeout(Duration::from_secs(5))
+        .retry_on_initial_connect()
+        .max_reconnects(None)
+        .connect(url)
+        .await
+        .map_err(|e| LogError::Connect {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
 /// Connects once, failing at once if the server does not answer.
 pub async fn connect_now(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
     async_nats::ConnectOptions::new()
@@ -164,16 +180,27 @@ impl Outgoing {
 pub struct Publisher {
     js: Context,
     in_flight: usize,
+    ack_timeout: Duration,
 }
 
 impl Publisher {
     /// A publisher over `client` keeping up to `in_flight` acknowledgements outstanding.
     pub fn new(client: async_nats::Client, in_flight: usize) -> Self {
+        Publisher::with_ack_timeout(client, in_flight, Duration::from_secs(10))
+    }
+
+    /// A publisher whose publishes fail when not acknowledged within `ack_timeout`.
+    pub fn with_ack_timeout(
+        client: async_nats::Client,
+        in_flight: usize,
+        ack_timeout: Duration,
+    ) -> Self {
         let mut js = jetstream::new(client);
-        js.set_timeout(Duration::from_secs(10));
+        js.set_timeout(ack_timeout);
         Publisher {
             js,
             in_flight: in_flight.max(1),
+            ack_timeout,
         }
     }
 
@@ -202,6 +229,33 @@ impl Publisher {
             )
             .await
             .map_err(|e| LogError::Publish(e.to_string()))
+    }
+
+    /// Publishes every message, many in flight, and answers each one's acknowledgement (or why
+    /// it is not stored) in the order given. A message not acknowledged within the publisher's
+    /// timeout is reported as not stored; while the connection is down, messages are not sent
+    /// at all (rather than queued for a server that may not come back in time).
+    pub async fn publish_each(
+        &self,
+        messages: Vec<Outgoing>,
+    ) -> Vec<Result<async_nats::jetstream::publish::PublishAck, LogError>> {
+        let limit = self.ack_timeout;
+        futures::stream::iter(messages)
+            .map(|message| async move {
+                if self.js.client().connection_state() != async_nats::connection::State::Connected {
+                    return Err(LogError::Publish("not connected to NATS".to_owned()));
+                }
+                match tokio::time::timeout(limit, self.publish(message)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(LogError::Publish(format!(
+                        "no acknowledgement within {} ms",
+                        limit.as_millis()
+                    ))),
+                }
+            })
+            .buffered(self.in_flight)
+            .collect()
+            .await
     }
 
     /// Publishes every message, awaiting every acknowledgement; stops at the first failure.

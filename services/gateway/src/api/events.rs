@@ -1,0 +1,386 @@
+//! `POST /v1/events`: one event (JSON) or a batch (NDJSON), each answered with its fate.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ehb_proto::{EventType, WardCode};
+use jiff::Timestamp;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::App;
+use super::error::{ApiError, ErrorDetail, with_advice};
+use crate::access::Publisher;
+use crate::intake::{Admitted, Refusal, admit};
+use crate::metrics::{ReasonLabel, StatusLabel, TypeLabel};
+
+/// What became of one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Stored in the stream (its sequence given).
+    Accepted,
+    /// Already stored under the same id; not stored again.
+    Duplicate,
+    /// Refused; `error` says which field and why. Fix it before sending it again.
+    Rejected,
+    /// Not stored: the stream did not acknowledge it. Retry with the same id.
+    Unavailable,
+}
+
+/// One event's fate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Fate {
+    /// The line's number in the batch, from 1 (absent for a single event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The event's id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What became of it.
+    pub status: Status,
+    /// The stream sequence it is stored at (accepted and duplicate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// Notes on an accepted event, e.g. `unregistered_ward` (no baseline for its ward yet).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<&'static str>,
+    /// For a rejected or unavailable event: the HTTP status it would get on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<u16>,
+    /// For a rejected or unavailable event: the field at fault and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetail>,
+}
+
+/// The answer to a batch: counts, and every line's fate in order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchAnswer {
+    /// Events stored for the first time.
+    pub accepted: usize,
+    /// Events already stored under the same id.
+    pub duplicates: usize,
+    /// Events refused.
+    pub rejected: usize,
+    /// Events not stored because the stream did not acknowledge them (the answer is then 503).
+    pub unavailable: usize,
+    /// One entry per non-empty line, in order.
+    pub results: Vec<Fate>,
+}
+
+const NOT_STORED: &str =
+    "the event log did not acknowledge this event, so it is not stored; retry with the same id";
+
+/// Accepts one event or a batch.
+#[utoipa::path(
+    post,
+    path = "/v1/events",
+    tag = "ingest",
+    security(("api_key" = [])),
+    request_body(
+        description = "One event as `application/json`, or up to the configured number of events \
+            as `application/x-ndjson` (one JSON object per line). Each event follows the contract \
+            (`/schema/event.v1.json`), except that `data` may carry the raw 12-digit `citizen_id` \
+            instead of `citizen_ref`, and the raw insurance `card` number instead of `beneficiary` \
+            and `issuer`; the gateway pseudonymises and reduces them and never stores them.",
+        content(
+            (serde_json::Value = "application/json"),
+            (String = "application/x-ndjson")
+        )
+    ),
+    responses(
+        (status = 200, description = "A single event stored (or a duplicate), or a batch's fates", content(
+            (Fate = "application/json"),
+            (BatchAnswer = "application/json")
+        )),
+        (status = 400, description = "Not JSON, not UTF-8, or empty", body = super::error::ErrorBody),
+        (status = 401, description = "No API key, or an unknown one", body = super::error::ErrorBody),
+        (status = 403, description = "The key may not publish this type, province or source", body = super::error::ErrorBody),
+        (status = 413, description = "Body or batch too large", body = super::error::ErrorBody),
+        (status = 415, description = "Content type is neither JSON nor NDJSON", body = super::error::ErrorBody),
+        (status = 422, description = "The event breaks a rule of the contract", body = super::error::ErrorBody),
+        (status = 503, description = "Not (all) stored: retry after `Retry-After` seconds with the same ids", body = BatchAnswer),
+    )
+)]
+pub async fn post_events(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
+    let response = match handle(&app, &headers, body).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    };
+    app.metrics
+        .requests
+        .get_or_create(&StatusLabel {
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
+
+enum Shape {
+    Single,
+    Batch,
+}
+
+async fn handle(app: &App, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let publisher = authenticate(app, headers)?;
+    let shape = shape(headers)?;
+    let limit = app.limits.max_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = || ApiError::too_large(format!("is larger than {limit} bytes; split it"));
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())?;
+    match shape {
+        Shape::Single => single(app, &publisher, &bytes).await,
+        Shape::Batch => batch(app, &publisher, &bytes).await,
+    }
+}
+
+fn authenticate(app: &App, headers: &HeaderMap) -> Result<Arc<Publisher>, ApiError> {
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized("send the API key as `Authorization: Bearer <key>`")
+    })?;
+    let key = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <key>`"))?;
+    app.access
+        .publisher(key)
+        .ok_or_else(|| ApiError::unauthorized("the API key is not known"))
+}
+
+fn shape(headers: &HeaderMap) -> Result<Shape, ApiError> {
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match media.as_deref() {
+        Some("application/json") => Ok(Shape::Single),
+        Some("application/x-ndjson" | "application/ndjson" | "application/jsonl") => {
+            Ok(Shape::Batch)
+        }
+        _ => Err(ApiError::unsupported_media_type(
+            "must be application/json (one event) or application/x-ndjson (a batch)",
+        )),
+    }
+}
+
+/// Reads events, noting the wards whose baseline appears earlier in the same request.
+struct Reader<'a> {
+    app: &'a App,
+    publisher: &'a Publisher,
+    now: Timestamp,
+    baselines: HashSet<WardCode>,
+}
+
+impl Reader<'_> {
+    fn read(&mut self, bytes: &[u8]) -> Result<(Admitted, Vec<&'static str>), Refusal> {
+        let admitted = admit(
+            bytes,
+            self.publisher,
+            &self.app.access.pseudonym,
+            &self.app.window,
+            self.now,
+        )
+        .inspect_err(|refusal| {
+            self.app
+                .metrics
+                .rejected
+                .get_or_create(&ReasonLabel {
+                    reason: refusal.kind,
+                })
+                .inc();
+        })?;
+        let mut flags = Vec::new();
+        if admitted.kind == EventType::WardBaseline {
+            self.baselines.insert(admitted.ward);
+        } else if !self.baselines.contains(&admitted.ward)
+            && !self.app.registry.knows(admitted.ward)
+        {
+            flags.push("unregistered_ward");
+        }
+        Ok((admitted, flags))
+    }
+}
+
+async fn single(app: &App, publisher: &Publisher, bytes: &[u8]) -> Result<Response, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "body",
+            "is empty; send one event as JSON",
+        ));
+    }
+    let mut reader = Reader {
+        app,
+        publisher,
+        now: Timestamp::now(),
+        baselines: HashSet::new(),
+    };
+    let (admitted, flags) = reader.read(bytes)?;
+    let mut fates = publish(app, vec![(admitted, flags)]).await;
+    let fate = fates.pop().expect("one event in, one fate out");
+    if fate.status == Status::Unavailable {
+        return Err(ApiError::unavailable(NOT_STORED));
+    }
+    Ok(Json(fate).into_response())
+}
+
+async fn batch(app: &App, publisher: &Publisher, bytes: &[u8]) -> Result<Response, ApiError> {
+    let lines: Vec<(usize, &[u8])> = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.strip_suffix(b"\r").unwrap_or(line)))
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    if lines.is_empty() {
+        return Err(ApiError::bad_request(
+            "body",
+            "is empty; send one event per line",
+        ));
+    }
+    if lines.len() > app.limits.max_lines {
+        return Err(ApiError::too_large(format!(
+            "has {} events, more than {} per batch; split it",
+            lines.len(),
+            app.limits.max_lines
+        )));
+    }
+    let mut reader = Reader {
+        app,
+        publisher,
+        now: Timestamp::now(),
+        baselines: HashSet::new(),
+    };
+    let mut results: Vec<Option<Fate>> = Vec::with_capacity(lines.len());
+    let mut ready = Vec::new();
+    let mut ready_lines = Vec::new();
+    for (number, line) in &lines {
+        match reader.read(line) {
+            Ok(admitted) => {
+                ready.push(admitted);
+                ready_lines.push(results.len());
+                results.push(None);
+            }
+            Err(refusal) => results.push(Some(Fate {
+                line: Some(*number),
+                id: None,
+                status: Status::Rejected,
+                seq: None,
+                flags: Vec::new(),
+                code: Some(refusal.status),
+                error: Some(ErrorDetail {
+                    field: refusal.field,
+                    reason: refusal.reason,
+                }),
+            })),
+        }
+    }
+    for (slot, mut fate) in ready_lines.into_iter().zip(publish(app, ready).await) {
+        fate.line = Some(lines[slot].0);
+        results[slot] = Some(fate);
+    }
+    let results: Vec<Fate> = results.into_iter().flatten().collect();
+    let count = |s: Status| results.iter().filter(|f| f.status == s).count();
+    let answer = BatchAnswer {
+        accepted: count(Status::Accepted),
+        duplicates: count(Status::Duplicate),
+        rejected: count(Status::Rejected),
+        unavailable: count(Status::Unavailable),
+        results,
+    };
+    let status = if answer.unavailable > 0 {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    Ok(with_advice((status, Json(answer)).into_response()))
+}
+
+/// Publishes admitted events and answers their fates in order; nothing is published while the
+/// connection to NATS is down (every event is then unavailable at once).
+async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str>)>) -> Vec<Fate> {
+    if admitted.is_empty() {
+        return Vec::new();
+    }
+    let connected = app.connected();
+    let messages = admitted.iter().map(|(a, _)| a.message.clone()).collect();
+    let started = Instant::now();
+    let acks = if connected {
+        app.publisher.publish_each(messages).await
+    } else {
+        Vec::new()
+    };
+    app.metrics.published_in(started.elapsed());
+    let mut acks = acks.into_iter();
+    admitted
+        .into_iter()
+        .map(|(event, flags)| {
+            let label = TypeLabel {
+                r#type: event.kind.as_str(),
+            };
+            let mut fate = Fate {
+                line: None,
+                id: Some(event.id.hyphenated().to_string()),
+                status: Status::Unavailable,
+                seq: None,
+                flags: Vec::new(),
+                code: None,
+                error: None,
+            };
+            match acks.next() {
+                Some(Ok(ack)) => {
+                    fate.seq = Some(ack.sequence);
+                    if ack.duplicate {
+                        fate.status = Status::Duplicate;
+                        app.metrics.duplicates.get_or_create(&label).inc();
+                    } else {
+                        fate.status = Status::Accepted;
+                        fate.flags = flags;
+                        app.metrics.accepted.get_or_create(&label).inc();
+                    }
+                    if event.kind == EventType::WardBaseline {
+                        app.registry.register(event.ward);
+                    }
+                }
+                Some(Err(err)) => {
+                    tracing::warn!(id = %event.id, error = %err, "PublishNotAcknowledged");
+                    fate.code = Some(503);
+                    fate.error = Some(ErrorDetail {
+                        field: String::new(),
+                        reason: NOT_STORED.to_owned(),
+                    });
+                    app.metrics.unavailable.inc();
+                }
+                None => {
+                    fate.code = Some(503);
+                    fate.error = Some(ErrorDetail {
+                        field: String::new(),
+                        reason: format!("the event log is unreachable; {NOT_STORED}"),
+                    });
+                    app.metrics.unavailable.inc();
+                }
+            }
+            fate
+        })
+        .collect()
+}

@@ -1,0 +1,75 @@
+//! `ehb-gateway`: parses its settings, starts the service, stops it on SIGTERM or Ctrl-C; or
+//! writes a new access file, or hashes an API key.
+
+use std::io::{Read, Write};
+
+use anyhow::Context;
+use clap::Parser;
+use ehb_gateway::access;
+use ehb_gateway::config::{Cli, Command};
+use tokio_util::sync::CancellationToken;
+
+/// Many small allocations per request: mimalloc serves them faster than the system's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::InitAccess { path }) => init_access(&path),
+        Some(Command::HashKey) => {
+            let mut key = String::new();
+            std::io::stdin().read_to_string(&mut key)?;
+            println!("{}", hex::encode(access::key_hash(key.trim())));
+            Ok(())
+        }
+        None => {
+            let cancel = CancellationToken::new();
+            tokio::spawn(stop_on_signal(cancel.clone()));
+            ehb_gateway::run(cli.serve, cancel).await?;
+            Ok(())
+        }
+    }
+}
+
+fn init_access(path: &std::path::Path) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let (text, keys) = access::new_access_file();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    for (source, key) in keys {
+        println!("{source} {key}");
+    }
+    Ok(())
+}
+
+async fn stop_on_signal(cancel: CancellationToken) {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot listen for SIGTERM");
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("ShutdownRequested");
+    cancel.cancel();
+}
