@@ -5,6 +5,8 @@
 //!   store; stops it on drop (or on demand, to test outages).
 //! - [`Projector`]: starts the `ehb-projector` binary on a free port over a given store; can be
 //!   stopped gracefully, killed with SIGKILL, and queried over HTTP.
+//! - [`Gateway`]: starts the `ehb-gateway` binary on a free port with an access file, and posts
+//!   events to it.
 //! - [`publisher`]: a publisher connected to a server.
 //!
 //! Binaries are taken from the same target folder as the running test; `cargo build --workspace
@@ -16,6 +18,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ehb_eventlog::Publisher;
+
+pub mod gateway;
+pub use gateway::{Answer, Gateway};
 
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> u16 {
@@ -42,7 +47,7 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
-fn wait_for_port(port: u16, timeout: Duration) -> bool {
+pub(crate) fn wait_for_port(port: u16, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -53,7 +58,7 @@ fn wait_for_port(port: u16, timeout: Duration) -> bool {
     false
 }
 
-fn signal(child: &Child, sig: i32) {
+pub(crate) fn signal(child: &Child, sig: i32) {
     // The pid is our own child's; sending it a signal has no memory-safety concern.
     let pid = child.id() as libc::pid_t;
     #[allow(unsafe_code)]
@@ -130,6 +135,11 @@ impl NatsServer {
             signal(&child, libc::SIGTERM);
             let _ = child.wait();
         }
+    }
+
+    /// The folder holding the server's JetStream store (the stream's files on disk).
+    pub fn store_dir(&self) -> PathBuf {
+        self.dir.path().join("jetstream")
     }
 
     /// Starts the server again on the same port and store.
@@ -321,4 +331,22 @@ impl Stack {
             publisher,
         }
     }
+}
+
+/// Whether `needle` occurs anywhere in the files under `dir` (recursively), as raw bytes.
+pub fn folder_contains(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.flatten().map(|e| e.path()));
+            }
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && bytes.windows(needle.len()).any(|w| w == needle)
+        {
+            found.push(path);
+        }
+    }
+    found
 }

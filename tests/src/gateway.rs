@@ -1,0 +1,262 @@
+//! The gateway under test: its access file, process and requests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ehb_gateway::pseudonym::PseudonymKey;
+use ehb_proto::{CitizenId, Pseudonymise};
+
+use crate::{binary, free_port, signal, wait_for_port};
+
+/// The pseudonymisation key of the test access files.
+pub const PSEUDONYM_KEY: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
+/// A test access file: one key per upstream source, and a key for source `vss` restricted to
+/// province 31.
+pub struct Access {
+    /// The file.
+    pub path: PathBuf,
+    /// Police e-ID: `account.activated`.
+    pub c06: String,
+    /// Social security: `card.integrated`.
+    pub vss: String,
+    /// Social security, province 31 only.
+    pub vss31: String,
+    /// Ward offices: baselines, teams, reports.
+    pub ward: String,
+    /// Health facilities: `facility.linked`.
+    pub health: String,
+}
+
+impl Access {
+    /// Writes the access file in `dir`.
+    pub fn write(dir: &Path) -> Self {
+        let keys = ["c06", "vss", "vss31", "ward", "health"]
+            .map(|name| format!("ehb_test_{name}_{}", uuid::Uuid::now_v7().simple()));
+        let entry = |name: &str, source: &str, key: &str, types: &str, provinces: &str| {
+            format!(
+                "[[publisher]]\nname = \"{name}\"\nsource = \"{source}\"\nkey_sha256 = \"{}\"\ntypes = [{types}]\n{provinces}\n",
+                hex_hash(key)
+            )
+        };
+        let text = [
+            format!("pseudonym_key = \"{PSEUDONYM_KEY}\"\n"),
+            entry("Police", "c06", &keys[0], "\"account.activated\"", ""),
+            entry(
+                "Social security",
+                "vss",
+                &keys[1],
+                "\"card.integrated\"",
+                "",
+            ),
+            entry(
+                "Social security 31",
+                "vss",
+                &keys[2],
+                "\"card.integrated\"",
+                "provinces = [\"31\"]",
+            ),
+            entry(
+                "Ward offices",
+                "ward-office",
+                &keys[3],
+                "\"ward.baseline\", \"team.formed\", \"report.filed\"",
+                "",
+            ),
+            entry("Health", "health", &keys[4], "\"facility.linked\"", ""),
+        ]
+        .concat();
+        let path = dir.join("gateway-access.toml");
+        std::fs::write(&path, text).expect("the access file is written");
+        let [c06, vss, vss31, ward, health] = keys;
+        Access {
+            path,
+            c06,
+            vss,
+            vss31,
+            ward,
+            health,
+        }
+    }
+}
+
+fn hex_hash(key: &str) -> String {
+    hex::encode(ehb_gateway::access::key_hash(key))
+}
+
+/// The `citizen_ref` the test gateway computes for a raw personal identification number.
+pub fn citizen_ref(raw: &str) -> String {
+    let key = PseudonymKey::from_hex(PSEUDONYM_KEY).expect("the test key is valid");
+    let id = CitizenId::parse("citizen_id", raw).expect("a valid test identifier");
+    key.citizen_ref(id).to_string()
+}
+
+/// A running `ehb-gateway` process with its own access file and log.
+pub struct Gateway {
+    child: Option<Child>,
+    /// The base URL of its API.
+    pub base: String,
+    /// Its log file (standard error).
+    pub log: PathBuf,
+    http: reqwest::Client,
+}
+
+/// The answer to a request: status, headers and body.
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, when present.
+    pub retry_after: Option<String>,
+    /// The body as JSON (`Null` when it is not JSON).
+    pub body: serde_json::Value,
+    /// The body as text.
+    pub text: String,
+}
+
+impl Gateway {
+    /// Starts a gateway on `nats_url` with the access file `access`, logging beside it, and
+    /// waits until its API answers.
+    pub async fn start(nats_url: &str, access: &Path, extra: &[&str]) -> Self {
+        let port = free_port();
+        let log = access.with_extension("log");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("a log file beside the access file");
+        let child = Command::new(binary("ehb-gateway"))
+            .args([
+                "--nats-url",
+                nats_url,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--access",
+            ])
+            .arg(access)
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("the gateway starts");
+        let gateway = Gateway {
+            child: Some(child),
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+            http: reqwest::Client::new(),
+        };
+        assert!(
+            tokio::task::spawn_blocking(move || wait_for_port(port, Duration::from_secs(30)))
+                .await
+                .unwrap_or(false),
+            "the gateway's API did not come up"
+        );
+        gateway
+    }
+
+    /// Waits until the gateway is ready to publish (panics after `timeout`).
+    pub async fn wait_ready(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let ready = self
+                .http
+                .get(format!("{}/readyz", self.base))
+                .send()
+                .await
+                .map(|r| r.status().as_u16() == 200)
+                .unwrap_or(false);
+            if ready {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the gateway did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// POSTs `body` to `/v1/events` with an optional API key and content type.
+    pub async fn post(
+        &self,
+        key: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}/v1/events", self.base))
+            .body(body);
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.expect("the gateway answers");
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        Answer {
+            status,
+            retry_after,
+            body,
+            text,
+        }
+    }
+
+    /// POSTs one event as JSON.
+    pub async fn post_one(&self, key: &str, event: &serde_json::Value) -> Answer {
+        let body = serde_json::to_vec(event).expect("serialisable");
+        self.post(Some(key), Some("application/json"), body).await
+    }
+
+    /// POSTs events as an NDJSON batch.
+    pub async fn post_batch(&self, key: &str, events: &[serde_json::Value]) -> Answer {
+        let mut body = Vec::new();
+        for event in events {
+            serde_json::to_writer(&mut body, event).expect("serialisable");
+            body.push(b'\n');
+        }
+        self.post(Some(key), Some("application/x-ndjson"), body)
+            .await
+    }
+
+    /// GET a path as text.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("the gateway answers");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// Stops the process with SIGTERM and returns whether it exited cleanly.
+    pub fn terminate(&mut self) -> bool {
+        match self.child.take() {
+            Some(mut child) => {
+                signal(&child, libc::SIGTERM);
+                child.wait().map(|s| s.success()).unwrap_or(false)
+            }
+            None => false,
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
