@@ -169,6 +169,12 @@ pub fn decode_submission<'a>(
 }
 
 fn decode_with<'a>(bytes: &'a [u8], ids: Identifiers<'_>) -> Result<Event<'a>, ContractError> {
+    // serde would read a struct from a JSON array too; the contract's events are objects.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ContractError::Malformed {
+            reason: "an event is one JSON object".into(),
+        });
+    }
     // Checking UTF-8 once over the whole message is cheaper than string by string.
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str::<WireIn<'_>>(text),

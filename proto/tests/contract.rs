@@ -114,3 +114,12 @@ fn a_made_up_version_0_is_upcast() {
         Err(ContractError::UnsupportedVersion { v: 2, current: 1 })
     );
 }
+
+#[test]
+fn an_event_is_a_json_object() {
+    for bytes in [&b"[1, 2]"[..], b"\"text\"", b"42", b"", b"  "] {
+        let err = decode(bytes).expect_err("not an object");
+        assert!(matches!(err, ContractError::Malformed { .. }), "{err}");
+        assert_eq!(err.field(), "");
+    }
+}

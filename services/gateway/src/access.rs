@@ -89,17 +89,17 @@ pub struct Forbidden {
 impl Publisher {
     /// Whether this publisher may publish `event`.
     pub fn permits(&self, event: &Event<'_>) -> Result<(), Forbidden> {
-        if event.source.as_str() != self.source {
-            return Err(Forbidden {
-                field: "source",
-                reason: format!("this API key publishes as source \"{}\"", self.source),
-            });
-        }
         if !self.types.contains(&event.kind()) {
             let types: Vec<&str> = self.types.iter().map(|t| t.as_str()).collect();
             return Err(Forbidden {
                 field: "type",
                 reason: format!("this API key may publish {} only", types.join(", ")),
+            });
+        }
+        if event.source.as_str() != self.source {
+            return Err(Forbidden {
+                field: "source",
+                reason: format!("this API key publishes as source \"{}\"", self.source),
             });
         }
         if let Some(provinces) = &self.provinces
