@@ -438,7 +438,7 @@ fn cases() -> Vec<Case> {
         ("batch of only blank lines", "\n\n\r\n".to_owned(), 400),
         (
             "batch over the line limit",
-            vec![line.as_str(); 6].join("\n"),
+            [line.as_str(); 6].join("\n"),
             413,
         ),
     ] {
