@@ -240,6 +240,11 @@ impl Gateway {
         (status, response.text().await.unwrap_or_default())
     }
 
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Stops the process with SIGTERM and returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
         match self.child.take() {

@@ -361,6 +361,30 @@ async fn retries_with_the_same_ids_are_counted_once() {
         .get("/v1/wards/31117/daily?date=2026-03-10")
         .await;
     assert_eq!(daily["accounts"], json!({"new": 200, "cumulative": 200}));
+
+    // The OpenAPI document describes the ingest path and its key; health answers.
+    let (status, text) = gateway.get_text("/openapi.json").await;
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(status, 200);
+    let post = &doc["paths"]["/v1/events"]["post"];
+    assert!(
+        post["requestBody"]["content"]["application/x-ndjson"].is_object(),
+        "{post}"
+    );
+    for code in ["200", "400", "401", "403", "413", "415", "422", "503"] {
+        assert!(
+            post["responses"][code].is_object(),
+            "response {code} documented"
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
+    assert_eq!(gateway.get_text("/healthz").await.0, 200);
+    assert_eq!(gateway.get_text("/readyz").await.0, 200);
+    let (status, schema) = gateway.get_text("/schema/event.v1.json").await;
+    assert_eq!((status, schema.as_str()), (200, ehb_proto::ENVELOPE_SCHEMA));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
