@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Json;
 use axum::body::Body;
@@ -11,71 +10,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ehb_proto::{EventType, WardCode};
 use jiff::Timestamp;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::App;
 use super::error::{ApiError, ErrorDetail, with_advice};
+use super::fates::{BatchAnswer, Fate, NOT_STORED, Status, publish};
 use crate::access::Publisher;
 use crate::intake::{Admitted, Refusal, admit};
-use crate::metrics::{ReasonLabel, StatusLabel, TypeLabel};
-
-/// What became of one event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Stored in the stream (its sequence given).
-    Accepted,
-    /// Already stored under the same id; not stored again.
-    Duplicate,
-    /// Refused; `error` says which field and why. Fix it before sending it again.
-    Rejected,
-    /// Not stored: the stream did not acknowledge it. Retry with the same id.
-    Unavailable,
-}
-
-/// One event's fate.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Fate {
-    /// The line's number in the batch, from 1 (absent for a single event).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// The event's id, when it could be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// What became of it.
-    pub status: Status,
-    /// The stream sequence it is stored at (accepted and duplicate).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    /// Notes on an accepted event, e.g. `unregistered_ward` (no baseline for its ward yet).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub flags: Vec<&'static str>,
-    /// For a rejected or unavailable event: the HTTP status it would get on its own.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<u16>,
-    /// For a rejected or unavailable event: the field at fault and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorDetail>,
-}
-
-/// The answer to a batch: counts, and every line's fate in order.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchAnswer {
-    /// Events stored for the first time.
-    pub accepted: usize,
-    /// Events already stored under the same id.
-    pub duplicates: usize,
-    /// Events refused.
-    pub rejected: usize,
-    /// Events not stored because the stream did not acknowledge them (the answer is then 503).
-    pub unavailable: usize,
-    /// One entry per non-empty line, in order.
-    pub results: Vec<Fate>,
-}
-
-const NOT_STORED: &str =
-    "the event log did not acknowledge this event, so it is not stored; retry with the same id";
+use crate::metrics::{ReasonLabel, StatusLabel};
 
 /// Accepts one event or a batch.
 #[utoipa::path(
@@ -314,73 +255,4 @@ async fn batch(app: &App, publisher: &Publisher, bytes: &[u8]) -> Result<Respons
         StatusCode::OK
     };
     Ok(with_advice((status, Json(answer)).into_response()))
-}
-
-/// Publishes admitted events and answers their fates in order; nothing is published while the
-/// connection to NATS is down (every event is then unavailable at once).
-async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str>)>) -> Vec<Fate> {
-    if admitted.is_empty() {
-        return Vec::new();
-    }
-    let connected = app.connected();
-    let messages = admitted.iter().map(|(a, _)| a.message.clone()).collect();
-    let started = Instant::now();
-    let acks = if connected {
-        app.publisher.publish_each(messages).await
-    } else {
-        Vec::new()
-    };
-    app.metrics.published_in(started.elapsed());
-    let mut acks = acks.into_iter();
-    admitted
-        .into_iter()
-        .map(|(event, flags)| {
-            let label = TypeLabel {
-                r#type: event.kind.as_str(),
-            };
-            let mut fate = Fate {
-                line: None,
-                id: Some(event.id.hyphenated().to_string()),
-                status: Status::Unavailable,
-                seq: None,
-                flags: Vec::new(),
-                code: None,
-                error: None,
-            };
-            match acks.next() {
-                Some(Ok(ack)) => {
-                    fate.seq = Some(ack.sequence);
-                    if ack.duplicate {
-                        fate.status = Status::Duplicate;
-                        app.metrics.duplicates.get_or_create(&label).inc();
-                    } else {
-                        fate.status = Status::Accepted;
-                        fate.flags = flags;
-                        app.metrics.accepted.get_or_create(&label).inc();
-                    }
-                    if event.kind == EventType::WardBaseline {
-                        app.registry.register(event.ward);
-                    }
-                }
-                Some(Err(err)) => {
-                    tracing::warn!(id = %event.id, error = %err, "PublishNotAcknowledged");
-                    fate.code = Some(503);
-                    fate.error = Some(ErrorDetail {
-                        field: String::new(),
-                        reason: NOT_STORED.to_owned(),
-                    });
-                    app.metrics.unavailable.inc();
-                }
-                None => {
-                    fate.code = Some(503);
-                    fate.error = Some(ErrorDetail {
-                        field: String::new(),
-                        reason: format!("the event log is unreachable; {NOT_STORED}"),
-                    });
-                    app.metrics.unavailable.inc();
-                }
-            }
-            fate
-        })
-        .collect()
 }

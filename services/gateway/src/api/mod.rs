@@ -2,6 +2,7 @@
 
 mod error;
 mod events;
+mod fates;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,7 +16,7 @@ use ehb_eventlog::Publisher;
 use utoipa::OpenApi;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail, RETRY_AFTER_SECS};
-pub use events::{BatchAnswer, Fate, Status};
+pub use fates::{BatchAnswer, Fate, Status};
 
 use crate::access::Access;
 use crate::intake::TimeWindow;
