@@ -96,7 +96,9 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Arc<Publisher>, ApiErr
     let key = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key)
         .map(str::trim)
         .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <key>`"))?;
     app.access
