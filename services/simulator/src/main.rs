@@ -3,6 +3,7 @@
 use clap::Parser;
 use ehb_eventlog::{Publisher, StreamSettings};
 use ehb_proto::{BusinessDay, ProvinceCode};
+use ehb_simulator::progress::Progress;
 use ehb_simulator::publish::{publish_fast, publish_paced};
 use ehb_simulator::{Scenario, generate};
 use tokio_util::sync::CancellationToken;
@@ -38,6 +39,10 @@ struct Args {
     /// Publishes in flight.
     #[arg(long, default_value_t = 4096)]
     in_flight: usize,
+    /// A file recording how far publishing got; a re-run with the same campaign continues from
+    /// there instead of publishing it again.
+    #[arg(long, env = "EHB_SIMULATOR_PROGRESS")]
+    progress: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -86,10 +91,31 @@ async fn main() -> anyhow::Result<()> {
     };
     let publisher = Publisher::new(client, args.in_flight);
     ehb_eventlog::ensure_stream(publisher.context(), &StreamSettings::default()).await?;
+    let campaign = format!(
+        "seed {} province {} wards {} residents {} start {} days {}: {} messages",
+        args.seed,
+        province,
+        args.wards,
+        args.residents,
+        start,
+        args.days,
+        generated.messages.len()
+    );
+    let mut progress = Progress::open(args.progress.clone(), campaign);
+    if progress.published() > 0 {
+        tracing::info!(published = progress.published(), "CampaignContinues");
+    }
     let done = if args.speed <= 0.0 {
-        publish_fast(&publisher, &generated.messages).await?
+        publish_fast(&publisher, &generated.messages, &mut progress).await?
     } else {
-        publish_paced(&publisher, &generated.messages, args.speed, cancel).await?
+        publish_paced(
+            &publisher,
+            &generated.messages,
+            args.speed,
+            cancel,
+            &mut progress,
+        )
+        .await?
     };
     tracing::info!(
         stored = done.stored,
