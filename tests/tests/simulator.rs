@@ -65,3 +65,61 @@ async fn a_second_run_continues_instead_of_publishing_again() {
     assert!(!third.contains("CampaignContinues"), "{third}");
     assert_eq!(stored(&nats.url()).await, truth.stored);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
+    let stack = ehb_e2e::Stack::start().await;
+    let keys = ehb_e2e::gateway::Access::write(stack.dir.path());
+    let gateway = ehb_e2e::Gateway::start(&stack.nats.url(), &keys.path, &[]).await;
+    gateway.wait_ready(std::time::Duration::from_secs(30)).await;
+    let keys_file = stack.dir.path().join("keys.txt");
+    std::fs::write(
+        &keys_file,
+        format!(
+            "c06 {}\nvss {}\nward-office {}\nhealth {}\n",
+            keys.c06, keys.vss, keys.ward, keys.health
+        ),
+    )
+    .expect("written");
+    let scenario = Scenario::small(2026, 4, 20_000, 5);
+    let truth = generate(&scenario).truth;
+    let output = Command::new(binary("ehb-simulator"))
+        .args(["--gateway-url", &gateway.base, "--gateway-keys"])
+        .arg(&keys_file)
+        .args(ARGS)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the simulator runs");
+    let log = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{log}");
+    assert!(
+        log.contains(&format!("rejected={}", truth.malformed)),
+        "the gateway refuses exactly the deliberately broken events: {log}"
+    );
+
+    // The broken events never reach the stream; everything else is folded exactly.
+    let stored = truth.stored - truth.malformed;
+    let status = stack
+        .projector
+        .wait_applied(stored, std::time::Duration::from_secs(60))
+        .await;
+    assert_eq!(status["events_applied"], stored);
+    assert_eq!(status["rejects"], 0);
+    assert_eq!(status["duplicates"], truth.duplicates);
+    let after = scenario.start.plus(scenario.days as i32 + 2);
+    for (ward, expected) in &truth.wards {
+        let (code, daily) = stack
+            .projector
+            .get(&format!("/v1/wards/{ward}/daily?date={after}"))
+            .await;
+        assert_eq!(code, 200);
+        assert_eq!(
+            daily["integrated"]["cumulative"], expected.integrated,
+            "{ward}"
+        );
+        assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
+        assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
+        assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
+    }
+}

@@ -5,8 +5,10 @@
 //! - [`scenario`]: what to simulate (province size, days, noise).
 //! - [`generate`]: the messages in publishing order and the [`Truth`] they add up to.
 //! - [`publish`]: sending them to the stream, as fast as possible or paced by a simulated clock.
+//! - [`emit`]: the sources as independent emitters posting to the gateway with their own keys.
 //! - [`progress`]: how far publishing got, so that a re-run continues.
 
+pub mod emit;
 pub mod generate;
 pub mod progress;
 pub mod publish;

@@ -3,6 +3,7 @@
 use clap::Parser;
 use ehb_eventlog::{Publisher, StreamSettings};
 use ehb_proto::{BusinessDay, ProvinceCode};
+use ehb_simulator::emit::{Emitted, emit_through_gateway, read_keys};
 use ehb_simulator::progress::Progress;
 use ehb_simulator::publish::{publish_fast, publish_paced};
 use ehb_simulator::{Scenario, generate};
@@ -43,6 +44,13 @@ struct Args {
     /// there instead of publishing it again.
     #[arg(long, env = "EHB_SIMULATOR_PROGRESS")]
     progress: Option<std::path::PathBuf>,
+    /// Post through the ingest gateway at this URL (each source its own emitter with its own
+    /// key) instead of publishing to NATS directly.
+    #[arg(long, env = "EHB_GATEWAY_URL", requires = "gateway_keys")]
+    gateway_url: Option<String>,
+    /// The gateway's API keys, `<source> <key>` per line (as `ehb-gateway init-access` prints).
+    #[arg(long, env = "EHB_GATEWAY_KEYS")]
+    gateway_keys: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -78,6 +86,37 @@ async fn main() -> anyhow::Result<()> {
         }
         stop.cancel();
     });
+    let campaign = format!(
+        "seed {} province {} wards {} residents {} start {} days {}: {} messages",
+        args.seed,
+        province,
+        args.wards,
+        args.residents,
+        start,
+        args.days,
+        generated.messages.len()
+    );
+    if let (Some(url), Some(keys)) = (&args.gateway_url, &args.gateway_keys) {
+        let keys = read_keys(keys)?;
+        let totals = emit_through_gateway(
+            url.trim_end_matches('/'),
+            &keys,
+            &generated.messages,
+            args.speed,
+            cancel,
+            args.progress.clone(),
+            &campaign,
+        )
+        .await?;
+        let sum = |f: fn(&Emitted) -> u64| totals.values().map(f).sum::<u64>();
+        tracing::info!(
+            accepted = sum(|e| e.accepted),
+            duplicates = sum(|e| e.duplicates),
+            rejected = sum(|e| e.rejected),
+            "CampaignEmitted"
+        );
+        return Ok(());
+    }
     let client = match ehb_eventlog::connect(
         &args.nats_url,
         "ehb-simulator",
@@ -91,16 +130,6 @@ async fn main() -> anyhow::Result<()> {
     };
     let publisher = Publisher::new(client, args.in_flight);
     ehb_eventlog::ensure_stream(publisher.context(), &StreamSettings::default()).await?;
-    let campaign = format!(
-        "seed {} province {} wards {} residents {} start {} days {}: {} messages",
-        args.seed,
-        province,
-        args.wards,
-        args.residents,
-        start,
-        args.days,
-        generated.messages.len()
-    );
     let mut progress = Progress::open(args.progress.clone(), campaign);
     if progress.published() > 0 {
         tracing::info!(published = progress.published(), "CampaignContinues");

@@ -47,7 +47,8 @@ impl Progress {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let partial = path.with_extension("partial");
+        let mut partial = path.clone().into_os_string();
+        partial.push(".partial");
         std::fs::write(&partial, format!("{}\n{published}\n", self.campaign))?;
         std::fs::rename(&partial, path)
     }
