@@ -7,7 +7,6 @@ use anyhow::Context;
 use clap::Parser;
 use ehb_gateway::access;
 use ehb_gateway::config::{Cli, Command};
-use tokio_util::sync::CancellationToken;
 
 /// Many small allocations per request: mimalloc serves them faster than the system's.
 #[global_allocator]
@@ -15,11 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    ehb_runtime::init_logging();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::InitAccess { path }) => init_access(&path),
@@ -30,9 +25,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            let cancel = CancellationToken::new();
-            tokio::spawn(stop_on_signal(cancel.clone()));
-            ehb_gateway::run(cli.serve, cancel).await?;
+            ehb_gateway::run(cli.serve, ehb_runtime::shutdown_token()).await?;
             Ok(())
         }
     }
@@ -56,20 +49,4 @@ fn init_access(path: &std::path::Path) -> anyhow::Result<()> {
         println!("{source} {key}");
     }
     Ok(())
-}
-
-async fn stop_on_signal(cancel: CancellationToken) {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(err) => {
-            tracing::error!(error = %err, "cannot listen for SIGTERM");
-            return;
-        }
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
-    }
-    tracing::info!("ShutdownRequested");
-    cancel.cancel();
 }

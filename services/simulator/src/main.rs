@@ -7,7 +7,6 @@ use ehb_simulator::emit::{Emitted, emit_through_gateway, read_keys};
 use ehb_simulator::progress::Progress;
 use ehb_simulator::publish::{publish_fast, publish_paced};
 use ehb_simulator::{Scenario, generate};
-use tokio_util::sync::CancellationToken;
 
 /// Simulated upstream systems publishing a reproducible campaign.
 #[derive(Debug, Parser)]
@@ -55,11 +54,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    ehb_runtime::init_logging();
     let args = Args::parse();
     let province = ProvinceCode::parse(&args.province)?;
     let start = BusinessDay::parse("start", &args.start)?;
@@ -75,17 +70,7 @@ async fn main() -> anyhow::Result<()> {
         accounts = generated.truth.accounts(),
         "CampaignGenerated"
     );
-    let cancel = CancellationToken::new();
-    let stop = cancel.clone();
-    tokio::spawn(async move {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        tokio::select! {
-            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
-            _ = tokio::signal::ctrl_c() => {}
-        }
-        stop.cancel();
-    });
+    let cancel = ehb_runtime::shutdown_token();
     let campaign = format!(
         "seed {} province {} wards {} residents {} start {} days {}: {} messages",
         args.seed,

@@ -1,0 +1,40 @@
+//! What every ehb-tracker process does the same way: its log output (`RUST_LOG`, `info` by
+//! default) and its shutdown, a cancellation token fired by SIGTERM or Ctrl-C.
+
+use tokio_util::sync::CancellationToken;
+
+/// Sets up logging from `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+}
+
+/// A token that is cancelled when the process receives SIGTERM or Ctrl-C.
+pub fn shutdown_token() -> CancellationToken {
+    let cancel = CancellationToken::new();
+    tokio::spawn(stop_on_signal(cancel.clone()));
+    cancel
+}
+
+async fn stop_on_signal(cancel: CancellationToken) {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = term => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("ShutdownRequested");
+    cancel.cancel();
+}
