@@ -1,13 +1,13 @@
 //! The gateway under test: its access file, process and requests.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ehb_gateway::pseudonym::PseudonymKey;
 use ehb_proto::{CitizenId, Pseudonymise};
 
-use crate::{binary, free_port, signal, wait_for_port};
+use crate::Service;
 
 /// The pseudonymisation key of the test access files.
 pub const PSEUDONYM_KEY: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
@@ -94,7 +94,7 @@ pub fn citizen_ref(raw: &str) -> String {
 
 /// A running `ehb-gateway` process with its own access file and log.
 pub struct Gateway {
-    child: Option<Child>,
+    process: Service,
     /// The base URL of its API.
     pub base: String,
     /// Its log file (standard error).
@@ -118,41 +118,24 @@ impl Gateway {
     /// Starts a gateway on `nats_url` with the access file `access`, logging beside it, and
     /// waits until its API answers.
     pub async fn start(nats_url: &str, access: &Path, extra: &[&str]) -> Self {
-        let port = free_port();
         let log = access.with_extension("log");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .expect("a log file beside the access file");
-        let child = Command::new(binary("ehb-gateway"))
-            .args([
-                "--nats-url",
-                nats_url,
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--access",
-            ])
-            .arg(access)
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(file)
-            .spawn()
-            .expect("the gateway starts");
-        let gateway = Gateway {
-            child: Some(child),
-            base: format!("http://127.0.0.1:{port}"),
+        let mut args = vec![OsString::from("--access"), access.into()];
+        args.extend(extra.iter().map(OsString::from));
+        let process = Service::start("ehb-gateway", nats_url, &args, &log).await;
+        Gateway {
+            base: process.base.clone(),
+            process,
             log,
             http: reqwest::Client::new(),
-        };
-        assert!(
-            tokio::task::spawn_blocking(move || wait_for_port(port, Duration::from_secs(30)))
-                .await
-                .unwrap_or(false),
-            "the gateway's API did not come up"
-        );
-        gateway
+        }
+    }
+
+    /// Writes a test access file in `dir`, starts a gateway with it and waits until it is ready.
+    pub async fn start_ready(nats_url: &str, dir: &Path, extra: &[&str]) -> (Access, Self) {
+        let keys = Access::write(dir);
+        let gateway = Gateway::start(nats_url, &keys.path, extra).await;
+        gateway.wait_ready(Duration::from_secs(30)).await;
+        (keys, gateway)
     }
 
     /// Waits until the gateway is ready to publish (panics after `timeout`).
@@ -242,26 +225,11 @@ impl Gateway {
 
     /// The process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(Child::id)
+        self.process.pid()
     }
 
     /// Stops the process with SIGTERM and returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
-        match self.child.take() {
-            Some(mut child) => {
-                signal(&child, libc::SIGTERM);
-                child.wait().map(|s| s.success()).unwrap_or(false)
-            }
-            None => false,
-        }
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.process.terminate()
     }
 }

@@ -12,6 +12,7 @@
 //! Binaries are taken from the same target folder as the running test; `cargo build --workspace
 //! --bins` (the test script does) puts them there.
 
+use std::ffi::OsString;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,7 +21,9 @@ use std::time::{Duration, Instant};
 use ehb_eventlog::Publisher;
 
 pub mod gateway;
+mod process;
 pub use gateway::{Answer, Gateway};
+pub use process::Service;
 
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> u16 {
@@ -160,7 +163,7 @@ impl Drop for NatsServer {
 
 /// A running `ehb-projector` process.
 pub struct Projector {
-    child: Option<Child>,
+    process: Service,
     /// The base URL of its API.
     pub base: String,
     http: reqwest::Client,
@@ -174,39 +177,20 @@ impl Projector {
 
     /// Starts a projector with extra command-line arguments.
     pub async fn start_with(nats_url: &str, store: &Path, extra: &[&str]) -> Self {
-        let port = free_port();
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(store.with_extension("log"))
-            .expect("a log file beside the store");
-        let child = Command::new(binary("ehb-projector"))
-            .args([
-                "--nats-url",
-                nats_url,
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--store",
-            ])
-            .arg(store)
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("the projector starts");
-        let projector = Projector {
-            child: Some(child),
-            base: format!("http://127.0.0.1:{port}"),
+        let mut args = vec![OsString::from("--store"), store.into()];
+        args.extend(extra.iter().map(OsString::from));
+        let process = Service::start(
+            "ehb-projector",
+            nats_url,
+            &args,
+            &store.with_extension("log"),
+        )
+        .await;
+        Projector {
+            base: process.base.clone(),
+            process,
             http: reqwest::Client::new(),
-        };
-        assert!(
-            tokio::task::spawn_blocking(move || wait_for_port(port, Duration::from_secs(60)))
-                .await
-                .unwrap_or(false),
-            "the projector's API did not come up"
-        );
-        projector
+        }
     }
 
     /// GET a path; the status and the JSON body.
@@ -248,32 +232,17 @@ impl Projector {
 
     /// The process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(Child::id)
+        self.process.pid()
     }
 
     /// Kills the process with SIGKILL, as a crash would.
     pub fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            signal(&child, libc::SIGKILL);
-            let _ = child.wait();
-        }
+        self.process.kill9();
     }
 
     /// Stops the process with SIGTERM and returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
-        match self.child.take() {
-            Some(mut child) => {
-                signal(&child, libc::SIGTERM);
-                child.wait().map(|s| s.success()).unwrap_or(false)
-            }
-            None => false,
-        }
-    }
-}
-
-impl Drop for Projector {
-    fn drop(&mut self) {
-        self.kill9();
+        self.process.terminate()
     }
 }
 
@@ -290,6 +259,54 @@ pub async fn publisher(url: &str) -> Publisher {
     .await
     .expect("the stream is created");
     publisher
+}
+
+/// Asserts that every ward's cumulative integrations, accounts, teams and linked facilities on
+/// `day`, as the projector answers them, equal the simulator's truth.
+pub async fn assert_wards_match_truth(
+    projector: &Projector,
+    wards: &std::collections::BTreeMap<ehb_proto::WardCode, ehb_simulator::WardTruth>,
+    day: ehb_proto::BusinessDay,
+) {
+    for (ward, expected) in wards {
+        let (code, daily) = projector
+            .get(&format!("/v1/wards/{ward}/daily?date={day}"))
+            .await;
+        assert_eq!(code, 200);
+        assert_eq!(
+            daily["integrated"]["cumulative"], expected.integrated,
+            "{ward}"
+        );
+        assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
+        assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
+        assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
+    }
+}
+
+/// The `p` quantile (0 to 1) of sorted durations; zero when there are none.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or_default()
+}
+
+/// The value following `name` on a command line, when present and parseable.
+pub fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}
+
+/// How many messages the stream holds.
+pub async fn stream_messages(js: &async_nats::jetstream::Context) -> u64 {
+    js.get_stream(ehb_proto::subject::STREAM_NAME)
+        .await
+        .expect("the stream exists")
+        .cached_info()
+        .state
+        .messages
 }
 
 /// The peak resident memory of a process in KiB (`VmHWM`), `self` for this process.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ehb_e2e::{NatsServer, Projector, publisher};
+use ehb_e2e::{NatsServer, Projector, assert_wards_match_truth, publisher};
 use ehb_simulator::{Scenario, generate};
 use rand::{Rng, SeedableRng};
 
@@ -82,18 +82,8 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
     assert_eq!(status["rejects"], truth.malformed);
     assert_eq!(status["duplicates"], truth.duplicates);
     let after = scenario.start.plus(scenario.days as i32 + 2);
+    assert_wards_match_truth(&projector, &truth.wards, after).await;
     for (ward, expected) in &truth.wards {
-        let (code, daily) = projector
-            .get(&format!("/v1/wards/{ward}/daily?date={after}"))
-            .await;
-        assert_eq!(code, 200);
-        assert_eq!(
-            daily["integrated"]["cumulative"], expected.integrated,
-            "{ward}"
-        );
-        assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
-        assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
-        assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
         let (_, series) = projector
             .get(&format!(
                 "/v1/wards/{ward}/series?from={}&to={}",

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use ehb_e2e::gateway::{Access, citizen_ref};
-use ehb_e2e::{Gateway, Stack, folder_contains};
+use ehb_e2e::gateway::citizen_ref;
+use ehb_e2e::{Gateway, Stack, folder_contains, stream_messages};
 use serde_json::{Value, json};
 
 const DAY: &str = "2026-03-10T09:00:00+07:00";
@@ -17,6 +17,20 @@ fn event(kind: &str, ward: &str, source: &str, data: Value) -> Value {
 /// A raw personal identification number for test citizen `n` (synthetic, province code 031).
 fn raw_id(n: u32) -> String {
     format!("031{:09}", 200_000_000 + n)
+}
+
+/// Activations in ward 31117 of test citizens 0..n, from raw identifiers.
+fn activations(n: u32) -> Vec<Value> {
+    (0..n)
+        .map(|n| {
+            event(
+                "account.activated",
+                "31117",
+                "c06",
+                json!({"citizen_id": raw_id(n)}),
+            )
+        })
+        .collect()
 }
 
 /// A raw 15-character card number for test citizen `n`.
@@ -52,9 +66,7 @@ fn fate(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mixed_batches_get_exact_fates_and_exact_projection_without_raw_identifiers() {
     let stack = Stack::start().await;
-    let keys = Access::write(stack.dir.path());
-    let gateway = Gateway::start(&stack.nats.url(), &keys.path, &[]).await;
-    gateway.wait_ready(Duration::from_secs(30)).await;
+    let (keys, gateway) = Gateway::start_ready(&stack.nats.url(), stack.dir.path(), &[]).await;
 
     // Ward offices: two baselines, a team, a team without its group, a type they may not publish.
     let baseline = |ward: &str| {
@@ -317,19 +329,8 @@ async fn mixed_batches_get_exact_fates_and_exact_projection_without_raw_identifi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retries_with_the_same_ids_are_counted_once() {
     let stack = Stack::start().await;
-    let keys = Access::write(stack.dir.path());
-    let gateway = Gateway::start(&stack.nats.url(), &keys.path, &[]).await;
-    gateway.wait_ready(Duration::from_secs(30)).await;
-    let batch: Vec<Value> = (0..200)
-        .map(|n| {
-            event(
-                "account.activated",
-                "31117",
-                "c06",
-                json!({"citizen_id": raw_id(n)}),
-            )
-        })
-        .collect();
+    let (keys, gateway) = Gateway::start_ready(&stack.nats.url(), stack.dir.path(), &[]).await;
+    let batch = activations(200);
     let first = gateway.post_batch(&keys.c06, &batch).await;
     assert_eq!((first.status, &first.body["accepted"]), (200, &json!(200)));
     let again = gateway.post_batch(&keys.c06, &batch).await;
@@ -390,26 +391,15 @@ async fn retries_with_the_same_ids_are_counted_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nats_stopped_mid_batch_answers_503_and_a_retry_completes_exactly() {
     let mut stack = Stack::start().await;
-    let keys = Access::write(stack.dir.path());
     // One publish in flight makes the batch slow enough to stop the server in its middle.
-    let gateway = Gateway::start(
+    let (keys, gateway) = Gateway::start_ready(
         &stack.nats.url(),
-        &keys.path,
+        stack.dir.path(),
         &["--in-flight", "1", "--ack-timeout-ms", "1000"],
     )
     .await;
-    gateway.wait_ready(Duration::from_secs(30)).await;
     const N: u32 = 10_000;
-    let batch: Vec<Value> = (0..N)
-        .map(|n| {
-            event(
-                "account.activated",
-                "31117",
-                "c06",
-                json!({"citizen_id": raw_id(n)}),
-            )
-        })
-        .collect();
+    let batch = activations(N);
     let gateway = std::sync::Arc::new(gateway);
     let posting = {
         let (gateway, key, batch) = (gateway.clone(), keys.c06.clone(), batch.clone());
@@ -417,7 +407,7 @@ async fn nats_stopped_mid_batch_answers_503_and_a_retry_completes_exactly() {
     };
     let started = std::time::Instant::now();
     loop {
-        if stored(&stack).await > 500 {
+        if stream_messages(stack.publisher.context()).await > 500 {
             break;
         }
         assert!(
@@ -475,23 +465,13 @@ async fn nats_stopped_mid_batch_answers_503_and_a_retry_completes_exactly() {
         .projector
         .wait_applied(u64::from(N), Duration::from_secs(60))
         .await;
-    assert_eq!(stored(&stack).await, u64::from(N));
+    assert_eq!(
+        stream_messages(stack.publisher.context()).await,
+        u64::from(N)
+    );
     let (_, daily) = stack
         .projector
         .get("/v1/wards/31117/daily?date=2026-03-10")
         .await;
     assert_eq!(daily["accounts"], json!({"new": N, "cumulative": N}));
-}
-
-/// How many messages the stream holds.
-async fn stored(stack: &Stack) -> u64 {
-    stack
-        .publisher
-        .context()
-        .get_stream(ehb_proto::subject::STREAM_NAME)
-        .await
-        .expect("the stream")
-        .cached_info()
-        .state
-        .messages
 }

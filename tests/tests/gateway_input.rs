@@ -1,10 +1,7 @@
 //! Every kind of bad input the gateway can get, each with its status and the field it names;
 //! the answer never repeats a raw identifier, and nothing refused reaches the stream.
 
-use std::time::Duration;
-
-use ehb_e2e::gateway::Access;
-use ehb_e2e::{Gateway, NatsServer};
+use ehb_e2e::{Gateway, NatsServer, stream_messages};
 use serde_json::{Value, json};
 
 const RAW_ID: &str = "031299000123";
@@ -458,14 +455,12 @@ fn cases() -> Vec<Case> {
 async fn every_bad_input_gets_its_status_and_field() {
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().expect("a folder");
-    let keys = Access::write(dir.path());
-    let gateway = Gateway::start(
+    let (keys, gateway) = Gateway::start_ready(
         &nats.url(),
-        &keys.path,
+        dir.path(),
         &["--max-bytes", "65536", "--max-lines", "5"],
     )
     .await;
-    gateway.wait_ready(Duration::from_secs(30)).await;
     let cases = cases();
     assert!(cases.len() >= 40, "{} cases", cases.len());
     for case in cases {
@@ -514,11 +509,7 @@ async fn every_bad_input_gets_its_status_and_field() {
     // Nothing refused reached the stream.
     let client = async_nats::connect(nats.url()).await.expect("connects");
     let js = async_nats::jetstream::new(client);
-    let mut stream = js
-        .get_stream(ehb_proto::subject::STREAM_NAME)
-        .await
-        .expect("the gateway created the stream");
-    assert_eq!(stream.info().await.expect("info").state.messages, 0);
+    assert_eq!(stream_messages(&js).await, 0);
 }
 
 async fn raw_authorization(gateway: &Gateway, header: &str, body: Vec<u8>) -> ehb_e2e::Answer {

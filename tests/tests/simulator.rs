@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use ehb_e2e::{NatsServer, binary};
+use ehb_e2e::{NatsServer, assert_wards_match_truth, binary, publisher, stream_messages};
 use ehb_simulator::{Scenario, generate};
 
 const ARGS: [&str; 8] = [
@@ -32,13 +32,7 @@ fn run_simulator(url: &str, progress: &std::path::Path) -> String {
 }
 
 async fn stored(url: &str) -> u64 {
-    let client = async_nats::connect(url).await.expect("connects");
-    let js = async_nats::jetstream::new(client);
-    let mut stream = js
-        .get_stream(ehb_proto::subject::STREAM_NAME)
-        .await
-        .expect("the stream");
-    stream.info().await.expect("info").state.messages
+    stream_messages(publisher(url).await.context()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,18 +102,5 @@ async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
     assert_eq!(status["rejects"], 0);
     assert_eq!(status["duplicates"], truth.duplicates);
     let after = scenario.start.plus(scenario.days as i32 + 2);
-    for (ward, expected) in &truth.wards {
-        let (code, daily) = stack
-            .projector
-            .get(&format!("/v1/wards/{ward}/daily?date={after}"))
-            .await;
-        assert_eq!(code, 200);
-        assert_eq!(
-            daily["integrated"]["cumulative"], expected.integrated,
-            "{ward}"
-        );
-        assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
-        assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
-        assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
-    }
+    assert_wards_match_truth(&stack.projector, &truth.wards, after).await;
 }

@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use ehb_e2e::{NatsServer, Projector, peak_rss_kib, publisher};
+use ehb_e2e::{NatsServer, Projector, flag, peak_rss_kib, percentile, publisher};
 use ehb_eventlog::Outgoing;
 use ehb_projection::{Projection, ReportDeadlines};
 use ehb_simulator::{Scenario, generate};
@@ -146,12 +146,7 @@ async fn main() -> anyhow::Result<()> {
     publishing.await??;
     let e2e = e2e_events.min(messages.len()) as f64 / end.duration_since(t0).as_secs_f64();
     latencies.sort();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or_default()
-    };
+    let pct = |p: f64| percentile(&latencies, p);
     println!(
         "end to end (publish, dedup on -> folded and committed in sled): {e2e:.0} events/s = {:.0} % of raw publish",
         e2e / raw * 100.0
@@ -169,11 +164,4 @@ async fn main() -> anyhow::Result<()> {
     );
     drop(nats);
     Ok(())
-}
-
-fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
 }

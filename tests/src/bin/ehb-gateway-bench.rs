@@ -14,8 +14,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use ehb_e2e::gateway::Access;
-use ehb_e2e::{Gateway, NatsServer, peak_rss_kib, publisher};
+use ehb_e2e::{Gateway, NatsServer, flag, peak_rss_kib, percentile, publisher};
 use ehb_eventlog::Outgoing;
 use ehb_simulator::{Scenario, generate};
 use futures::StreamExt;
@@ -60,10 +59,8 @@ async fn main() -> anyhow::Result<()> {
     // 2. Through the gateway, fresh server.
     let nats = NatsServer::start();
     let dir = tempfile::tempdir()?;
-    let keys = Access::write(dir.path());
-    let gateway =
-        Gateway::start(&nats.url(), &keys.path, &["--campaign-start", "2026-01-01"]).await;
-    gateway.wait_ready(Duration::from_secs(30)).await;
+    let (keys, gateway) =
+        Gateway::start_ready(&nats.url(), dir.path(), &["--campaign-start", "2026-01-01"]).await;
     let key_of = |source: &str| match source {
         "c06" => keys.c06.clone(),
         "vss" => keys.vss.clone(),
@@ -126,13 +123,7 @@ async fn main() -> anyhow::Result<()> {
         "every line has a fate"
     );
     latencies.sort();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or_default()
-            .as_millis()
-    };
+    let pct = |p: f64| percentile(&latencies, p).as_millis();
     let through = lines_total as f64 / elapsed;
     println!(
         "gateway (HTTP NDJSON -> validated -> JetStream, acks awaited): {through:.0} events/s = {:.0} % of raw publish",
@@ -147,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
         pct(0.5),
         pct(0.99)
     );
-    let pid = gateway_pid(&gateway);
+    let pid = gateway.pid().map(|p| p.to_string()).unwrap_or_default();
     println!(
         "  gateway peak RSS: {} MiB",
         peak_rss_kib(&pid).unwrap_or(0) / 1024
@@ -155,15 +146,4 @@ async fn main() -> anyhow::Result<()> {
     drop(gateway);
     drop(nats);
     Ok(())
-}
-
-fn gateway_pid(gateway: &Gateway) -> String {
-    gateway.pid().map(|p| p.to_string()).unwrap_or_default()
-}
-
-fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
 }
