@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
 use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
 use crate::generate::Timed;
 use crate::progress::Progress;
+use crate::publish::SimClock;
 
 /// Most events in one request (the gateway's default batch limit).
 const MAX_LINES: usize = 10_000;
@@ -74,16 +74,12 @@ pub async fn emit_through_gateway(
     progress: Option<PathBuf>,
     campaign: &str,
 ) -> Result<BTreeMap<&'static str, Emitted>, EmitError> {
-    let Some(origin) = messages.first().map(|m| m.publish_at) else {
-        return Ok(BTreeMap::new());
-    };
     let mut by_source: BTreeMap<&'static str, Vec<Timed>> = BTreeMap::new();
     for m in messages {
         by_source.entry(m.source).or_default().push(m.clone());
     }
-    let started = Instant::now();
     let http = reqwest::Client::new();
-    let mut tasks = Vec::new();
+    let mut emitters = Vec::new();
     for (source, mine) in by_source {
         let key = keys.get(source).cloned().ok_or_else(|| EmitError::Keys {
             path: "gateway keys".into(),
@@ -99,9 +95,22 @@ pub async fn emit_through_gateway(
             http: http.clone(),
             progress: Progress::open(file, format!("{campaign} source {source}")),
         };
+        emitters.push((emitter, mine));
+    }
+    // One clock for all sources, starting at the earliest message not yet sent (by an earlier run).
+    let Some(origin) = emitters
+        .iter()
+        .filter_map(|(e, mine)| mine.get(e.progress.published()).map(|m| m.publish_at))
+        .min()
+    else {
+        return Ok(BTreeMap::new());
+    };
+    let clock = SimClock::start(origin, speed);
+    let mut tasks = Vec::new();
+    for (emitter, mine) in emitters {
         let cancel = cancel.clone();
         tasks.push(tokio::spawn(async move {
-            emitter.run(mine, origin, started, speed, cancel).await
+            emitter.run(mine, clock, cancel).await
         }));
     }
     let mut totals = BTreeMap::new();
@@ -134,24 +143,13 @@ impl Emitter {
     async fn run(
         mut self,
         messages: Vec<Timed>,
-        origin: Timestamp,
-        started: Instant,
-        speed: f64,
+        clock: SimClock,
         cancel: CancellationToken,
     ) -> Result<(&'static str, Emitted), EmitError> {
         let mut emitted = Emitted::default();
         let mut next = self.progress.published().min(messages.len());
-        let resumed_at = messages.get(next).map(|m| m.publish_at);
         while next < messages.len() && !cancel.is_cancelled() {
-            let end = if speed <= 0.0 {
-                messages.len()
-            } else {
-                // A continued run starts its clock where it left off.
-                let base = resumed_at.unwrap_or(origin).max(origin);
-                let now =
-                    base + SignedDuration::from_secs_f64(started.elapsed().as_secs_f64() * speed);
-                messages[next..].partition_point(|m| m.publish_at <= now) + next
-            };
+            let end = clock.due(&messages, next);
             while next < end && !cancel.is_cancelled() {
                 let stop = end.min(next + MAX_LINES);
                 let answer = self.post(&messages[next..stop], &cancel).await?;
@@ -163,7 +161,7 @@ impl Emitter {
                     tracing::warn!(error = %err, "SimulatorProgressNotSaved");
                 }
             }
-            if speed > 0.0 {
+            if next < messages.len() {
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(500)) => {}
                     _ = cancel.cancelled() => break,
