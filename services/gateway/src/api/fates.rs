@@ -1,5 +1,6 @@
 //! What became of each event: the answer's shapes, and publishing admitted events to learn it.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use ehb_proto::EventType;
@@ -78,7 +79,10 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
         return Vec::new();
     }
     let connected = app.connected();
-    let messages = admitted.iter().map(|(a, _)| a.message.clone()).collect();
+    let (messages, admitted): (Vec<_>, Vec<_>) = admitted
+        .into_iter()
+        .map(|(a, flags)| (a.message, (a.id, a.kind, a.ward, flags)))
+        .unzip();
     let started = Instant::now();
     let acks = if connected {
         app.publisher.publish_each(messages).await
@@ -88,15 +92,14 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
     app.metrics.published_in(started.elapsed());
     let mut acks = acks.into_iter();
     let mut last_failure = None;
+    // Counted per type here and added to the metrics once per request.
+    let mut stored: BTreeMap<EventType, (u64, u64)> = BTreeMap::new();
     let fates: Vec<Fate> = admitted
         .into_iter()
-        .map(|(event, flags)| {
-            let label = TypeLabel {
-                r#type: event.kind.as_str(),
-            };
+        .map(|(id, kind, ward, flags)| {
             let mut fate = Fate {
                 line: None,
-                id: Some(event.id.hyphenated().to_string()),
+                id: Some(id.hyphenated().to_string()),
                 status: Status::Unavailable,
                 seq: None,
                 flags: Vec::new(),
@@ -106,16 +109,17 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
             match acks.next() {
                 Some(Ok(ack)) => {
                     fate.seq = Some(ack.sequence);
+                    let counts = stored.entry(kind).or_default();
                     if ack.duplicate {
                         fate.status = Status::Duplicate;
-                        app.metrics.duplicates.get_or_create(&label).inc();
+                        counts.1 += 1;
                     } else {
                         fate.status = Status::Accepted;
                         fate.flags = flags;
-                        app.metrics.accepted.get_or_create(&label).inc();
+                        counts.0 += 1;
                     }
-                    if event.kind == EventType::WardBaseline {
-                        app.registry.register(event.ward);
+                    if kind == EventType::WardBaseline {
+                        app.registry.register(ward);
                     }
                 }
                 Some(Err(err)) => {
@@ -125,7 +129,6 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
                         field: String::new(),
                         reason: NOT_STORED.to_owned(),
                     });
-                    app.metrics.unavailable.inc();
                 }
                 None => {
                     fate.code = Some(503);
@@ -133,16 +136,30 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
                         field: String::new(),
                         reason: UNREACHABLE.to_owned(),
                     });
-                    app.metrics.unavailable.inc();
                 }
             }
             fate
         })
         .collect();
+    for (kind, (accepted, duplicates)) in stored {
+        let label = TypeLabel {
+            r#type: kind.as_str(),
+        };
+        if accepted > 0 {
+            app.metrics.accepted.get_or_create(&label).inc_by(accepted);
+        }
+        if duplicates > 0 {
+            app.metrics
+                .duplicates
+                .get_or_create(&label)
+                .inc_by(duplicates);
+        }
+    }
     let unavailable = fates
         .iter()
         .filter(|f| f.status == Status::Unavailable)
         .count();
+    app.metrics.unavailable.inc_by(unavailable as u64);
     if unavailable > 0 {
         tracing::warn!(
             events = unavailable,
