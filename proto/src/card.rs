@@ -55,7 +55,7 @@ impl FromStr for Beneficiary {
             .ok_or_else(|| {
                 ContractError::invalid(
                     "beneficiary",
-                    format!("`{s}` is not one of the 43 beneficiary codes (DN, HX, CH, … HS, SV, GB, GD)"),
+                    "is not one of the 43 beneficiary codes (DN, HX, CH, … HS, SV, GB, GD)",
                 )
             })
     }

@@ -87,6 +87,11 @@ fn raw_card_is_reduced_to_beneficiary_and_issuer() {
 #[test]
 fn submissions_that_break_a_rule_name_the_field_without_the_value() {
     let cases = [
+        // A card number sent by mistake as the beneficiary code is not repeated either.
+        (
+            json!({"citizen_ref": "9f86d081884c7d659a2feaa0c55ad015", "beneficiary": RAW_CARD}),
+            "data.beneficiary",
+        ),
         (json!({"citizen_id": "03120400001"}), "data.citizen_id"),
         (json!({"citizen_id": "099204000017"}), "data.citizen_id"),
         (json!({"citizen_id": 31204000017u64}), "data.citizen_id"),

@@ -1,7 +1,7 @@
 //! Every kind of bad input the gateway can get, each with its status and the field it names;
 //! the answer never repeats a raw identifier, and nothing refused reaches the stream.
 
-use ehb_e2e::{Gateway, NatsServer, stream_messages};
+use ehb_e2e::{Gateway, NatsServer, publisher, stream_messages};
 use serde_json::{Value, json};
 
 const RAW_ID: &str = "031299000123";
@@ -507,9 +507,10 @@ async fn every_bad_input_gets_its_status_and_field() {
         }
     }
     // Nothing refused reached the stream.
-    let client = async_nats::connect(nats.url()).await.expect("connects");
-    let js = async_nats::jetstream::new(client);
-    assert_eq!(stream_messages(&js).await, 0);
+    assert_eq!(
+        stream_messages(publisher(&nats.url()).await.context()).await,
+        0
+    );
 }
 
 async fn raw_authorization(gateway: &Gateway, header: &str, body: Vec<u8>) -> ehb_e2e::Answer {

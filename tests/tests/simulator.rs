@@ -63,9 +63,8 @@ async fn a_second_run_continues_instead_of_publishing_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
     let stack = ehb_e2e::Stack::start().await;
-    let keys = ehb_e2e::gateway::Access::write(stack.dir.path());
-    let gateway = ehb_e2e::Gateway::start(&stack.nats.url(), &keys.path, &[]).await;
-    gateway.wait_ready(std::time::Duration::from_secs(30)).await;
+    let (keys, gateway) =
+        ehb_e2e::Gateway::start_ready(&stack.nats.url(), stack.dir.path(), &[]).await;
     let keys_file = stack.dir.path().join("keys.txt");
     std::fs::write(
         &keys_file,
