@@ -144,9 +144,18 @@ impl Access {
 
     /// Checks an access file's text (`path` names it in errors).
     pub fn parse(path: &str, text: &str, override_key: Option<&str>) -> Result<Self, AccessError> {
+        // The parser's own text quotes the offending line, which may hold the secret key: only
+        // its message and the line number are kept.
         let file: AccessFile = toml::from_str(text).map_err(|e| AccessError::Parse {
             path: path.to_owned(),
-            reason: e.to_string(),
+            reason: match e.span() {
+                Some(span) => format!(
+                    "line {}: {}",
+                    text[..span.start.min(text.len())].lines().count().max(1),
+                    e.message()
+                ),
+                None => e.message().to_owned(),
+            },
         })?;
         let entry_error = |entry: &str, reason: String| AccessError::Entry {
             path: path.to_owned(),
@@ -285,6 +294,7 @@ mod tests {
                 "province",
             ),
             ("colour = 1\n", "colour"),
+            ("pseudonym_key = \"5a5a5a5a\" oops\n", "line 1"),
         ];
         for (body, expected) in cases {
             let text = if body.starts_with("pseudonym_key") {
@@ -299,6 +309,10 @@ mod tests {
             assert!(
                 err.to_string().contains(expected),
                 "{err} (expected {expected})"
+            );
+            assert!(
+                !err.to_string().contains("5a5a5a5a"),
+                "{err} repeats the key"
             );
         }
     }
