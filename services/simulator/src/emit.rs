@@ -152,7 +152,10 @@ impl Emitter {
             let end = clock.due(&messages, next);
             while next < end && !cancel.is_cancelled() {
                 let stop = end.min(next + MAX_LINES);
-                let answer = self.post(&messages[next..stop], &cancel).await?;
+                // Cut short by shutdown: not stored, so not recorded as sent.
+                let Some(answer) = self.post(&messages[next..stop], &cancel).await? else {
+                    break;
+                };
                 emitted.accepted += answer.accepted;
                 emitted.duplicates += answer.duplicates;
                 emitted.rejected += answer.rejected;
@@ -179,17 +182,18 @@ impl Emitter {
     }
 
     /// Posts one batch until the gateway has stored all of it (503 and dropped connections are
-    /// retried with the same body, after `Retry-After`).
+    /// retried with the same body, after `Retry-After`); `None` when shutdown cut it short.
     async fn post(
         &self,
         batch: &[Timed],
         cancel: &CancellationToken,
-    ) -> Result<Emitted, EmitError> {
+    ) -> Result<Option<Emitted>, EmitError> {
         let mut body = Vec::with_capacity(batch.iter().map(|m| m.message.payload.len() + 1).sum());
         for m in batch {
             body.extend_from_slice(&m.message.payload);
             body.push(b'\n');
         }
+        let body = bytes::Bytes::from(body);
         loop {
             let sent = self
                 .http
@@ -203,11 +207,11 @@ impl Emitter {
                 Ok(response) if response.status().is_success() => {
                     let answer: serde_json::Value = response.json().await.unwrap_or_default();
                     let count = |name: &str| answer[name].as_u64().unwrap_or(0);
-                    return Ok(Emitted {
+                    return Ok(Some(Emitted {
                         accepted: count("accepted"),
                         duplicates: count("duplicates"),
                         rejected: count("rejected"),
-                    });
+                    }));
                 }
                 Ok(response) if response.status().as_u16() == 503 => response
                     .headers()
@@ -229,7 +233,7 @@ impl Emitter {
             };
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(wait)) => {}
-                _ = cancel.cancelled() => return Ok(Emitted::default()),
+                _ = cancel.cancelled() => return Ok(None),
             }
         }
     }
