@@ -23,6 +23,11 @@ pub fn province_filter(province: ProvinceCode) -> String {
     format!("ehb.v1.{province}.>")
 }
 
+/// The filter that selects one event type's events in every ward: `ehb.v1.*.*.<type with _>`.
+pub fn type_filter(kind: EventType) -> String {
+    format!("ehb.v1.*.*.{}", kind.subject_token())
+}
+
 /// Checks that `subject` is the one the event belongs on.
 pub fn check(subject: &str, event: &Event<'_>) -> Result<(), ContractError> {
     // The usual case, `ehb.v1.PP.WWWWW.type`, is compared in place; anything else is split to

@@ -123,3 +123,11 @@ fn an_event_is_a_json_object() {
         assert_eq!(err.field(), "");
     }
 }
+
+#[test]
+fn a_type_filter_selects_one_type_in_every_ward() {
+    assert_eq!(
+        ehb_proto::subject::type_filter(EventType::WardBaseline),
+        "ehb.v1.*.*.ward_baseline"
+    );
+}

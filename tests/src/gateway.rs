@@ -167,12 +167,24 @@ impl Gateway {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Answer {
+        let authorization = key.map(|key| format!("Bearer {key}"));
+        self.post_with_authorization(authorization.as_deref(), content_type, body)
+            .await
+    }
+
+    /// POSTs `body` to `/v1/events` with an optional `Authorization` header and content type.
+    pub async fn post_with_authorization(
+        &self,
+        authorization: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Answer {
         let mut request = self
             .http
             .post(format!("{}/v1/events", self.base))
             .body(body);
-        if let Some(key) = key {
-            request = request.header("authorization", format!("Bearer {key}"));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
         }
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);

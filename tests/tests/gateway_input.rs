@@ -464,24 +464,22 @@ async fn every_bad_input_gets_its_status_and_field() {
     let cases = cases();
     assert!(cases.len() >= 40, "{} cases", cases.len());
     for case in cases {
-        let key = match case.key {
+        let bearer = |key: &str| Some(format!("Bearer {key}"));
+        let authorization = match case.key {
             Key::Missing => None,
-            Key::Raw(header) => Some(header.trim_start_matches("Bearer ").to_owned()),
-            Key::C06 => Some(keys.c06.clone()),
-            Key::Vss => Some(keys.vss.clone()),
-            Key::Vss31 => Some(keys.vss31.clone()),
-            Key::Ward => Some(keys.ward.clone()),
+            Key::Raw(header) => Some(header.to_owned()),
+            Key::C06 => bearer(&keys.c06),
+            Key::Vss => bearer(&keys.vss),
+            Key::Vss31 => bearer(&keys.vss31),
+            Key::Ward => bearer(&keys.ward),
         };
-        let answer = match case.key {
-            Key::Raw(header) if !header.starts_with("Bearer ") => {
-                raw_authorization(&gateway, header, case.body.clone()).await
-            }
-            _ => {
-                gateway
-                    .post(key.as_deref(), case.content_type, case.body.clone())
-                    .await
-            }
-        };
+        let answer = gateway
+            .post_with_authorization(
+                authorization.as_deref(),
+                case.content_type,
+                case.body.clone(),
+            )
+            .await;
         assert_eq!(
             (answer.status, answer.body["error"]["field"].as_str()),
             (case.status, Some(case.field)),
@@ -511,23 +509,4 @@ async fn every_bad_input_gets_its_status_and_field() {
         stream_messages(publisher(&nats.url()).await.context()).await,
         0
     );
-}
-
-async fn raw_authorization(gateway: &Gateway, header: &str, body: Vec<u8>) -> ehb_e2e::Answer {
-    let response = reqwest::Client::new()
-        .post(format!("{}/v1/events", gateway.base))
-        .header("authorization", header)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("the gateway answers");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
-    ehb_e2e::Answer {
-        status,
-        retry_after: None,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    }
 }

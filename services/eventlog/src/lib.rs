@@ -56,6 +56,13 @@ impl Default for StreamSettings {
     }
 }
 
+/// The client settings every service uses: its name, and a 5-second connection timeout.
+fn options(name: &str) -> async_nats::ConnectOptions {
+    async_nats::ConnectOptions::new()
+        .name(name)
+        .connection_timeout(Duration::from_secs(5))
+}
+
 /// Connects to NATS at `url` (comma-separated for a cluster), retrying with backoff until the
 /// server answers or `shutdown` resolves.
 pub async fn connect(
@@ -66,10 +73,7 @@ pub async fn connect(
     let mut shutdown = std::pin::pin!(shutdown);
     let mut delay = Duration::from_millis(100);
     loop {
-        let attempt = async_nats::ConnectOptions::new()
-            .name(name)
-            .connection_timeout(Duration::from_secs(5))
-            .connect(url);
+        let attempt = options(name).connect(url);
         match attempt.await {
             Ok(client) => return Ok(client),
             Err(err) => {
@@ -87,9 +91,7 @@ pub async fn connect(
 /// A client that connects in the background and reconnects by itself for ever: it is returned at
 /// once, whether or not the server answers yet (see `Client::connection_state`).
 pub async fn connect_in_background(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
-    async_nats::ConnectOptions::new()
-        .name(name)
-        .connection_timeout(Duration::from_secs(5))
+    options(name)
         .retry_on_initial_connect()
         .max_reconnects(None)
         .connect(url)
@@ -102,9 +104,7 @@ pub async fn connect_in_background(url: &str, name: &str) -> Result<async_nats::
 
 /// Connects once, failing at once if the server does not answer.
 pub async fn connect_now(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
-    async_nats::ConnectOptions::new()
-        .name(name)
-        .connection_timeout(Duration::from_secs(5))
+    options(name)
         .connect(url)
         .await
         .map_err(|e| LogError::Connect {

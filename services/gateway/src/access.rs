@@ -206,9 +206,9 @@ impl Access {
         self.by_key.get(&key_hash(key)).cloned()
     }
 
-    /// How many publishers are configured.
-    pub fn publishers(&self) -> usize {
-        self.by_key.len()
+    /// The configured publishers.
+    pub fn publishers(&self) -> impl Iterator<Item = &Publisher> {
+        self.by_key.values().map(|p| p.as_ref())
     }
 }
 
@@ -264,7 +264,7 @@ mod tests {
     fn a_new_access_file_loads_and_knows_its_keys() {
         let (text, keys) = new_access_file();
         let access = Access::parse("test", &text, None).expect("valid");
-        assert_eq!(access.publishers(), 4);
+        assert_eq!(access.publishers().count(), 4);
         for (source, key) in &keys {
             assert_eq!(access.publisher(key).expect("known").source, *source);
         }

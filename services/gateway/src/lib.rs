@@ -91,9 +91,18 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Gatewa
     tracing::info!(
         listen = %config.listen,
         nats = %config.nats_url,
-        publishers = app.access.publishers(),
+        publishers = app.access.publishers().count(),
         "GatewayListening"
     );
+    for publisher in app.access.publishers() {
+        tracing::info!(
+            name = %publisher.name,
+            source = %publisher.source,
+            types = ?publisher.types,
+            provinces = ?publisher.provinces,
+            "PublisherAllowed"
+        );
+    }
     let stopping = cancel.clone();
     axum::serve(listener, api::router(app))
         .with_graceful_shutdown(async move { stopping.cancelled().await })

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use async_nats::jetstream::Context;
 use async_nats::jetstream::consumer::push;
-use ehb_proto::WardCode;
-use ehb_proto::subject::STREAM_NAME;
+use ehb_proto::subject::{STREAM_NAME, type_filter};
+use ehb_proto::{EventType, WardCode};
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
@@ -35,19 +35,6 @@ impl Registry {
             .insert(ward);
     }
 
-    /// How many wards are registered.
-    pub fn len(&self) -> usize {
-        self.wards
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .len()
-    }
-
-    /// Whether no ward is registered yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Follows the stream's baselines (an ordered consumer filtered to them) until `cancel`,
     /// reopening it after any failure.
     pub async fn follow(&self, js: Context, cancel: CancellationToken) {
@@ -58,7 +45,7 @@ impl Registry {
                 let consumer = stream
                     .create_consumer(push::OrderedConfig {
                         deliver_subject: js.client().new_inbox(),
-                        filter_subject: "ehb.v1.*.*.ward_baseline".to_owned(),
+                        filter_subject: type_filter(EventType::WardBaseline),
                         deliver_policy:
                             async_nats::jetstream::consumer::DeliverPolicy::ByStartSequence {
                                 start_sequence: next,

@@ -1,6 +1,6 @@
 //! `POST /v1/events`: one event (JSON) or a batch (NDJSON), each answered with its fate.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use axum::Json;
@@ -129,14 +129,38 @@ fn shape(headers: &HeaderMap) -> Result<Shape, ApiError> {
 }
 
 /// Reads events, noting the wards whose baseline appears earlier in the same request.
+/// Refusals are counted by reason here and added to the metrics once, when the reader is done.
 struct Reader<'a> {
     app: &'a App,
     publisher: &'a Publisher,
     now: Timestamp,
     baselines: HashSet<WardCode>,
+    refused: BTreeMap<&'static str, u64>,
 }
 
-impl Reader<'_> {
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        for (reason, count) in &self.refused {
+            self.app
+                .metrics
+                .rejected
+                .get_or_create(&ReasonLabel { reason })
+                .inc_by(*count);
+        }
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn new(app: &'a App, publisher: &'a Publisher) -> Self {
+        Reader {
+            app,
+            publisher,
+            now: Timestamp::now(),
+            baselines: HashSet::new(),
+            refused: BTreeMap::new(),
+        }
+    }
+
     fn read(&mut self, bytes: &[u8]) -> Result<(Admitted, Vec<&'static str>), Refusal> {
         let admitted = admit(
             bytes,
@@ -145,15 +169,7 @@ impl Reader<'_> {
             &self.app.window,
             self.now,
         )
-        .inspect_err(|refusal| {
-            self.app
-                .metrics
-                .rejected
-                .get_or_create(&ReasonLabel {
-                    reason: refusal.kind,
-                })
-                .inc();
-        })?;
+        .inspect_err(|refusal| *self.refused.entry(refusal.kind).or_default() += 1)?;
         let mut flags = Vec::new();
         if admitted.kind == EventType::WardBaseline {
             self.baselines.insert(admitted.ward);
@@ -173,12 +189,7 @@ async fn single(app: &App, publisher: &Publisher, bytes: &[u8]) -> Result<Respon
             "is empty; send one event as JSON",
         ));
     }
-    let mut reader = Reader {
-        app,
-        publisher,
-        now: Timestamp::now(),
-        baselines: HashSet::new(),
-    };
+    let mut reader = Reader::new(app, publisher);
     let (admitted, flags) = reader.read(bytes)?;
     let mut fates = publish(app, vec![(admitted, flags)]).await;
     let fate = fates.pop().expect("one event in, one fate out");
@@ -208,12 +219,7 @@ async fn batch(app: &App, publisher: &Publisher, bytes: &[u8]) -> Result<Respons
             app.limits.max_lines
         )));
     }
-    let mut reader = Reader {
-        app,
-        publisher,
-        now: Timestamp::now(),
-        baselines: HashSet::new(),
-    };
+    let mut reader = Reader::new(app, publisher);
     let mut results: Vec<Option<Fate>> = Vec::with_capacity(lines.len());
     let mut ready = Vec::new();
     let mut ready_lines = Vec::new();

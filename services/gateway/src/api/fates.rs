@@ -69,34 +69,28 @@ pub struct BatchAnswer {
 pub(super) const NOT_STORED: &str =
     "the event log did not acknowledge this event, so it is not stored; retry with the same id";
 
-const UNREACHABLE: &str =
-    "the event log is unreachable, so this event is not stored; retry with the same id";
-
-/// Publishes admitted events and answers their fates in order; nothing is published while the
-/// connection to NATS is down (every event is then unavailable at once).
+/// Publishes admitted events and answers their fates in order (while the connection to NATS is
+/// down, nothing is sent and every event is unavailable at once).
 pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str>)>) -> Vec<Fate> {
     if admitted.is_empty() {
         return Vec::new();
     }
-    let connected = app.connected();
     let (messages, admitted): (Vec<_>, Vec<_>) = admitted
         .into_iter()
         .map(|(a, flags)| (a.message, (a.id, a.kind, a.ward, flags)))
         .unzip();
     let started = Instant::now();
-    let acks = if connected {
-        app.publisher.publish_each(messages).await
-    } else {
-        Vec::new()
-    };
-    app.metrics.published_in(started.elapsed());
-    let mut acks = acks.into_iter();
+    let acks = app.publisher.publish_each(messages).await;
+    if acks.iter().any(Result::is_ok) {
+        app.metrics.published_in(started.elapsed());
+    }
     let mut last_failure = None;
     // Counted per type here and added to the metrics once per request.
     let mut stored: BTreeMap<EventType, (u64, u64)> = BTreeMap::new();
     let fates: Vec<Fate> = admitted
         .into_iter()
-        .map(|(id, kind, ward, flags)| {
+        .zip(acks)
+        .map(|((id, kind, ward, flags), ack)| {
             let mut fate = Fate {
                 line: None,
                 id: Some(id.hyphenated().to_string()),
@@ -106,8 +100,8 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
                 code: None,
                 error: None,
             };
-            match acks.next() {
-                Some(Ok(ack)) => {
+            match ack {
+                Ok(ack) => {
                     fate.seq = Some(ack.sequence);
                     let counts = stored.entry(kind).or_default();
                     if ack.duplicate {
@@ -122,19 +116,12 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
                         app.registry.register(ward);
                     }
                 }
-                Some(Err(err)) => {
+                Err(err) => {
                     last_failure = Some(err.to_string());
                     fate.code = Some(503);
                     fate.error = Some(ErrorDetail {
                         field: String::new(),
                         reason: NOT_STORED.to_owned(),
-                    });
-                }
-                None => {
-                    fate.code = Some(503);
-                    fate.error = Some(ErrorDetail {
-                        field: String::new(),
-                        reason: UNREACHABLE.to_owned(),
                     });
                 }
             }
@@ -163,8 +150,7 @@ pub(super) async fn publish(app: &App, admitted: Vec<(Admitted, Vec<&'static str
     if unavailable > 0 {
         tracing::warn!(
             events = unavailable,
-            connected,
-            error = last_failure.as_deref().unwrap_or("not connected to NATS"),
+            error = last_failure.as_deref().unwrap_or_default(),
             "EventsNotStored"
         );
     }

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use ehb_eventlog::Publisher;
 use utoipa::OpenApi;
 
-pub use error::{ApiError, ErrorBody, ErrorDetail, RETRY_AFTER_SECS};
+pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use fates::{BatchAnswer, Fate, Status};
 
 use crate::access::Access;
@@ -55,9 +55,7 @@ pub struct App {
 impl App {
     /// Whether the NATS connection is up.
     pub fn connected(&self) -> bool {
-        let up = self.client.connection_state() == async_nats::connection::State::Connected;
-        self.metrics.nats_connected.set(i64::from(up));
-        up
+        self.client.connection_state() == async_nats::connection::State::Connected
     }
 
     /// Whether events can be published now.
@@ -133,7 +131,7 @@ async fn readyz(State(app): State<Arc<App>>) -> Response {
 /// Counters and histograms in Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    app.connected();
+    app.metrics.nats_connected.set(i64::from(app.connected()));
     (
         [(
             header::CONTENT_TYPE,
