@@ -81,6 +81,19 @@ impl Access {
     }
 }
 
+impl Access {
+    /// Writes the simulator's keys file (`<source> <key>` per line) in `dir`.
+    pub fn write_keys_file(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("gateway-keys.txt");
+        let text = format!(
+            "c06 {}\nvss {}\nward-office {}\nhealth {}\n",
+            self.c06, self.vss, self.ward, self.health
+        );
+        std::fs::write(&path, text).expect("the keys file is written");
+        path
+    }
+}
+
 fn hex_hash(key: &str) -> String {
     hex::encode(ehb_gateway::access::key_hash(key))
 }

@@ -22,6 +22,7 @@ use ehb_eventlog::Publisher;
 
 pub mod gateway;
 mod process;
+pub use ehb_simulator::load::{peak_rss_kib, percentile};
 pub use gateway::{Answer, Gateway};
 pub use process::Service;
 
@@ -283,14 +284,6 @@ pub async fn assert_wards_match_truth(
     }
 }
 
-/// The `p` quantile (0 to 1) of sorted durations; zero when there are none.
-pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted
-        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
-        .copied()
-        .unwrap_or_default()
-}
-
 /// The value following `name` on a command line, when present and parseable.
 pub fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
     args.iter()
@@ -307,15 +300,6 @@ pub async fn stream_messages(js: &async_nats::jetstream::Context) -> u64 {
         .cached_info()
         .state
         .messages
-}
-
-/// The peak resident memory of a process in KiB (`VmHWM`), `self` for this process.
-pub fn peak_rss_kib(pid: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// A nats-server, a projector over a fresh store, and a publisher: what most tests start from.

@@ -65,15 +65,7 @@ async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
     let stack = ehb_e2e::Stack::start().await;
     let (keys, gateway) =
         ehb_e2e::Gateway::start_ready(&stack.nats.url(), stack.dir.path(), &[]).await;
-    let keys_file = stack.dir.path().join("keys.txt");
-    std::fs::write(
-        &keys_file,
-        format!(
-            "c06 {}\nvss {}\nward-office {}\nhealth {}\n",
-            keys.c06, keys.vss, keys.ward, keys.health
-        ),
-    )
-    .expect("written");
+    let keys_file = keys.write_keys_file(stack.dir.path());
     let scenario = Scenario::small(2026, 4, 20_000, 5);
     let truth = generate(&scenario).truth;
     let output = Command::new(binary("ehb-simulator"))
@@ -102,4 +94,56 @@ async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
     assert_eq!(status["duplicates"], truth.duplicates);
     let after = scenario.start.plus(scenario.days as i32 + 2);
     assert_wards_match_truth(&stack.projector, &truth.wards, after).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_mode_sends_every_event_and_waits_until_the_projector_shows_it() {
+    let stack = ehb_e2e::Stack::start().await;
+    let (keys, gateway) =
+        ehb_e2e::Gateway::start_ready(&stack.nats.url(), stack.dir.path(), &[]).await;
+    let keys_file = keys.write_keys_file(stack.dir.path());
+    let load = |via: &str, seed: &str| {
+        let output = Command::new(binary("ehb-simulator"))
+            .args([
+                "--nats-url",
+                &stack.nats.url(),
+                "--gateway-url",
+                &gateway.base,
+            ])
+            .arg("--gateway-keys")
+            .arg(&keys_file)
+            .args(["load", "--projector-url", &stack.projector.base])
+            .args([
+                "--events", "20000", "--slice", "2000", "--via", via, "--seed", seed,
+            ])
+            .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("the simulator runs");
+        let report = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(output.status.success(), "{output:?}");
+        report
+    };
+
+    let expect = |report: &str, counts: &str, applied: u64| {
+        assert!(
+            report.contains(&format!("acknowledged: {counts}, 0 rejected")),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("the projector applied {applied} more events")),
+            "{report}"
+        );
+    };
+    let over_nats = load("nats", "7");
+    expect(&over_nats, "20000 stored, 0 duplicates", 20_000);
+    assert!(over_nats.contains("(10 slices)"), "{over_nats}");
+    expect(&load("gateway", "8"), "20000 stored, 0 duplicates", 20_000);
+    // The same seed again: every event is already in the stream.
+    expect(&load("nats", "7"), "0 stored, 20000 duplicates", 0);
+
+    assert_eq!(stream_messages(stack.publisher.context()).await, 40_000);
+    let (_, status) = stack.projector.get("/v1/status").await;
+    assert_eq!(status["events_applied"], 40_000);
+    assert_eq!(status["rejects"], 0);
 }

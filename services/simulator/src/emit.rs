@@ -188,12 +188,7 @@ impl Emitter {
         batch: &[Timed],
         cancel: &CancellationToken,
     ) -> Result<Option<Emitted>, EmitError> {
-        let mut body = Vec::with_capacity(batch.iter().map(|m| m.message.payload.len() + 1).sum());
-        for m in batch {
-            body.extend_from_slice(&m.message.payload);
-            body.push(b'\n');
-        }
-        let body = bytes::Bytes::from(body);
+        let body = crate::load::ndjson(batch.iter().map(|m| &m.message));
         loop {
             let sent = self
                 .http

@@ -6,10 +6,12 @@
 //! - [`generate`]: the messages in publishing order and the [`Truth`] they add up to.
 //! - [`publish`]: sending them to the stream, as fast as possible or paced by a simulated clock.
 //! - [`emit`]: the sources as independent emitters posting to the gateway with their own keys.
+//! - [`load`]: load mode, N events as fast as possible, with throughput and publish-to-visible lag.
 //! - [`progress`]: how far publishing got, so that a re-run continues.
 
 pub mod emit;
 pub mod generate;
+pub mod load;
 pub mod progress;
 pub mod publish;
 pub mod scenario;

@@ -1,9 +1,10 @@
 //! `ehb-simulator`: publishes a seeded campaign of one province onto the stream.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use ehb_eventlog::{Publisher, StreamSettings};
 use ehb_proto::{BusinessDay, ProvinceCode};
 use ehb_simulator::emit::{Emitted, emit_through_gateway, read_keys};
+use ehb_simulator::load::{Target, Watcher, campaign_events, peak_rss_kib, percentile};
 use ehb_simulator::progress::Progress;
 use ehb_simulator::publish::{publish_fast, publish_paced};
 use ehb_simulator::{Scenario, generate};
@@ -50,12 +51,65 @@ struct Args {
     /// The gateway's API keys, `<source> <key>` per line (as `ehb-gateway init-access` prints).
     #[arg(long, env = "EHB_GATEWAY_KEYS")]
     gateway_keys: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load mode: N events as fast as possible over NATS or through the gateway; prints events/s
+    /// and the lag from acknowledgement to visible in the projector's queries (p50/p99).
+    Load(LoadArgs),
+}
+
+/// Where load goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Via {
+    /// Publish to JetStream directly.
+    Nats,
+    /// POST NDJSON batches to the gateway, each source with its own key.
+    Gateway,
+}
+
+#[derive(Debug, clap::Args)]
+struct LoadArgs {
+    /// Events to send.
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Over NATS or through the gateway (`--gateway-url`, `--gateway-keys`).
+    #[arg(long, value_enum, default_value_t = Via::Nats)]
+    via: Via,
+    /// The projector whose queries must show the events.
+    #[arg(
+        long,
+        env = "EHB_PROJECTOR_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    projector_url: String,
+    /// Seed of the events (default: from the clock, so that a second run sends new events).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Over NATS: events per acknowledged slice (lag is measured per slice).
+    #[arg(long, default_value_t = 10_000)]
+    slice: usize,
+    /// Through the gateway: events per request.
+    #[arg(long, default_value_t = 1_000)]
+    batch: usize,
+    /// Through the gateway: requests in flight.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Give up when the projector shows no progress for this many seconds.
+    #[arg(long, default_value_t = 120)]
+    timeout_secs: u64,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     ehb_runtime::init_logging();
     let args = Args::parse();
+    if let Some(Command::Load(load)) = &args.command {
+        return run_load(&args, load).await;
+    }
     let province = ProvinceCode::parse(&args.province)?;
     let start = BusinessDay::parse("start", &args.start)?;
     let scenario = Scenario {
@@ -136,6 +190,85 @@ async fn main() -> anyhow::Result<()> {
         duplicates = done.duplicates,
         last_seq = done.last_seq,
         "CampaignPublished"
+    );
+    Ok(())
+}
+
+/// Runs load mode and prints what it measured.
+async fn run_load(args: &Args, load: &LoadArgs) -> anyhow::Result<()> {
+    let seed = load.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(1)
+    });
+    let started = std::time::Instant::now();
+    let messages = campaign_events(seed, load.events, args.wards);
+    println!(
+        "load: {} events of a clean campaign (seed {seed}, {} wards), generated in {:.1} s",
+        messages.len(),
+        args.wards,
+        started.elapsed().as_secs_f64()
+    );
+    let target = match load.via {
+        Via::Nats => {
+            let client = ehb_eventlog::connect_now(&args.nats_url, "ehb-simulator-load").await?;
+            let publisher = Publisher::new(client, args.in_flight);
+            ehb_eventlog::ensure_stream(publisher.context(), &StreamSettings::default()).await?;
+            println!(
+                "  over NATS {}: slices of {}, {} publishes in flight",
+                args.nats_url, load.slice, args.in_flight
+            );
+            Target::Nats {
+                publisher,
+                slice: load.slice,
+            }
+        }
+        Via::Gateway => {
+            let (Some(url), Some(keys)) = (&args.gateway_url, &args.gateway_keys) else {
+                anyhow::bail!("--via gateway needs --gateway-url and --gateway-keys");
+            };
+            println!(
+                "  through the gateway {url}: batches of {}, {} requests in flight",
+                load.batch, load.concurrency
+            );
+            Target::Gateway {
+                base: url.clone(),
+                keys: read_keys(keys)?,
+                batch: load.batch,
+                concurrency: load.concurrency,
+            }
+        }
+    };
+    let watcher = Watcher::new(&load.projector_url, "applied_seq");
+    let timeout = std::time::Duration::from_secs(load.timeout_secs);
+    let report = ehb_simulator::load::run(target, messages, &watcher, timeout).await?;
+    let rate = |d: std::time::Duration| report.events as f64 / d.as_secs_f64().max(1e-9);
+    let ms = |p: f64| percentile(&report.lags, p).as_millis();
+    println!(
+        "  acknowledged: {} stored, {} duplicates, {} rejected in {:.2} s = {:.0} events/s",
+        report.stored,
+        report.duplicates,
+        report.rejected,
+        report.acknowledged_in.as_secs_f64(),
+        rate(report.acknowledged_in)
+    );
+    println!(
+        "  visible in the projector's queries: all in {:.2} s = {:.0} events/s; the projector applied {} more events",
+        report.visible_in.as_secs_f64(),
+        rate(report.visible_in),
+        report.applied
+    );
+    println!(
+        "  lag from acknowledgement to visible ({} slices): p50 {} ms, p99 {} ms, max {} ms",
+        report.lags.len(),
+        ms(0.5),
+        ms(0.99),
+        report.lags.last().copied().unwrap_or_default().as_millis()
+    );
+    println!(
+        "  simulator peak RSS: {} MiB",
+        peak_rss_kib("self").unwrap_or(0) / 1024
     );
     Ok(())
 }

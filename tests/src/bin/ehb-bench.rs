@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use ehb_e2e::{NatsServer, Projector, flag, peak_rss_kib, percentile, publisher};
 use ehb_eventlog::Outgoing;
 use ehb_projection::{Projection, ReportDeadlines};
+use ehb_simulator::load::{Acked, Watcher};
 use ehb_simulator::{Scenario, generate};
 
 /// The projector's allocator, so that the fold is measured as it runs there.
@@ -92,60 +93,27 @@ async fn main() -> anyhow::Result<()> {
     let projector = Projector::start(&nats.url(), &store.path().join("store")).await;
     let publisher = publisher(&nats.url()).await;
     let pid = projector.pid().map(|p| p.to_string()).unwrap_or_default();
-    let base = projector.base.clone();
+    let watcher = Watcher::new(&projector.base, "committed_seq");
+    let (acks_tx, acks_rx) = tokio::sync::mpsc::unbounded_channel();
     let t0 = Instant::now();
-    let (acks_tx, mut acks_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Instant)>();
-    let publishing = tokio::spawn(async move {
+    let publishing = async move {
         for chunk in slice.chunks(10_000) {
             let done = publisher.publish_all(chunk.iter().cloned()).await?;
-            let _ = acks_tx.send((done.last_seq, Instant::now()));
+            let _ = acks_tx.send(Acked {
+                seq: done.last_seq,
+                events: chunk.len(),
+                at: Instant::now(),
+            });
         }
         anyhow::Ok(())
-    });
-    let http = reqwest::Client::new();
-    let mut pending: Vec<(u64, Instant)> = Vec::new();
-    let mut latencies = Vec::new();
-    let mut finished = false;
-    let mut last_seq = 0;
-    let end = loop {
-        while let Ok(ack) = acks_rx.try_recv() {
-            pending.push(ack);
-        }
-        if publishing.is_finished() && !finished {
-            finished = true;
-            while let Ok(ack) = acks_rx.try_recv() {
-                pending.push(ack);
-            }
-            last_seq = pending.iter().map(|(s, _)| *s).max().unwrap_or(0);
-        }
-        let status: serde_json::Value = http
-            .get(format!("{base}/v1/status"))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let committed = status["committed_seq"].as_u64().unwrap_or(0);
-        let now = Instant::now();
-        pending.retain(|(seq, acked)| {
-            if *seq <= committed {
-                latencies.push(now.duration_since(*acked));
-                false
-            } else {
-                true
-            }
-        });
-        if finished && pending.is_empty() && committed >= last_seq {
-            break now;
-        }
-        anyhow::ensure!(
-            t0.elapsed() < Duration::from_secs(600),
-            "end to end did not finish in 10 minutes"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
     };
-    publishing.await??;
+    let (published, seen) = tokio::join!(
+        publishing,
+        watcher.until_visible(acks_rx, Duration::from_secs(120))
+    );
+    published?;
+    let (latencies, end) = seen?;
     let e2e = e2e_events.min(messages.len()) as f64 / end.duration_since(t0).as_secs_f64();
-    latencies.sort();
     let pct = |p: f64| percentile(&latencies, p);
     println!(
         "end to end (publish, dedup on -> folded and committed in sled): {e2e:.0} events/s = {:.0} % of raw publish",

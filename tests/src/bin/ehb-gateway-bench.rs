@@ -70,11 +70,7 @@ async fn main() -> anyhow::Result<()> {
     let mut bodies = Vec::new();
     for (source, messages) in &by_source {
         for chunk in messages.chunks(batch) {
-            let mut body = Vec::with_capacity(chunk.iter().map(|m| m.payload.len() + 1).sum());
-            for m in chunk {
-                body.extend_from_slice(&m.payload);
-                body.push(b'\n');
-            }
+            let body = ehb_simulator::load::ndjson(chunk.iter());
             bodies.push((key_of(source), chunk.len(), body));
         }
     }
@@ -87,19 +83,7 @@ async fn main() -> anyhow::Result<()> {
                 let (http, url) = (http.clone(), url.clone());
                 async move {
                     let sent = Instant::now();
-                    let response = http
-                        .post(url)
-                        .bearer_auth(key)
-                        .header("content-type", "application/x-ndjson")
-                        .body(body)
-                        .send()
-                        .await?;
-                    anyhow::ensure!(
-                        response.status().as_u16() == 200,
-                        "status {}",
-                        response.status()
-                    );
-                    let answer: serde_json::Value = response.json().await?;
+                    let answer = ehb_simulator::load::post_ndjson(&http, &url, &key, body).await?;
                     Ok((sent.elapsed(), lines, answer))
                 }
             })
