@@ -281,7 +281,52 @@ pub async fn assert_wards_match_truth(
         assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
         assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
         assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
+        assert_reports_match_truth(projector, *ward, expected).await;
     }
+}
+
+/// Checks every daily and weekly report of a ward: filed or not, on time or late, and whether its
+/// figures differ from the events, as the simulator made them.
+async fn assert_reports_match_truth(
+    projector: &Projector,
+    ward: ehb_proto::WardCode,
+    expected: &ehb_simulator::WardTruth,
+) {
+    use ehb_proto::ReportPeriod;
+    let mut weekly_seen = 0;
+    for day in expected.integrated_by_day.keys() {
+        let (_, daily) = projector
+            .get(&format!("/v1/wards/{ward}/daily?date={day}"))
+            .await;
+        let mut shown = vec![(ReportPeriod::Daily(*day), daily["report"].clone())];
+        if day.date().weekday() == jiff::civil::Weekday::Monday {
+            shown.push((
+                ReportPeriod::Weekly(*day),
+                daily["period_reports"][0].clone(),
+            ));
+        }
+        for (period, report) in shown {
+            let filed = expected.reports.get(&period);
+            assert_eq!(
+                report["filed"],
+                filed.is_some(),
+                "{ward} {period}: {report}"
+            );
+            let Some(filed) = filed else { continue };
+            weekly_seen += usize::from(matches!(period, ReportPeriod::Weekly(_)));
+            assert_eq!(report["on_time"], !filed.late, "{ward} {period}: {report}");
+            let differs = report["differences"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty());
+            assert_eq!(differs, filed.wrong, "{ward} {period}: {report}");
+        }
+    }
+    let weekly = expected
+        .reports
+        .keys()
+        .filter(|p| matches!(p, ReportPeriod::Weekly(_)))
+        .count();
+    assert_eq!(weekly_seen, weekly, "{ward}: every weekly report checked");
 }
 
 /// The value following `name` on a command line, when present and parseable.

@@ -14,7 +14,7 @@ const ARGS: [&str; 8] = [
     "--residents",
     "20000",
     "--days",
-    "5",
+    "10",
 ];
 
 fn run_simulator(url: &str, progress: &std::path::Path) -> String {
@@ -40,7 +40,7 @@ async fn a_second_run_continues_instead_of_publishing_again() {
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().expect("a folder");
     let progress = dir.path().join("simulator.progress");
-    let truth = generate(&Scenario::small(2026, 4, 20_000, 5)).truth;
+    let truth = generate(&Scenario::small(2026, 4, 20_000, 10)).truth;
 
     let first = run_simulator(&nats.url(), &progress);
     assert!(first.contains("CampaignPublished"), "{first}");
@@ -66,7 +66,7 @@ async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
     let (keys, gateway) =
         ehb_e2e::Gateway::start_ready(&stack.nats.url(), stack.dir.path(), &[]).await;
     let keys_file = keys.write_keys_file(stack.dir.path());
-    let scenario = Scenario::small(2026, 4, 20_000, 5);
+    let scenario = Scenario::small(2026, 4, 20_000, 10);
     let truth = generate(&scenario).truth;
     let output = Command::new(binary("ehb-simulator"))
         .args(["--gateway-url", &gateway.base, "--gateway-keys"])

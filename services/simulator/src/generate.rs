@@ -6,12 +6,13 @@ use bytes::Bytes;
 use ehb_eventlog::Outgoing;
 use ehb_proto::{
     Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Payload, ProvinceCode,
-    ReportFigures, ReportPeriod, Text, Uuid, WardCode,
+    ReportPeriod, Text, Uuid, WardCode,
 };
 use jiff::{SignedDuration, Timestamp};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::reports::{FiledReport, file_reports};
 use crate::scenario::Scenario;
 
 /// A message with the time its publisher sends it.
@@ -46,8 +47,8 @@ pub struct WardTruth {
     pub teams: u64,
     /// Facilities linked.
     pub facilities: u64,
-    /// Daily reports filed, and of those filed late, and of those whose figures are wrong.
-    pub reports: (u64, u64, u64),
+    /// The reports filed (daily and weekly), by period; a period absent was not reported.
+    pub reports: BTreeMap<ReportPeriod, FiledReport>,
 }
 
 /// What all the messages add up to.
@@ -114,9 +115,10 @@ const BENEFICIARY_MIX: [(Option<&str>, f64); 10] = [
     (None, 0.10),
 ];
 
-struct Builder<'s> {
-    scenario: &'s Scenario,
-    rng: ChaCha8Rng,
+/// Builds the messages of a campaign and keeps their truth.
+pub(crate) struct Builder<'s> {
+    pub(crate) scenario: &'s Scenario,
+    pub(crate) rng: ChaCha8Rng,
     messages: Vec<Timed>,
     truth: Truth,
 }
@@ -126,7 +128,7 @@ impl Builder<'_> {
         Uuid::from_u128(self.rng.random::<u128>() & !(0xf << 76) | (0x7 << 76))
     }
 
-    fn push(&mut self, source: &'static str, publish_at: Timestamp, event: &Event<'_>) {
+    pub(crate) fn push(&mut self, source: &'static str, publish_at: Timestamp, event: &Event<'_>) {
         self.truth.published += 1;
         self.truth.stored += 1;
         self.messages.push(Timed {
@@ -136,7 +138,7 @@ impl Builder<'_> {
         });
     }
 
-    fn event(
+    pub(crate) fn event(
         &mut self,
         source: &'static str,
         at: Timestamp,
@@ -362,10 +364,12 @@ pub fn generate(scenario: &Scenario) -> Generated {
         }
         // Guidance teams in the first ten days, for most groups.
         let teams = (f64::from(groups) * b.rng.random_range(0.7..1.0)).round() as u32;
+        let mut team_days = Vec::new();
         for g in 0..teams {
             let day = scenario
                 .start
                 .plus(b.rng.random_range(0..scenario.days.min(10)) as i32);
+            team_days.push(day);
             let at = b.time_in_day(day);
             let members = Some(b.rng.random_range(3..12));
             let mut event = b.event("ward-office", at, code, Payload::TeamFormed { members });
@@ -386,7 +390,7 @@ pub fn generate(scenario: &Scenario) -> Generated {
             b.push("health", at, &event);
         }
         truth.facilities = u64::from(linked);
-        daily_reports(&mut b, code, &mut truth);
+        file_reports(&mut b, code, &mut truth, &team_days);
         b.truth.wards.insert(code, truth);
     }
     let mut messages = b.messages;
@@ -394,47 +398,6 @@ pub fn generate(scenario: &Scenario) -> Generated {
     Generated {
         messages,
         truth: b.truth,
-    }
-}
-
-fn daily_reports(b: &mut Builder<'_>, code: WardCode, truth: &mut WardTruth) {
-    let (mut accounts_total, mut integrated_total) = (0, 0);
-    let days: Vec<_> = truth.integrated_by_day.keys().copied().collect();
-    for day in days {
-        let integrated_new = truth.integrated_by_day[&day];
-        let accounts_new = truth.accounts_by_day[&day];
-        accounts_total += accounts_new;
-        integrated_total += integrated_new;
-        let roll: f64 = b.rng.random();
-        if roll < b.scenario.missing_report_share {
-            continue;
-        }
-        let late = roll < b.scenario.missing_report_share + b.scenario.late_report_share;
-        let filed = day.plus(1).start()
-            + SignedDuration::from_mins(if late { 10 * 60 + 30 } else { 7 * 60 });
-        let wrong = b.rng.random::<f64>() < b.scenario.wrong_report_share;
-        let figures = ReportFigures {
-            accounts_new: Some(accounts_new),
-            accounts_total: Some(accounts_total),
-            integrated_new: Some(
-                integrated_new + if wrong { b.rng.random_range(1..20) } else { 0 },
-            ),
-            integrated_total: Some(integrated_total),
-            groups_with_team: None,
-        };
-        let event = b.event(
-            "ward-office",
-            filed,
-            code,
-            Payload::ReportFiled {
-                period: ReportPeriod::Daily(day),
-                figures,
-            },
-        );
-        b.push("ward-office", filed, &event);
-        truth.reports.0 += 1;
-        truth.reports.1 += u64::from(late);
-        truth.reports.2 += u64::from(wrong);
     }
 }
 

@@ -7,6 +7,7 @@
 //! - [`publish`]: sending them to the stream, as fast as possible or paced by a simulated clock.
 //! - [`emit`]: the sources as independent emitters posting to the gateway with their own keys.
 //! - [`load`]: load mode, N events as fast as possible, with throughput and publish-to-visible lag.
+//! - [`reports`]: ward offices' daily and weekly reports, some late, missing or wrong.
 //! - [`progress`]: how far publishing got, so that a re-run continues.
 
 pub mod emit;
@@ -14,6 +15,7 @@ pub mod generate;
 pub mod load;
 pub mod progress;
 pub mod publish;
+pub mod reports;
 pub mod scenario;
 
 pub use generate::{Generated, Timed, Truth, WardTruth, generate};

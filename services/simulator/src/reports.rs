@@ -1,0 +1,95 @@
+//! Ward offices' daily and weekly reports: most on time, some late, some missing, a few whose
+//! figures disagree with the events.
+
+use std::collections::BTreeMap;
+
+use ehb_proto::{BusinessDay, Payload, ReportFigures, ReportPeriod, WardCode};
+use jiff::SignedDuration;
+use rand::Rng;
+
+use crate::generate::{Builder, WardTruth};
+
+/// What became of one report the ward office filed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FiledReport {
+    /// Filed after its deadline.
+    pub late: bool,
+    /// Its integration figure disagrees with the events.
+    pub wrong: bool,
+}
+
+/// Files the daily report of every campaign day and the weekly report of every full week.
+pub(crate) fn file_reports(
+    b: &mut Builder<'_>,
+    code: WardCode,
+    truth: &mut WardTruth,
+    team_days: &[BusinessDay],
+) {
+    let days: Vec<BusinessDay> = truth.integrated_by_day.keys().copied().collect();
+    for &day in &days {
+        // Daily: due at 08:00 the next day; late ones come at 10:30.
+        let filed = |late: bool| {
+            day.plus(1).start() + SignedDuration::from_mins(if late { 630 } else { 420 })
+        };
+        file(b, code, truth, ReportPeriod::Daily(day), team_days, filed);
+    }
+    for &monday in &days {
+        let full_week = days.contains(&monday.plus(6));
+        if monday.date().weekday() != jiff::civil::Weekday::Monday || !full_week {
+            continue;
+        }
+        // Weekly: due before Wednesday; on time on Monday at 09:00, late on Wednesday at 09:00.
+        let filed = |late: bool| {
+            monday.plus(if late { 9 } else { 7 }).start() + SignedDuration::from_hours(9)
+        };
+        file(
+            b,
+            code,
+            truth,
+            ReportPeriod::Weekly(monday),
+            team_days,
+            filed,
+        );
+    }
+}
+
+/// Files (or, now and then, does not file) the report for `period`.
+fn file(
+    b: &mut Builder<'_>,
+    code: WardCode,
+    truth: &mut WardTruth,
+    period: ReportPeriod,
+    team_days: &[BusinessDay],
+    filed_at: impl Fn(bool) -> jiff::Timestamp,
+) {
+    let roll: f64 = b.rng.random();
+    let s = b.scenario;
+    if roll < s.missing_report_share {
+        return;
+    }
+    let late = roll < s.missing_report_share + s.late_report_share;
+    let wrong = b.rng.random::<f64>() < s.wrong_report_share;
+    let (start, end) = (period.start(), period.end());
+    let sum = |by_day: &BTreeMap<BusinessDay, u64>, from: BusinessDay| {
+        by_day.range(from..=end).map(|(_, n)| n).sum::<u64>()
+    };
+    let first = BusinessDay::from_ordinal(0);
+    let integrated_new = sum(&truth.integrated_by_day, start);
+    let figures = ReportFigures {
+        accounts_new: Some(sum(&truth.accounts_by_day, start)),
+        accounts_total: Some(sum(&truth.accounts_by_day, first)),
+        integrated_new: Some(integrated_new + if wrong { b.rng.random_range(1..20) } else { 0 }),
+        integrated_total: Some(sum(&truth.integrated_by_day, first)),
+        groups_with_team: matches!(period, ReportPeriod::Weekly(_))
+            .then(|| team_days.iter().filter(|d| **d <= end).count() as u64),
+    };
+    let at = filed_at(late);
+    let event = b.event(
+        "ward-office",
+        at,
+        code,
+        Payload::ReportFiled { period, figures },
+    );
+    b.push("ward-office", at, &event);
+    truth.reports.insert(period, FiledReport { late, wrong });
+}
