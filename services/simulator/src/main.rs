@@ -34,8 +34,9 @@ struct Args {
     /// Days of the campaign.
     #[arg(long, default_value_t = 31)]
     days: u32,
-    /// Simulated seconds per real second (43200: a day every two seconds); 0 publishes at once.
-    #[arg(long, default_value_t = 43_200.0)]
+    /// Simulated seconds per real second (14400: a day every six seconds, the month in about
+    /// three minutes; 1: real time); 0 publishes at once.
+    #[arg(long, default_value_t = 14_400.0)]
     speed: f64,
     /// Publishes in flight.
     #[arg(long, default_value_t = 4096)]
