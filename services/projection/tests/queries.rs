@@ -329,3 +329,43 @@ fn a_projection_restored_from_its_changes_has_the_same_digest() {
     g.account("2026-03-13T10:00:00+07:00", "31002", 1);
     assert_ne!(restored.digest(), g.projection.digest());
 }
+
+#[test]
+fn a_report_not_yet_due_is_pending_not_missing() {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T08:00:00+07:00", "31001", 1000, 500, 0);
+    g.integrated("2026-03-11T10:00:00+07:00", "31001", 1, Some("HS"));
+    g.integrated("2026-03-12T10:00:00+07:00", "31001", 2, Some("HS"));
+    let review = |g: &Given| {
+        let r = g
+            .projection
+            .two_day_review(
+                Some(province()),
+                None,
+                AverageKind::Plain,
+                RateBasis::Residents,
+            )
+            .expect("review");
+        let w = &r.provinces[0].wards[0];
+        (
+            w.missing_reports.clone(),
+            w.pending_reports.clone(),
+            w.flags.contains(&"missing_report"),
+            r.provinces[0].flagged.missing_report,
+        )
+    };
+    // The last events are of 12/3: the report of 11/3 was due at 08:00 on 12/3, that of 12/3
+    // is due at 08:00 on 13/3.
+    assert_eq!(
+        review(&g),
+        (vec![day("2026-03-11")], vec![day("2026-03-12")], true, 1)
+    );
+    // Once 11/3 is reported, nothing is missing: the ward is not flagged.
+    g.daily_report(
+        "2026-03-12T07:00:00+07:00",
+        "31001",
+        "2026-03-11",
+        ReportFigures::default(),
+    );
+    assert_eq!(review(&g), (vec![], vec![day("2026-03-12")], false, 0));
+}

@@ -92,8 +92,11 @@ pub struct WardReview {
     pub rates: Rates,
     /// Groups without a team at D (from the baseline's group count).
     pub groups_without_team: Option<u64>,
-    /// Days of the window whose daily report was not filed.
+    /// Days of the window whose daily report is past due and not filed.
     pub missing_reports: Vec<BusinessDay>,
+    /// Days of the window whose daily report is not filed but not due yet either (due after the
+    /// end of the province's last day with events: the campaign's clock, the same on replay).
+    pub pending_reports: Vec<BusinessDay>,
     /// Days of the window whose daily report was filed late.
     pub late_reports: Vec<BusinessDay>,
     /// `below_average`, `no_progress`, `missing_report`, `late_report`, `groups_without_team`, `unregistered`.
@@ -132,7 +135,12 @@ impl Projection {
             .map(|p| {
                 let in_province: Vec<_> =
                     wards.iter().filter(|(_, w)| w.meta.province == p).collect();
-                review_province(p, &in_province, day, window, previous, kind, basis)
+                // What is past due is judged at the end of the province's last day with events.
+                let clock = self.latest_day(Some(p)).map(|d| d.plus(1).start());
+                let due = |d: BusinessDay| {
+                    clock.is_some_and(|now| self.deadlines.due(ReportPeriod::Daily(d)) <= now)
+                };
+                review_province(p, &in_province, day, window, previous, kind, basis, &due)
             })
             .collect();
         Ok(TwoDayReview {
@@ -154,6 +162,7 @@ fn review_province(
     previous: Window,
     kind: AverageKind,
     basis: RateBasis,
+    is_due: &dyn Fn(BusinessDay) -> bool,
 ) -> ProvinceReview {
     let standings: Vec<Standing> = wards.iter().map(|(_, w)| Standing::of(w, day)).collect();
     let registered: Vec<Standing> = wards
@@ -174,10 +183,12 @@ fn review_province(
                 .baseline
                 .as_ref()
                 .map(|b| u64::from(b.groups).saturating_sub(ward.meta.teams_by(day)));
-            let (mut missing_reports, mut late_reports) = (Vec::new(), Vec::new());
+            let (mut missing_reports, mut pending_reports, mut late_reports) =
+                (Vec::new(), Vec::new(), Vec::new());
             for d in [window.from, window.to] {
                 match ward.meta.reports.get(&ReportPeriod::Daily(d)) {
-                    None => missing_reports.push(d),
+                    None if is_due(d) => missing_reports.push(d),
+                    None => pending_reports.push(d),
                     Some(r) if !r.on_time => late_reports.push(d),
                     Some(_) => {}
                 }
@@ -215,6 +226,7 @@ fn review_province(
                 rates: standing.rates(),
                 groups_without_team,
                 missing_reports,
+                pending_reports,
                 late_reports,
                 flags,
             };
