@@ -7,6 +7,9 @@
 
 use std::time::Duration;
 
+mod stored;
+pub use stored::{Stored, read_range, stream_range};
+
 use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::{self, Context, stream};

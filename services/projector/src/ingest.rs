@@ -11,10 +11,8 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream::consumer::{DeliverPolicy, push};
 use async_nats::jetstream::{self, Context};
-use bytes::Bytes;
 use ehb_proto::subject::STREAM_NAME;
 use futures::{FutureExt, StreamExt};
-use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -22,17 +20,7 @@ use crate::shared::Shared;
 use crate::store::{Store, StoreError};
 
 /// A message read from the stream.
-#[derive(Debug)]
-pub struct Delivered {
-    /// Its stream sequence.
-    pub seq: u64,
-    /// When the stream recorded it.
-    pub recorded_at: Option<Timestamp>,
-    /// Its subject.
-    pub subject: async_nats::Subject,
-    /// Its bytes.
-    pub payload: Bytes,
-}
+pub use ehb_eventlog::Stored as Delivered;
 
 /// Which messages this projector folds.
 #[derive(Debug, Clone, Default)]
@@ -168,19 +156,10 @@ fn take(
 }
 
 fn push_delivered(batch: &mut Vec<Delivered>, message: jetstream::Message) {
-    let Ok(info) = message.info() else {
-        tracing::warn!(subject = %message.subject, "StreamMessageWithoutInfo");
-        return;
-    };
-    let seq = info.stream_sequence;
-    let recorded_at = Timestamp::from_nanosecond(info.published.unix_timestamp_nanos()).ok();
-    let message = message.message;
-    batch.push(Delivered {
-        seq,
-        recorded_at,
-        subject: message.subject,
-        payload: message.payload,
-    });
+    match Delivered::from_message(message) {
+        Some(stored) => batch.push(stored),
+        None => tracing::warn!("StreamMessageWithoutInfo"),
+    }
 }
 
 async fn open(

@@ -1,7 +1,11 @@
 //! What every ehb-tracker process does the same way: its log output (`RUST_LOG`, `info` by
-//! default) and its shutdown, a cancellation token fired by SIGTERM or Ctrl-C.
+//! default), its shutdown, a cancellation token fired by SIGTERM or Ctrl-C, and the report
+//! deadline flags.
 
 use tokio_util::sync::CancellationToken;
+
+mod deadlines;
+pub use deadlines::DeadlineArgs;
 
 /// Sets up logging from `RUST_LOG` (default `info`).
 pub fn init_logging() {

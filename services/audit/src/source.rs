@@ -1,0 +1,91 @@
+//! Where replayed messages come from: an archive file, or the stream itself.
+
+use std::path::PathBuf;
+
+use ehb_projection::ReportDeadlines;
+use indicatif::ProgressBar;
+
+use crate::AuditError;
+use crate::cutoff::Cutoff;
+use crate::replay::{Replay, Replayer};
+
+/// A source of stored messages.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// An archive written by `export` (checked against its manifest while read).
+    Archive(PathBuf),
+    /// The stream on a NATS server, read up to its last sequence at the start (or `until`).
+    Stream {
+        /// The server's URL(s).
+        url: String,
+        /// Read no further than this sequence.
+        until: Option<u64>,
+    },
+}
+
+/// How a replay runs.
+#[derive(Debug, Clone)]
+pub struct ReplaySettings {
+    /// Where it stops.
+    pub cutoff: Cutoff,
+    /// The province's report deadlines (the projector's flags).
+    pub deadlines: ReportDeadlines,
+    /// Messages per batch of changes.
+    pub batch: usize,
+}
+
+/// Replays `source` into a fresh projection, showing progress on `bar` when given.
+pub async fn replay(
+    source: &Source,
+    settings: &ReplaySettings,
+    bar: Option<ProgressBar>,
+) -> Result<Replay, AuditError> {
+    let mut replayer = Replayer::new(settings.cutoff, settings.deadlines, settings.batch);
+    let tick = |bar: &Option<ProgressBar>, n: u64| {
+        if let Some(bar) = bar
+            && n.is_multiple_of(65_536)
+        {
+            bar.set_position(n);
+        }
+    };
+    match source {
+        Source::Archive(path) => {
+            let path = path.clone();
+            let manifest = crate::archive::read_manifest(&path)?;
+            if let Some(bar) = &bar {
+                bar.set_length(manifest.count);
+            }
+            let replayed = tokio::task::spawn_blocking(move || {
+                let mut n = 0;
+                crate::archive::read_archive(&path, |m| {
+                    replayer.offer(m.seq, m.recorded_at, &m.subject, &m.payload);
+                    n += 1;
+                    tick(&bar, n);
+                    Ok(true)
+                })?;
+                Ok::<_, AuditError>(replayer.finish())
+            })
+            .await
+            .map_err(|e| AuditError::Stream(ehb_eventlog::LogError::Stream(e.to_string())))??;
+            Ok(replayed)
+        }
+        Source::Stream { url, until } => {
+            let client = ehb_eventlog::connect_now(url, "ehb-audit").await?;
+            let js = async_nats::jetstream::new(client);
+            let (first, last) = ehb_eventlog::stream_range(&js).await?;
+            let last = until.map_or(last, |u| u.min(last));
+            if let Some(bar) = &bar {
+                bar.set_length(last.saturating_sub(first) + 1);
+            }
+            let mut n = 0;
+            ehb_eventlog::read_range(&js, first, last, |m| {
+                replayer.offer(m.seq, m.recorded_at, &m.subject, &m.payload);
+                n += 1;
+                tick(&bar, n);
+                true
+            })
+            .await?;
+            Ok(replayer.finish())
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Messages as the stream stored them, and reading a range of them in order.
+
+use async_nats::jetstream::{self, Context, consumer::DeliverPolicy, consumer::push};
+use bytes::Bytes;
+use ehb_proto::subject::STREAM_NAME;
+use futures::StreamExt;
+use jiff::Timestamp;
+
+use crate::LogError;
+
+/// A message as the stream stored it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Its stream sequence.
+    pub seq: u64,
+    /// When the stream recorded it.
+    pub recorded_at: Option<Timestamp>,
+    /// Its subject.
+    pub subject: async_nats::Subject,
+    /// Its de-duplication id (`Nats-Msg-Id`), when it had one.
+    pub msg_id: Option<String>,
+    /// Its bytes.
+    pub payload: Bytes,
+}
+
+impl Stored {
+    /// The stored message a JetStream delivery carries; `None` when it has no stream metadata.
+    pub fn from_message(message: jetstream::Message) -> Option<Stored> {
+        let info = message.info().ok()?;
+        let seq = info.stream_sequence;
+        let recorded_at = Timestamp::from_nanosecond(info.published.unix_timestamp_nanos()).ok();
+        let message = message.message;
+        let msg_id = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+            .map(|v| v.as_str().to_owned());
+        Some(Stored {
+            seq,
+            recorded_at,
+            subject: message.subject,
+            msg_id,
+            payload: message.payload,
+        })
+    }
+}
+
+/// The stream's first and last sequence now.
+pub async fn stream_range(js: &Context) -> Result<(u64, u64), LogError> {
+    let stream = js
+        .get_stream(STREAM_NAME)
+        .await
+        .map_err(|e| LogError::Stream(e.to_string()))?;
+    let state = &stream.cached_info().state;
+    Ok((state.first_sequence, state.last_sequence))
+}
+
+/// Reads the stored messages with sequences `from..=to`, in order, handing each to `each`
+/// (an ordered consumer: fast, and restarted by the client when a message goes missing).
+/// Stops early when `each` answers `false`.
+pub async fn read_range(
+    js: &Context,
+    from: u64,
+    to: u64,
+    mut each: impl FnMut(Stored) -> bool,
+) -> Result<(), LogError> {
+    if from > to {
+        return Ok(());
+    }
+    let stream = js
+        .get_stream(STREAM_NAME)
+        .await
+        .map_err(|e| LogError::Stream(e.to_string()))?;
+    let consumer = stream
+        .create_consumer(push::OrderedConfig {
+            deliver_subject: js.client().new_inbox(),
+            deliver_policy: DeliverPolicy::ByStartSequence {
+                start_sequence: from.max(1),
+            },
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| LogError::Stream(e.to_string()))?;
+    let mut messages = consumer
+        .messages()
+        .await
+        .map_err(|e| LogError::Stream(e.to_string()))?;
+    while let Some(message) = messages.next().await {
+        let message = message.map_err(|e| LogError::Stream(e.to_string()))?;
+        let Some(stored) = Stored::from_message(message) else {
+            continue;
+        };
+        let seq = stored.seq;
+        if seq > to || !each(stored) || seq == to {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! The report-deadline flags the projector and the audit share, so both judge reports alike.
+
+use ehb_projection::ReportDeadlines;
+use jiff::civil::Weekday;
+
+/// When reports are due, as command-line flags with environment fallbacks.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeadlineArgs {
+    /// Hour (UTC+07:00) of the next day by which a daily report is due.
+    #[arg(long, env = "EHB_DAILY_REPORT_BY_HOUR", default_value_t = 8, value_parser = clap::value_parser!(u8).range(0..=23))]
+    pub daily_report_by_hour: u8,
+    /// Weekday of the following week before which a weekly report is due.
+    #[arg(long, env = "EHB_WEEKLY_REPORT_BEFORE", default_value = "wednesday", value_parser = parse_weekday)]
+    pub weekly_report_before: Weekday,
+    /// Day of the month before which the monthly report is due.
+    #[arg(long, env = "EHB_MONTHLY_REPORT_BEFORE_DAY", default_value_t = 25, value_parser = clap::value_parser!(u8).range(1..=28))]
+    pub monthly_report_before_day: u8,
+}
+
+impl Default for DeadlineArgs {
+    fn default() -> Self {
+        let d = ReportDeadlines::default();
+        DeadlineArgs {
+            daily_report_by_hour: d.daily_by_hour,
+            weekly_report_before: d.weekly_before,
+            monthly_report_before_day: d.monthly_before_day,
+        }
+    }
+}
+
+impl DeadlineArgs {
+    /// The report deadlines these flags give.
+    pub fn deadlines(&self) -> ReportDeadlines {
+        ReportDeadlines {
+            daily_by_hour: self.daily_report_by_hour,
+            weekly_before: self.weekly_report_before,
+            monthly_before_day: self.monthly_report_before_day,
+        }
+    }
+}
+
+fn parse_weekday(text: &str) -> Result<Weekday, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "monday" => Ok(Weekday::Monday),
+        "tuesday" => Ok(Weekday::Tuesday),
+        "wednesday" => Ok(Weekday::Wednesday),
+        "thursday" => Ok(Weekday::Thursday),
+        "friday" => Ok(Weekday::Friday),
+        "saturday" => Ok(Weekday::Saturday),
+        "sunday" => Ok(Weekday::Sunday),
+        _ => Err("must be a weekday name such as wednesday".into()),
+    }
+}
