@@ -35,7 +35,7 @@ pub(crate) struct WireIn<'a> {
 
 /// Every field any event type's `data` may carry, read in the same pass as the envelope; which
 /// of them a type allows and requires is checked afterwards.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DataIn<'a> {
     #[serde(borrow, default)]
@@ -177,7 +177,10 @@ fn decode_with<'a>(bytes: &'a [u8], ids: Identifiers<'_>) -> Result<Event<'a>, C
     }
     // Checking UTF-8 once over the whole message is cheaper than string by string.
     let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str::<WireIn<'_>>(text),
+        Ok(text) => match crate::canonical::read(text) {
+            Some(wire) => Ok(wire),
+            None => serde_json::from_str::<WireIn<'_>>(text),
+        },
         Err(_) => serde_json::from_slice::<WireIn<'_>>(bytes),
     };
     match parsed {

@@ -12,6 +12,7 @@
 //!
 //! No I/O happens here: the crate is shared by every service and by the audit.
 
+mod canonical;
 pub mod card;
 pub mod codes;
 mod decode;

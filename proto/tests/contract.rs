@@ -131,3 +131,23 @@ fn a_type_filter_selects_one_type_in_every_ward() {
         "ehb.v1.*.*.ward_baseline"
     );
 }
+
+#[test]
+fn compact_and_spaced_json_decode_alike() {
+    // Compact JSON takes the canonical reader, spaced JSON the general one: same answers.
+    let mut samples: Vec<serde_json::Value> = samples::valid();
+    samples.extend(samples::invalid().into_iter().map(|(s, _)| s));
+    for sample in samples {
+        let compact = bytes(&sample);
+        let spaced = serde_json::to_vec_pretty(&sample).expect("serialisable");
+        match (decode(&compact), decode(&spaced)) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{sample}"),
+            (Err(a), Err(b)) => assert_eq!(
+                (a.field(), a.to_string()),
+                (b.field(), b.to_string()),
+                "{sample}"
+            ),
+            (a, b) => panic!("{sample}: {a:?} but {b:?}"),
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! - [`archive`]: the archive file and its manifest.
 //! - [`cutoff`]: where a replay stops (a sequence, a record time, a business day).
 //! - [`replay`]: folding a source up to a cut-off, with what was left out.
+//! - [`parallel`]: replaying an archive on two threads.
 //! - [`source`]: where messages come from (an archive or the stream).
 //! - [`verify`]: comparing a replay with a running projector.
 
@@ -14,6 +15,7 @@ use thiserror::Error;
 
 pub mod archive;
 pub mod cutoff;
+pub mod parallel;
 pub mod replay;
 pub mod source;
 pub mod verify;

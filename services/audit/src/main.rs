@@ -12,6 +12,10 @@ use ehb_audit::verify::ProjectorApi;
 use ehb_proto::BusinessDay;
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// The projector's allocator: replay allocates on one thread and frees on another.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Certifies a campaign's figures from the raw events: archive, replay, digest, verify.
 #[derive(Debug, Parser)]
 #[command(name = "ehb-audit", version)]

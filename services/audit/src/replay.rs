@@ -3,11 +3,11 @@
 
 use ehb_projection::query::daily::Daily;
 use ehb_projection::{Projection, ReportDeadlines};
-use ehb_proto::BusinessDay;
+use ehb_proto::{BusinessDay, ContractError, Event, decode_on_subject};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::cutoff::{Admit, Cutoff, occurred};
+use crate::cutoff::{Admit, Cutoff};
 
 /// What a replay read, folded and left out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -59,10 +59,28 @@ impl Replayer {
         subject: &str,
         payload: &[u8],
     ) {
+        self.offer_decoded(
+            seq,
+            recorded_at,
+            subject,
+            decode_on_subject(subject, payload),
+        );
+    }
+
+    /// Offers the next message, already decoded with [`decode_on_subject`].
+    pub fn offer_decoded(
+        &mut self,
+        seq: u64,
+        recorded_at: Option<Timestamp>,
+        subject: &str,
+        decoded: Result<Event<'_>, ContractError>,
+    ) {
         self.stats.read += 1;
-        match self.cutoff.admit(seq, recorded_at, subject, payload) {
+        let occurred = decoded.as_ref().ok().map(|e| e.occurred_at);
+        match self.cutoff.admit(seq, recorded_at, occurred) {
             Admit::Apply => {
-                self.projection.apply(seq, recorded_at, subject, payload);
+                self.projection
+                    .apply_decoded(seq, recorded_at, subject, decoded);
                 self.stats.applied += 1;
                 self.stats.last_seq = seq;
                 if matches!(self.cutoff, Cutoff::Seq(_)) {
@@ -70,7 +88,7 @@ impl Replayer {
                 }
                 self.in_batch += 1;
                 if self.in_batch >= self.batch {
-                    self.projection.take_changes();
+                    self.projection.discard_changes();
                     self.in_batch = 0;
                 }
             }
@@ -78,7 +96,7 @@ impl Replayer {
         }
         if let (Some(instant), Some(recorded)) = (self.stats.cutoff_instant, recorded_at)
             && recorded > instant
-            && occurred(subject, payload).is_some_and(|o| o < instant)
+            && occurred.is_some_and(|o| o < instant)
         {
             self.stats.late += 1;
         }
@@ -86,7 +104,7 @@ impl Replayer {
 
     /// The replayed projection and what the replay did.
     pub fn finish(mut self) -> Replay {
-        self.projection.take_changes();
+        self.projection.discard_changes();
         Replay {
             projection: self.projection,
             stats: self.stats,

@@ -56,14 +56,7 @@ pub async fn replay(
                 bar.set_length(manifest.count);
             }
             let replayed = tokio::task::spawn_blocking(move || {
-                let mut n = 0;
-                crate::archive::read_archive(&path, |m| {
-                    replayer.offer(m.seq, m.recorded_at, &m.subject, &m.payload);
-                    n += 1;
-                    tick(&bar, n);
-                    Ok(true)
-                })?;
-                Ok::<_, AuditError>(replayer.finish())
+                crate::parallel::replay_archive(&path, replayer, |n| tick(&bar, n))
             })
             .await
             .map_err(|e| AuditError::Stream(ehb_eventlog::LogError::Stream(e.to_string())))??;

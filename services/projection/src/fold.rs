@@ -34,9 +34,29 @@ impl Projection {
         if seq <= self.position.seq {
             return Applied::AlreadyApplied;
         }
+        self.apply_decoded(
+            seq,
+            recorded_at,
+            subject,
+            decode_on_subject(subject, payload),
+        )
+    }
+
+    /// Applies a message already decoded (by another thread, say) with
+    /// [`ehb_proto::decode_on_subject`]; otherwise exactly as [`Projection::apply`].
+    pub fn apply_decoded(
+        &mut self,
+        seq: u64,
+        recorded_at: Option<Timestamp>,
+        subject: &str,
+        decoded: Result<Event<'_>, ContractError>,
+    ) -> Applied {
+        if seq <= self.position.seq {
+            return Applied::AlreadyApplied;
+        }
         self.position = Position { seq, recorded_at };
         self.totals.messages += 1;
-        let outcome = match decode_on_subject(subject, payload) {
+        let outcome = match decoded {
             Ok(event) => self.fold(&event),
             Err(err) => Err(err),
         };

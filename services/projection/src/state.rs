@@ -192,15 +192,27 @@ impl Projection {
     /// Every citizen counted, by province, in order (for the digest and for stores).
     pub fn citizens_sorted(&self) -> Vec<(ProvinceCode, CitizenRef, u8)> {
         let mut out = Vec::new();
+        self.each_province_citizens_sorted(|province, refs| {
+            out.extend(refs.iter().map(|(r, f)| (province, CitizenRef(*r), *f)));
+        });
+        out
+    }
+
+    /// Hands each province's citizens and their flags, sorted, to `each`, province by province.
+    pub(crate) fn each_province_citizens_sorted(
+        &self,
+        mut each: impl FnMut(ProvinceCode, &[(u128, u8)]),
+    ) {
+        let mut refs = Vec::new();
         for (p, set) in self.citizens.iter().enumerate() {
             let Some(province) = ProvinceCode::from_number(p as u8) else {
                 continue;
             };
-            let mut refs: Vec<_> = set.iter().map(|(r, f)| (*r, *f)).collect();
+            refs.clear();
+            refs.extend(set.iter().map(|(r, f)| (*r, *f)));
             refs.sort_unstable();
-            out.extend(refs.into_iter().map(|(r, f)| (province, CitizenRef(r), f)));
+            each(province, &refs);
         }
-        out
     }
 
     /// The number of citizens held in memory, over all provinces.
@@ -208,8 +220,23 @@ impl Projection {
         self.citizens.iter().map(HashMap::len).sum()
     }
 
+    /// Forgets what changed since the changes were last taken (for a projection that is never
+    /// stored), keeping the room it took for the next batch.
+    pub fn discard_changes(&mut self) {
+        self.clear_dirty();
+        self.changes.wards.clear();
+        self.changes.days.clear();
+        self.changes.citizens.clear();
+        self.changes.rejects.clear();
+    }
+
     /// Takes what changed since the last call, clearing it.
     pub fn take_changes(&mut self) -> Changes {
+        self.clear_dirty();
+        std::mem::take(&mut self.changes)
+    }
+
+    fn clear_dirty(&mut self) {
         for code in &self.changes.wards {
             if let Some(w) = self.wards.get_mut(code) {
                 w.meta_dirty = false;
@@ -220,7 +247,6 @@ impl Projection {
                 c.dirty = false;
             }
         }
-        std::mem::take(&mut self.changes)
     }
 
     /// Restores a ward's meta from a store.
