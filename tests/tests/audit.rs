@@ -5,6 +5,8 @@
 mod common;
 
 use std::path::Path;
+
+use calamine::Reader as _;
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -257,4 +259,61 @@ async fn a_record_time_cut_off_leaves_out_exactly_the_late_events() {
         stdout(&everything).contains("\n31001\t0\t75\t"),
         "{everything:?}"
     );
+
+    // The certification report at the close: the same figures, the late events, the digest.
+    let out = stack.dir.path().join("report");
+    let report = audit(&[
+        "report",
+        "--nats-url",
+        &url,
+        "--until-recorded",
+        &close_text,
+        "--out",
+        path(&out),
+    ]);
+    assert!(report.status.success(), "{report:?}");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("the HTML report");
+    assert!(
+        html.contains(&digest(&at_close)),
+        "the report names the digest"
+    );
+    assert!(html.contains("<td>31001</td>"), "{html}");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(out.join("report.xlsx")).expect("the workbook");
+    let wards = book.worksheet_range("Xa_phuong").expect("the wards' sheet");
+    let cell = |row: u32, col: u32| {
+        wards
+            .get_value((row, col))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (cell(4, 0), cell(4, 5)),
+        ("Mã xã".to_owned(), "Đã tích hợp".to_owned())
+    );
+    assert_eq!(
+        (cell(5, 0), cell(5, 2), cell(5, 3), cell(5, 5)),
+        (
+            "31001".to_owned(),
+            "1000".to_owned(),
+            "500".to_owned(),
+            "40".to_owned()
+        )
+    );
+    assert_eq!((cell(5, 6), cell(5, 7)), ("4".to_owned(), "8".to_owned()));
+    assert_eq!(
+        (cell(6, 0), cell(6, 5)),
+        ("Tổng cộng".to_owned(), "40".to_owned())
+    );
+    let counts = book.worksheet_range("Tong_hop").expect("the counts' sheet");
+    let count = |label: &str| {
+        counts
+            .rows()
+            .find(|r| matches!(&r[0], calamine::Data::String(s) if s == label))
+            .map(|r| r[1].to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(count("card.integrated"), "40");
+    assert_eq!(count("Tin muộn"), "25");
+    assert_eq!(count("Tin ngoài điểm cắt"), "35");
 }

@@ -6,6 +6,7 @@
 //! - [`cutoff`]: where a replay stops (a sequence, a record time, a business day).
 //! - [`replay`]: folding a source up to a cut-off, with what was left out.
 //! - [`parallel`]: replaying an archive on two threads.
+//! - [`report`]: the certification report, HTML and XLSX.
 //! - [`source`]: where messages come from (an archive or the stream).
 //! - [`verify`]: comparing a replay with a running projector.
 
@@ -17,6 +18,7 @@ pub mod archive;
 pub mod cutoff;
 pub mod parallel;
 pub mod replay;
+pub mod report;
 pub mod source;
 pub mod verify;
 

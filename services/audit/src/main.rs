@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use ehb_audit::archive::{ArchiveWriter, read_archive};
 use ehb_audit::cutoff::Cutoff;
 use ehb_audit::replay::Replay;
+use ehb_audit::report::Certification;
 use ehb_audit::source::{ReplaySettings, Source, replay};
 use ehb_audit::verify::ProjectorApi;
 use ehb_proto::BusinessDay;
@@ -49,6 +50,14 @@ enum Command {
         /// Also write the figures, the counts and the digest as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
+    },
+    /// Replays to a cut-off and writes the certification report: `report.html` and `report.xlsx`.
+    Report {
+        #[command(flatten)]
+        replay: ReplayArgs,
+        /// The folder to write the report into.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Replays to the sequence a running projector has applied and compares: the digest, then
     /// every ward's figures and the totals. Exits with status 1 on any difference.
@@ -118,6 +127,19 @@ impl ReplayArgs {
         Ok(Cutoff::End)
     }
 
+    /// The cut-off in words, for the report.
+    fn describe_cutoff(&self) -> String {
+        if let Some(seq) = self.until_seq {
+            format!("tin #{seq}")
+        } else if let Some(at) = &self.until_recorded {
+            format!("ghi nhận đến {at}")
+        } else if let Some(day) = &self.until_day {
+            format!("xảy ra đến hết ngày {day}")
+        } else {
+            "toàn bộ dữ liệu".to_owned()
+        }
+    }
+
     fn settings(&self, cutoff: Cutoff) -> ReplaySettings {
         ReplaySettings {
             cutoff,
@@ -173,6 +195,26 @@ async fn main() -> anyhow::Result<ExitCode> {
             replay: args,
             projector_url,
         } => verify(&args, &projector_url).await,
+        Command::Report { replay: args, out } => {
+            let cutoff = args.cutoff()?;
+            let progress = bar("replaying");
+            let replayed = replay(
+                &args.source()?,
+                &args.settings(cutoff),
+                Some(progress.clone()),
+            )
+            .await?;
+            progress.finish_and_clear();
+            let certification = Certification::of(&replayed, args.describe_cutoff());
+            certification.write(&out)?;
+            println!(
+                "report of {} wards written to {} (report.html, report.xlsx); digest {}",
+                certification.wards.len(),
+                out.display(),
+                certification.digest
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -270,3 +270,34 @@ impl Projection {
         })
     }
 }
+
+/// A filed report whose figures differ from what the events say.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisagreeingReport {
+    /// The ward that filed it.
+    pub ward: WardCode,
+    /// The period it covers.
+    pub period: ReportPeriod,
+    /// The figures that differ.
+    pub differences: Vec<Difference>,
+}
+
+impl Projection {
+    /// Every filed report whose figures differ from the events, in ward and period order.
+    pub fn disagreeing_reports(&self) -> Vec<DisagreeingReport> {
+        let mut found = Vec::new();
+        for (code, ward) in self.wards_sorted() {
+            for (period, record) in &ward.meta.reports {
+                let differences = differences(&record.figures, &event_figures(ward, *period));
+                if !differences.is_empty() {
+                    found.push(DisagreeingReport {
+                        ward: code,
+                        period: *period,
+                        differences,
+                    });
+                }
+            }
+        }
+        found
+    }
+}
