@@ -149,6 +149,17 @@ impl ReplayArgs {
     }
 }
 
+/// Replays with a progress bar (on a terminal).
+async fn replay_with_progress(
+    source: &Source,
+    settings: &ReplaySettings,
+) -> anyhow::Result<Replay> {
+    let progress = bar("replaying");
+    let replayed = replay(source, settings, Some(progress.clone())).await?;
+    progress.finish_and_clear();
+    Ok(replayed)
+}
+
 fn bar(what: &'static str) -> ProgressBar {
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -170,15 +181,8 @@ async fn main() -> anyhow::Result<ExitCode> {
             to_seq,
         } => export(&nats_url, &out, from_seq, to_seq).await,
         Command::Replay { replay: args, json } => {
-            let cutoff = args.cutoff()?;
-            let progress = bar("replaying");
-            let replayed = replay(
-                &args.source()?,
-                &args.settings(cutoff),
-                Some(progress.clone()),
-            )
-            .await?;
-            progress.finish_and_clear();
+            let replayed =
+                replay_with_progress(&args.source()?, &args.settings(args.cutoff()?)).await?;
             print_replay(&replayed);
             if let Some(path) = json {
                 let figures = serde_json::json!({
@@ -196,15 +200,8 @@ async fn main() -> anyhow::Result<ExitCode> {
             projector_url,
         } => verify(&args, &projector_url).await,
         Command::Report { replay: args, out } => {
-            let cutoff = args.cutoff()?;
-            let progress = bar("replaying");
-            let replayed = replay(
-                &args.source()?,
-                &args.settings(cutoff),
-                Some(progress.clone()),
-            )
-            .await?;
-            progress.finish_and_clear();
+            let replayed =
+                replay_with_progress(&args.source()?, &args.settings(args.cutoff()?)).await?;
             let certification = Certification::of(&replayed, args.describe_cutoff());
             certification.write(&out)?;
             println!(
@@ -321,14 +318,8 @@ async fn verify(args: &ReplayArgs, projector_url: &str) -> anyhow::Result<ExitCo
         },
         archive => archive,
     };
-    let progress = bar("replaying");
-    let replayed = replay(
-        &source,
-        &args.settings(Cutoff::Seq(standing.applied_seq)),
-        Some(progress.clone()),
-    )
-    .await?;
-    progress.finish_and_clear();
+    let replayed =
+        replay_with_progress(&source, &args.settings(Cutoff::Seq(standing.applied_seq))).await?;
     anyhow::ensure!(
         replayed.stats.last_seq == standing.applied_seq,
         "the projector has applied up to sequence {} but the source ends at {}: export again, or verify against the stream",
