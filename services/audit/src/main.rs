@@ -183,13 +183,15 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Replay { replay: args, json } => {
             let replayed =
                 replay_with_progress(&args.source()?, &args.settings(args.cutoff()?)).await?;
-            print_replay(&replayed);
+            let digest = replayed.projection.digest();
+            let wards = replayed.ward_figures(None);
+            print_replay(&replayed, &wards, &digest);
             if let Some(path) = json {
                 let figures = serde_json::json!({
-                    "digest": replayed.projection.digest(),
+                    "digest": digest,
                     "counts": replayed.stats,
                     "totals": replayed.projection.totals(),
-                    "wards": replayed.ward_figures(None),
+                    "wards": wards,
                 });
                 std::fs::write(&path, serde_json::to_vec_pretty(&figures)?)?;
             }
@@ -275,7 +277,11 @@ async fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_replay(replayed: &Replay) {
+fn print_replay(
+    replayed: &Replay,
+    wards: &[ehb_projection::query::daily::Daily],
+    digest: &ehb_projection::Digest,
+) {
     let s = &replayed.stats;
     let totals = replayed.projection.totals();
     println!(
@@ -290,7 +296,7 @@ fn print_replay(replayed: &Replay) {
     println!(
         "ward\taccounts\tintegrated\tper residents %\tper insured %\tgroups with team\tfacilities"
     );
-    for daily in replayed.ward_figures(None) {
+    for daily in wards {
         let pct = |p: Option<ehb_projection::Percent>| {
             p.map_or("-".to_owned(), |p| format!("{:.2}", p.value()))
         };
@@ -305,7 +311,7 @@ fn print_replay(replayed: &Replay) {
             daily.facilities.linked
         );
     }
-    println!("digest {}", replayed.projection.digest());
+    println!("digest {digest}");
 }
 
 async fn verify(args: &ReplayArgs, projector_url: &str) -> anyhow::Result<ExitCode> {
