@@ -26,8 +26,35 @@ enum Body {
         subject: String,
         decoded: Result<Event<'static>, ContractError>,
     },
-    /// Left for the folding side to decode: the subject's bytes, then the payload's.
-    Raw { bytes: Vec<u8>, subject_len: usize },
+    /// Left for the folding side to decode: where the subject and the payload are in the
+    /// batch's bytes.
+    Raw {
+        subject: std::ops::Range<usize>,
+        payload: std::ops::Range<usize>,
+    },
+}
+
+/// Messages handed over together, and the bytes of those left raw (one buffer for the batch,
+/// reused once emptied, rather than an allocation per message).
+#[derive(Default)]
+struct Batch {
+    messages: Vec<Handed>,
+    bytes: Vec<u8>,
+}
+
+impl Batch {
+    fn new() -> Self {
+        Batch {
+            messages: Vec::with_capacity(HANDOFF),
+            bytes: Vec::with_capacity(HANDOFF * 320),
+        }
+    }
+
+    fn keep(&mut self, bytes: &[u8]) -> std::ops::Range<usize> {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(bytes);
+        start..self.bytes.len()
+    }
 }
 
 /// Messages handed over at a time.
@@ -41,16 +68,16 @@ pub fn replay_archive(
     mut replayer: Replayer,
     mut progress: impl FnMut(u64),
 ) -> Result<Replay, AuditError> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Handed>>(16);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(16);
     // Emptied batches go back to be filled again, rather than each batch taking fresh memory.
-    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Handed>>();
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch>();
     let waiting = Arc::new(AtomicUsize::new(0));
     let reading = {
         let (owned, waiting) = (path.to_owned(), waiting.clone());
         std::thread::Builder::new()
             .name("archive-reader".to_owned())
             .spawn(move || {
-                let mut batch = Vec::with_capacity(HANDOFF);
+                let mut batch = Batch::new();
                 let mut decode_here = false;
                 let read = crate::archive::read_archive(&owned, |m| {
                     let body = if decode_here {
@@ -63,31 +90,26 @@ pub fn replay_archive(
                         };
                         Body::Decoded { subject, decoded }
                     } else {
-                        let mut bytes = Vec::with_capacity(m.subject.len() + m.payload.len());
-                        bytes.extend_from_slice(m.subject.as_bytes());
-                        bytes.extend_from_slice(&m.payload);
                         Body::Raw {
-                            bytes,
-                            subject_len: m.subject.len(),
+                            subject: batch.keep(m.subject.as_bytes()),
+                            payload: batch.keep(&m.payload),
                         }
                     };
-                    batch.push(Handed {
+                    batch.messages.push(Handed {
                         seq: m.seq,
                         recorded_at: m.recorded_at,
                         body,
                     });
-                    if batch.len() < HANDOFF {
+                    if batch.messages.len() < HANDOFF {
                         return Ok(true);
                     }
-                    let empty = back_rx
-                        .try_recv()
-                        .unwrap_or_else(|_| Vec::with_capacity(HANDOFF));
+                    let empty = back_rx.try_recv().unwrap_or_else(|_| Batch::new());
                     let full = std::mem::replace(&mut batch, empty);
                     decode_here = waiting.fetch_add(1, Ordering::Relaxed) + 1 >= BEHIND;
                     // The folding side hung up: nothing more is wanted.
                     Ok(tx.send(full).is_ok())
                 });
-                if !batch.is_empty() {
+                if !batch.messages.is_empty() {
                     let _ = tx.send(batch);
                 }
                 read
@@ -97,20 +119,20 @@ pub fn replay_archive(
     let mut n = 0;
     for mut batch in rx {
         waiting.fetch_sub(1, Ordering::Relaxed);
-        for m in batch.drain(..) {
+        for m in batch.messages.drain(..) {
             match m.body {
                 Body::Decoded { subject, decoded } => {
                     replayer.offer_decoded(m.seq, m.recorded_at, &subject, decoded);
                 }
-                Body::Raw { bytes, subject_len } => {
-                    let (subject, payload) = bytes.split_at(subject_len);
-                    // The subject was a `str` when it was copied.
-                    let subject = std::str::from_utf8(subject).unwrap_or_default();
-                    replayer.offer(m.seq, m.recorded_at, subject, payload);
+                Body::Raw { subject, payload } => {
+                    // The subject was a `str` when it was kept.
+                    let subject = std::str::from_utf8(&batch.bytes[subject]).unwrap_or_default();
+                    replayer.offer(m.seq, m.recorded_at, subject, &batch.bytes[payload]);
                 }
             }
             n += 1;
         }
+        batch.bytes.clear();
         let _ = back_tx.send(batch);
         progress(n);
     }
