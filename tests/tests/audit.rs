@@ -126,6 +126,54 @@ async fn the_digest_is_the_same_from_the_stream_the_archive_any_batch_and_the_pr
     assert_eq!(archive_half, stream_half);
     assert_ne!(archive_half, live_digest);
 
+    // Replayed into a fresh store to half way, the store is the projector's: a projector
+    // started on it carries on from there and reaches the live digest.
+    let replayed_store = dir.join("replayed");
+    let into_store = audit(&[
+        "replay",
+        "--archive",
+        path(&a),
+        "--until-seq",
+        &half,
+        "--store",
+        path(&replayed_store),
+    ]);
+    assert_eq!(digest(&into_store), archive_half);
+    let again = audit(&[
+        "replay",
+        "--archive",
+        path(&a),
+        "--store",
+        path(&replayed_store),
+    ]);
+    assert!(
+        !again.status.success(),
+        "a replay writes into a fresh store only"
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("is not empty"),
+        "{again:?}"
+    );
+    let resumed = Projector::start(&url, &replayed_store).await;
+
+    resumed
+        .wait_applied(done.last_seq, Duration::from_secs(60))
+        .await;
+    assert_eq!(resumed.digest().await, live_digest);
+    // It started where the replay stopped: it read only the second half from the stream.
+    let metrics = reqwest::get(format!("{}/metrics", resumed.base))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let read = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("ehb_batch_messages_total "))
+        .expect("the messages this process folded");
+    assert_eq!(read, (done.last_seq - done.last_seq / 2).to_string());
+    drop(resumed);
+
     // verify: equal to the live projector, from the archive and from the stream.
     for source in [["--archive", path(&a)], ["--nats-url", &url]] {
         let verified = audit(

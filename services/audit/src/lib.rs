@@ -49,6 +49,12 @@ pub enum AuditError {
         /// The last sequence written.
         after: u64,
     },
+    /// The replayed projection could not be written to its store.
+    #[error(transparent)]
+    Store(#[from] ehb_store::StoreError),
+    /// A replay writes into a fresh store only.
+    #[error("{0} is not empty: a replay writes into a fresh store; give a new folder")]
+    StoreNotFresh(String),
     /// The stream could not be read.
     #[error("reading the stream failed: {0}")]
     Stream(#[from] ehb_eventlog::LogError),

@@ -94,6 +94,10 @@ struct ReplayArgs {
     /// Messages per batch of changes (the digest does not depend on it).
     #[arg(long, default_value_t = 10_000)]
     batch: usize,
+    /// Also write the replayed projection into a fresh store in this (new or empty) folder, in
+    /// the projector's format: `ehb-projector --store` on it serves the replayed figures.
+    #[arg(long)]
+    store: Option<PathBuf>,
     /// When reports are due.
     #[command(flatten)]
     deadlines: ehb_runtime::DeadlineArgs,
@@ -145,6 +149,7 @@ impl ReplayArgs {
             cutoff,
             deadlines: self.deadlines.deadlines(),
             batch: self.batch,
+            store: self.store.clone(),
         }
     }
 }

@@ -140,5 +140,5 @@ pub fn replay_archive(
         path: path.display().to_string(),
         reason: "the reading thread failed".to_owned(),
     })??;
-    Ok(replayer.finish())
+    Ok(replayer.finish()?)
 }

@@ -7,6 +7,8 @@ use ehb_proto::{BusinessDay, ContractError, Event, decode_on_subject};
 use jiff::Timestamp;
 use serde::Serialize;
 
+use ehb_store::{Store, StoreError};
+
 use crate::cutoff::{Admit, Cutoff};
 
 /// What a replay read, folded and left out.
@@ -33,6 +35,8 @@ pub struct Replayer {
     batch: usize,
     in_batch: usize,
     stats: ReplayStats,
+    store: Option<Store>,
+    failed: Option<StoreError>,
 }
 
 impl Replayer {
@@ -48,6 +52,30 @@ impl Replayer {
                 cutoff_instant: cutoff.instant(),
                 ..ReplayStats::default()
             },
+            store: None,
+            failed: None,
+        }
+    }
+
+    /// Also writes the projection, batch by batch with its position, into `store` (a fresh
+    /// one), as the projector would: a projector started on it carries on from there.
+    pub fn with_store(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Ends a batch: its changes are committed to the store, if there is one, or forgotten.
+    fn end_batch(&mut self) {
+        self.in_batch = 0;
+        let Some(store) = &self.store else {
+            self.projection.discard_changes();
+            return;
+        };
+        let changes = self.projection.take_changes();
+        if self.failed.is_none()
+            && let Err(err) = store.commit(Store::prepare(&self.projection, &changes))
+        {
+            self.failed = Some(err);
         }
     }
 
@@ -88,8 +116,7 @@ impl Replayer {
                 }
                 self.in_batch += 1;
                 if self.in_batch >= self.batch {
-                    self.projection.discard_changes();
-                    self.in_batch = 0;
+                    self.end_batch();
                 }
             }
             Admit::Skip => self.stats.skipped += 1,
@@ -102,13 +129,20 @@ impl Replayer {
         }
     }
 
-    /// The replayed projection and what the replay did.
-    pub fn finish(mut self) -> Replay {
-        self.projection.discard_changes();
-        Replay {
+    /// The replayed projection and what the replay did; fails when the store could not be
+    /// written.
+    pub fn finish(mut self) -> Result<Replay, StoreError> {
+        self.end_batch();
+        if let Some(err) = self.failed.take() {
+            return Err(err);
+        }
+        if let Some(store) = &self.store {
+            store.flush()?;
+        }
+        Ok(Replay {
             projection: self.projection,
             stats: self.stats,
-        }
+        })
     }
 }
 

@@ -32,6 +32,8 @@ pub struct ReplaySettings {
     pub deadlines: ReportDeadlines,
     /// Messages per batch of changes.
     pub batch: usize,
+    /// Also write the projection into a fresh store in this folder.
+    pub store: Option<PathBuf>,
 }
 
 /// Replays `source` into a fresh projection, showing progress on `bar` when given.
@@ -41,6 +43,16 @@ pub async fn replay(
     bar: Option<ProgressBar>,
 ) -> Result<Replay, AuditError> {
     let mut replayer = Replayer::new(settings.cutoff, settings.deadlines, settings.batch);
+    if let Some(dir) = &settings.store {
+        if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+            return Err(AuditError::StoreNotFresh(dir.display().to_string()));
+        }
+        let store = ehb_store::Store::open(dir)?;
+        // Loading the empty store records the rules (report deadlines, contract version) it is
+        // built by, which a projector checks before it trusts the store.
+        store.load(settings.deadlines)?;
+        replayer = replayer.with_store(store);
+    }
     let tick = |bar: &Option<ProgressBar>, n: u64| {
         if let Some(bar) = bar
             && n.is_multiple_of(65_536)
@@ -78,7 +90,7 @@ pub async fn replay(
                 true
             })
             .await?;
-            Ok(replayer.finish())
+            Ok(replayer.finish()?)
         }
     }
 }

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::shared::Shared;
-use crate::store::{Store, StoreError};
+use ehb_store::{Store, StoreError};
 
 /// A message read from the stream.
 pub use ehb_eventlog::Stored as Delivered;

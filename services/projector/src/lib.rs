@@ -3,7 +3,7 @@
 //!
 //! Layout:
 //! - [`config`]: flags and environment; [`run`] is the service, `main.rs` only parses and waits.
-//! - [`store`]: the sled store (state and stream position in one atomic batch).
+//! - the sled store (state and stream position in one atomic batch) is `ehb-store`.
 //! - [`ingest`]: the stream reader task and the folder thread.
 //! - [`shared`]: the projection, store and status the API reads.
 //! - [`api`]: the HTTP routes, one error type, parameter parsing.
@@ -12,7 +12,6 @@ pub mod api;
 pub mod config;
 pub mod ingest;
 pub mod shared;
-pub mod store;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,9 +23,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub use config::Config;
+use ehb_store::{Store, StoreError};
 use ingest::Filter;
 use shared::Shared;
-use store::{Store, StoreError};
 
 /// Why the projector stopped.
 #[derive(Debug, Error)]

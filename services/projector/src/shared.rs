@@ -7,7 +7,7 @@ use std::time::Duration;
 use ehb_projection::Projection;
 use jiff::Timestamp;
 
-use crate::store::Store;
+use ehb_store::Store;
 
 /// The projector's shared state.
 pub struct Shared {

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use ehb_projection::QueryError;
 use serde_json::json;
 
-use crate::store::StoreError;
+use ehb_store::StoreError;
 
 /// A failed request: its status, the field at fault and the reason.
 #[derive(Debug)]
