@@ -396,3 +396,23 @@ pub fn folder_contains(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
     }
     found
 }
+
+/// A worksheet of an XLSX file as text cells, row by row (empty cells as empty strings).
+pub fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader as _;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
+    let range = book.worksheet_range(sheet).expect("the worksheet");
+    let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
+    (0..rows)
+        .map(|r| {
+            (0..cols)
+                .map(|c| {
+                    range
+                        .get_value((r, c))
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Events, out};
-use ehb_e2e::Stack;
+use ehb_e2e::{Stack, xlsx_cells};
 use ehb_proto::ReportFigures;
 use serde_json::json;
 
@@ -124,6 +124,8 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     );
     assert_eq!(wards[1]["gain"], 20);
 
+    exports_are_the_review_and_the_summary_as_report_tables(&projector.base).await;
+
     let (_, series) = projector
         .get("/v1/wards/31002/series?from=2026-03-09&to=2026-03-11")
         .await;
@@ -191,6 +193,214 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
                 .as_str()
                 .is_some_and(|r| !r.is_empty()),
             "{path}: {body}"
+        );
+    }
+}
+
+/// GET a path: status, headers and body bytes.
+async fn fetch(base: &str, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let response = reqwest::get(format!("{base}{path}"))
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (
+        status,
+        headers,
+        response.bytes().await.expect("a body").to_vec(),
+    )
+}
+
+/// The exports of the review on 11/3 (see the test above): the same figures as the JSON answers,
+/// laid out with a title, the unit, the date, Vietnamese headers and a totals row.
+async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
+    let (status, headers, body) = fetch(base, "/v1/review.csv?province=31&date=2026-03-11").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"ra-soat-2-ngay-31-2026-03-11.csv\""
+    );
+    let text = String::from_utf8(body).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let records: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
+        .collect();
+    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    assert_eq!(records.len(), 8);
+    assert_eq!(
+        records[0],
+        row(&["KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID"])
+    );
+    assert_eq!(records[1], row(&["Đơn vị: tỉnh/thành phố 31"]));
+    assert_eq!(
+        records[2],
+        row(&["Ngày 11/03/2026: tăng trong 10/03/2026–11/03/2026 so với 08/03/2026–09/03/2026"])
+    );
+    assert_eq!(
+        records[4][..4],
+        row(&["Tỉnh", "Hạng", "Mã xã", "Tên xã/phường"])
+    );
+    assert_eq!(records[4].len(), 14);
+    assert_eq!(
+        records[5][..13],
+        row(&[
+            "31",
+            "1",
+            "31001",
+            "Phường 31001",
+            "1",
+            "30",
+            "0",
+            "31",
+            "1000",
+            "400",
+            "3.10",
+            "7.75",
+            "1"
+        ])
+    );
+    assert_eq!(records[5][13], "thiếu báo cáo, tổ chưa có nhóm hỗ trợ");
+    assert_eq!(
+        records[6][..13],
+        row(&[
+            "31",
+            "2",
+            "31002",
+            "Phường 31002",
+            "20",
+            "0",
+            "0",
+            "20",
+            "2000",
+            "1000",
+            "1.00",
+            "2.00",
+            "3"
+        ])
+    );
+    assert_eq!(
+        records[6][13],
+        "dưới bình quân, thiếu báo cáo, tổ chưa có nhóm hỗ trợ"
+    );
+    assert_eq!(
+        records[7],
+        row(&[
+            "Tổng cộng",
+            "",
+            "",
+            "2 xã/phường",
+            "21",
+            "30",
+            "0",
+            "51",
+            "3000",
+            "1400",
+            "1.70",
+            "3.64",
+            "4",
+            ""
+        ])
+    );
+
+    let (status, headers, body) = fetch(base, "/v1/review.xlsx?province=31&date=2026-03-11").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let cells = xlsx_cells(body, "Bao_cao");
+    let cell = |r: usize, c: usize| cells[r][c].clone();
+    assert_eq!(
+        cell(0, 0),
+        "KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID"
+    );
+    assert_eq!(
+        (cell(4, 2), cell(4, 7)),
+        ("Mã xã".to_owned(), "Lũy kế đã tích hợp".to_owned())
+    );
+    assert_eq!(
+        (cell(5, 2), cell(5, 7), cell(5, 10), cell(5, 11)),
+        (
+            "31001".to_owned(),
+            "31".to_owned(),
+            "3.1".to_owned(),
+            "7.75".to_owned()
+        )
+    );
+    assert_eq!(
+        (cell(6, 2), cell(6, 4), cell(6, 12)),
+        ("31002".to_owned(), "20".to_owned(), "3".to_owned())
+    );
+    assert_eq!(
+        (cell(7, 0), cell(7, 7), cell(7, 10), cell(7, 11)),
+        (
+            "Tổng cộng".to_owned(),
+            "51".to_owned(),
+            "1.7".to_owned(),
+            "3.64".to_owned()
+        )
+    );
+
+    let (status, headers, body) =
+        fetch(base, "/v1/provinces/31/summary.xlsx?date=2026-03-11").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"tong-hop-31-2026-03-11.xlsx\""
+    );
+    let cells = xlsx_cells(body, "Bao_cao");
+    let cell = |r: usize, c: usize| cells[r][c].clone();
+    assert_eq!(cell(3, 0), "Bình quân tỷ lệ các xã: 2,05 %");
+    assert_eq!(
+        (cell(5, 0), cell(5, 3), cell(5, 8)),
+        (
+            "Hạng".to_owned(),
+            "Lũy kế đã tích hợp".to_owned(),
+            "So với bình quân".to_owned()
+        )
+    );
+    assert_eq!(
+        (cell(6, 1), cell(6, 3), cell(6, 6)),
+        ("31001".to_owned(), "31".to_owned(), "3.1".to_owned())
+    );
+    assert_eq!(
+        (cell(7, 1), cell(7, 8)),
+        ("31002".to_owned(), "dưới bình quân".to_owned())
+    );
+    assert_eq!(
+        (cell(8, 0), cell(8, 3), cell(8, 4), cell(8, 8)),
+        (
+            "Tổng cộng".to_owned(),
+            "51".to_owned(),
+            "3000".to_owned(),
+            "1 xã dưới bình quân".to_owned()
+        )
+    );
+
+    let (status, _, body) = fetch(base, "/v1/provinces/31/summary.csv?date=2026-03-11").await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(body).expect("UTF-8");
+    assert!(
+        text.contains("\nTổng cộng,,2 xã/phường,51,3000,1400,1.70,3.64,1 xã dưới bình quân\n"),
+        "{text}"
+    );
+
+    for (path, status, field) in [
+        ("/v1/review.xlsx?date=11/03/2026", 400, "date"),
+        ("/v1/review.csv?province=3", 400, "province"),
+        ("/v1/provinces/48/summary.csv", 404, "province"),
+    ] {
+        let (got, _, body) = fetch(base, path).await;
+        let error: serde_json::Value = serde_json::from_slice(&body).expect("a JSON error");
+        assert_eq!(
+            (got, error["error"]["field"].as_str()),
+            (status, Some(field)),
+            "{path}"
         );
     }
 }

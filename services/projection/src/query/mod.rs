@@ -8,6 +8,7 @@ pub mod daily;
 pub mod review;
 pub mod series;
 pub mod summary;
+pub mod table;
 
 use std::str::FromStr;
 

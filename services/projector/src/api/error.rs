@@ -35,6 +35,15 @@ impl ApiError {
         }
     }
 
+    /// 500: something on the projector's side failed (the log says what).
+    pub fn internal(reason: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            field: String::new(),
+            reason: reason.into(),
+        }
+    }
+
     /// 503: the projector is not ready to answer.
     pub fn unavailable(reason: impl Into<String>) -> Self {
         ApiError {

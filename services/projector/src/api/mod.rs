@@ -1,6 +1,7 @@
 //! The query API: officials' questions as JSON over HTTP, versioned under `/v1`.
 
 pub mod error;
+pub mod export;
 pub mod params;
 mod status;
 
@@ -14,6 +15,7 @@ use ehb_projection::query::series::MAX_SERIES_DAYS;
 
 use crate::shared::Shared;
 use error::ApiError;
+use export::FileFormat;
 use params::{Params, QueryMap};
 
 /// The API's routes over the shared state.
@@ -24,6 +26,22 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/wards/{ward}/series", get(series))
         .route("/v1/provinces/{province}/summary", get(summary))
         .route("/v1/review", get(review))
+        .route(
+            "/v1/review.csv",
+            get(|s, q| export::review(FileFormat::Csv, s, q)),
+        )
+        .route(
+            "/v1/review.xlsx",
+            get(|s, q| export::review(FileFormat::Xlsx, s, q)),
+        )
+        .route(
+            "/v1/provinces/{province}/summary.csv",
+            get(|s, p, q| export::summary(FileFormat::Csv, s, p, q)),
+        )
+        .route(
+            "/v1/provinces/{province}/summary.xlsx",
+            get(|s, p, q| export::summary(FileFormat::Xlsx, s, p, q)),
+        )
         .route("/v1/status", get(status::status))
         .route("/v1/rejects", get(status::rejects))
         .route("/v1/digest", get(status::digest))

@@ -1,0 +1,246 @@
+//! Answers laid out as the report tables officials forward: a title, the date and unit, columns
+//! with Vietnamese headers, one row per ward and a totals row. Rendering (CSV, XLSX) is the
+//! caller's.
+
+use ehb_proto::BusinessDay;
+
+use super::Rates;
+use super::review::{ProvinceReview, TwoDayReview, WardReview};
+
+/// One cell of a report table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A count.
+    Count(u64),
+    /// A percentage (e.g. 25.48), or nothing when it has no denominator.
+    Percent(Option<f64>),
+}
+
+/// A report table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportTable {
+    /// The title, e.g. `KẾT QUẢ RÀ SOÁT 2 NGÀY …`.
+    pub title: String,
+    /// Lines under the title: the unit, the date, the window.
+    pub lines: Vec<String>,
+    /// Column headers, in Vietnamese.
+    pub headers: Vec<&'static str>,
+    /// One row per ward.
+    pub rows: Vec<Vec<Cell>>,
+    /// The totals row.
+    pub totals: Vec<Cell>,
+}
+
+/// A day written the Vietnamese way: 11/03/2026.
+pub fn vietnamese_date(day: BusinessDay) -> String {
+    let d = day.date();
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}
+
+/// A flag in the officials' words.
+pub fn flag_label(flag: &str) -> &'static str {
+    match flag {
+        "below_average" => "dưới bình quân",
+        "no_progress" => "không tăng",
+        "missing_report" => "thiếu báo cáo",
+        "late_report" => "báo cáo muộn",
+        "groups_without_team" => "tổ chưa có nhóm hỗ trợ",
+        "unregistered" => "chưa có số liệu nền",
+        _ => "khác",
+    }
+}
+
+fn unit(review: &TwoDayReview) -> String {
+    match review.scope {
+        Some(p) => format!("Đơn vị: tỉnh/thành phố {p}"),
+        None => "Đơn vị: toàn quốc".to_owned(),
+    }
+}
+
+fn rates_cells(rates: &Rates) -> [Cell; 2] {
+    [
+        Cell::Percent(rates.per_residents.map(|p| p.value())),
+        Cell::Percent(rates.per_insured.map(|p| p.value())),
+    ]
+}
+
+/// Sums of the wards' counts, in the order given by `pick`.
+fn sums<const N: usize>(wards: &[&WardReview], pick: impl Fn(&WardReview) -> [u64; N]) -> [u64; N] {
+    wards.iter().fold([0; N], |mut acc, w| {
+        for (a, v) in acc.iter_mut().zip(pick(w)) {
+            *a += v;
+        }
+        acc
+    })
+}
+
+impl TwoDayReview {
+    /// The review as the two-day review form: every ward of every province in scope.
+    pub fn table(&self) -> ReportTable {
+        let wards: Vec<(&ProvinceReview, &WardReview)> = self
+            .provinces
+            .iter()
+            .flat_map(|p| p.wards.iter().map(move |w| (p, w)))
+            .collect();
+        let rows = wards
+            .iter()
+            .map(|(p, w)| {
+                let mut row = vec![
+                    Cell::Text(p.province.to_string()),
+                    w.rank
+                        .map_or(Cell::Text(String::new()), |r| Cell::Count(r as u64)),
+                    Cell::Text(w.ward.to_string()),
+                    Cell::Text(w.name.clone().unwrap_or_default()),
+                    Cell::Count(w.gain),
+                    Cell::Count(w.previous_gain),
+                    Cell::Count(w.accounts_gain),
+                    Cell::Count(w.integrated),
+                    Cell::Count(w.residents),
+                    Cell::Count(w.insured),
+                ];
+                row.extend(rates_cells(&w.rates));
+                row.push(Cell::Count(w.groups_without_team.unwrap_or(0)));
+                let flags: Vec<&str> = w.flags.iter().map(|f| flag_label(f)).collect();
+                row.push(Cell::Text(flags.join(", ")));
+                row
+            })
+            .collect();
+        let all: Vec<&WardReview> = wards.iter().map(|(_, w)| *w).collect();
+        let [
+            gain,
+            previous,
+            accounts,
+            integrated,
+            residents,
+            insured,
+            without,
+        ] = sums(&all, |w| {
+            [
+                w.gain,
+                w.previous_gain,
+                w.accounts_gain,
+                w.integrated,
+                w.residents,
+                w.insured,
+                w.groups_without_team.unwrap_or(0),
+            ]
+        });
+        let mut totals = vec![
+            Cell::Text("Tổng cộng".to_owned()),
+            Cell::Text(String::new()),
+            Cell::Text(String::new()),
+            Cell::Text(format!("{} xã/phường", all.len())),
+            Cell::Count(gain),
+            Cell::Count(previous),
+            Cell::Count(accounts),
+            Cell::Count(integrated),
+            Cell::Count(residents),
+            Cell::Count(insured),
+        ];
+        totals.extend(rates_cells(&Rates::new(integrated, residents, insured)));
+        totals.push(Cell::Count(without));
+        totals.push(Cell::Text(String::new()));
+        ReportTable {
+            title: "KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID".to_owned(),
+            lines: vec![
+                unit(self),
+                format!(
+                    "Ngày {}: tăng trong {}–{} so với {}–{}",
+                    vietnamese_date(self.date),
+                    vietnamese_date(self.window.from),
+                    vietnamese_date(self.window.to),
+                    vietnamese_date(self.previous.from),
+                    vietnamese_date(self.previous.to)
+                ),
+            ],
+            headers: vec![
+                "Tỉnh",
+                "Hạng",
+                "Mã xã",
+                "Tên xã/phường",
+                "Tăng 2 ngày",
+                "Tăng 2 ngày trước",
+                "Tài khoản mức 2 tăng",
+                "Lũy kế đã tích hợp",
+                "Dân số",
+                "Có BHYT",
+                "Tỷ lệ/dân số (%)",
+                "Tỷ lệ/có BHYT (%)",
+                "Tổ chưa có nhóm hỗ trợ",
+                "Cảnh báo",
+            ],
+            rows,
+            totals,
+        }
+    }
+
+    /// One province of the review as the province summary form: every ward's cumulative figures
+    /// and rates, ranked, against the province average.
+    pub fn summary_table(&self, province: &ProvinceReview) -> ReportTable {
+        let wards: Vec<&WardReview> = province.wards.iter().collect();
+        let rows = wards
+            .iter()
+            .map(|w| {
+                let mut row = vec![
+                    w.rank
+                        .map_or(Cell::Text(String::new()), |r| Cell::Count(r as u64)),
+                    Cell::Text(w.ward.to_string()),
+                    Cell::Text(w.name.clone().unwrap_or_default()),
+                    Cell::Count(w.integrated),
+                    Cell::Count(w.residents),
+                    Cell::Count(w.insured),
+                ];
+                row.extend(rates_cells(&w.rates));
+                let below = w.flags.contains(&"below_average");
+                row.push(Cell::Text(
+                    if below { "dưới bình quân" } else { "" }.to_owned(),
+                ));
+                row
+            })
+            .collect();
+        let [integrated, residents, insured] =
+            sums(&wards, |w| [w.integrated, w.residents, w.insured]);
+        let mut totals = vec![
+            Cell::Text("Tổng cộng".to_owned()),
+            Cell::Text(String::new()),
+            Cell::Text(format!("{} xã/phường", wards.len())),
+            Cell::Count(integrated),
+            Cell::Count(residents),
+            Cell::Count(insured),
+        ];
+        totals.extend(rates_cells(&Rates::new(integrated, residents, insured)));
+        totals.push(Cell::Text(format!(
+            "{} xã dưới bình quân",
+            province.flagged.below_average
+        )));
+        let average = province.average.value.map_or("-".to_owned(), |v| {
+            format!("{:.2}", v.value()).replace('.', ",")
+        });
+        ReportTable {
+            title: format!(
+                "BÁO CÁO TỔNG HỢP TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ – TỈNH/THÀNH PHỐ {}",
+                province.province
+            ),
+            lines: vec![
+                format!("Đơn vị: tỉnh/thành phố {}", province.province),
+                format!("Số liệu đến hết ngày {}", vietnamese_date(self.date)),
+                format!("Bình quân tỷ lệ các xã: {average} %"),
+            ],
+            headers: vec![
+                "Hạng",
+                "Mã xã",
+                "Tên xã/phường",
+                "Lũy kế đã tích hợp",
+                "Dân số",
+                "Có BHYT",
+                "Tỷ lệ/dân số (%)",
+                "Tỷ lệ/có BHYT (%)",
+                "So với bình quân",
+            ],
+            rows,
+            totals,
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The two-day review and the province summary as files an official can forward: CSV (UTF-8
+//! with a byte-order mark, so that spreadsheet programs show Vietnamese correctly) and XLSX.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use ehb_projection::query::table::{Cell, ReportTable};
+use rust_xlsxwriter::{Format, Workbook};
+
+use super::error::ApiError;
+use super::params::{self, Params, QueryMap};
+use crate::shared::Shared;
+
+/// A file format of the exports.
+#[derive(Debug, Clone, Copy)]
+pub enum FileFormat {
+    /// Comma-separated values.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+/// `GET /v1/review.csv` and `/v1/review.xlsx`: the two-day review form (same parameters as
+/// `/v1/review`).
+pub async fn review(
+    format: FileFormat,
+    State(shared): State<Arc<Shared>>,
+    query: QueryMap,
+) -> Result<Response, ApiError> {
+    let params = Params::from(query)?;
+    let province = params.province("province")?;
+    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
+    let review = shared
+        .projection_read()
+        .two_day_review(province, day, average, basis)?;
+    let scope = province.map_or("toan-quoc".to_owned(), |p| p.to_string());
+    let name = format!("ra-soat-2-ngay-{scope}-{}", review.date);
+    file(format, &review.table(), &name)
+}
+
+/// `GET /v1/provinces/{province}/summary.csv` and `.xlsx`: the province summary form.
+pub async fn summary(
+    format: FileFormat,
+    State(shared): State<Arc<Shared>>,
+    Path(province): Path<String>,
+    query: QueryMap,
+) -> Result<Response, ApiError> {
+    let params = Params::from(query)?;
+    let province = params::province(&province)?;
+    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
+    let review = shared
+        .projection_read()
+        .two_day_review(Some(province), day, average, basis)?;
+    let Some(one) = review.provinces.first() else {
+        return Err(ApiError::not_found(
+            "province",
+            format!("province {province} has no ward"),
+        ));
+    };
+    let name = format!("tong-hop-{province}-{}", review.date);
+    file(format, &review.summary_table(one), &name)
+}
+
+fn file(format: FileFormat, table: &ReportTable, name: &str) -> Result<Response, ApiError> {
+    let (bytes, content_type, extension) = match format {
+        FileFormat::Csv => (csv(table)?, "text/csv; charset=utf-8", "csv"),
+        FileFormat::Xlsx => (
+            xlsx(table)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{extension}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn failed(what: &str, err: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %err, "ExportFailed");
+    ApiError::internal(format!("the {what} file could not be written"))
+}
+
+/// The table as CSV: the title and its lines, a blank line, the headers, the rows, the totals.
+pub fn csv(table: &ReportTable) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut out);
+        let mut put = |record: Vec<String>| w.write_record(&record).map_err(|e| failed("CSV", e));
+        put(vec![table.title.clone()])?;
+        for line in &table.lines {
+            put(vec![line.clone()])?;
+        }
+        put(vec![String::new()])?;
+        put(table.headers.iter().map(|h| (*h).to_owned()).collect())?;
+        for row in table.rows.iter().chain(std::iter::once(&table.totals)) {
+            put(row.iter().map(csv_cell).collect())?;
+        }
+        w.flush().map_err(|e| failed("CSV", e))?;
+    }
+    Ok(out)
+}
+
+fn csv_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => text.clone(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Percent(Some(p)) => format!("{p:.2}"),
+        Cell::Percent(None) => String::new(),
+    }
+}
+
+/// The table as a one-sheet workbook laid out like the CSV, with bold title and headers.
+pub fn xlsx(table: &ReportTable) -> Result<Vec<u8>, ApiError> {
+    let err = |e: rust_xlsxwriter::XlsxError| failed("XLSX", e);
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let count = Format::new().set_num_format("#,##0");
+    let percent = Format::new().set_num_format("0.00");
+    let sheet = book.add_worksheet().set_name("Bao_cao").map_err(err)?;
+    sheet
+        .write_string_with_format(0, 0, &table.title, &bold)
+        .map_err(err)?;
+    for (i, line) in table.lines.iter().enumerate() {
+        sheet.write_string(1 + i as u32, 0, line).map_err(err)?;
+    }
+    let header_row = table.lines.len() as u32 + 2;
+    for (c, title) in table.headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(header_row, c as u16, *title, &bold)
+            .map_err(err)?;
+    }
+    let rows = table.rows.iter().chain(std::iter::once(&table.totals));
+    for (r, row) in rows.enumerate() {
+        let r = header_row + 1 + r as u32;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(text) if text.is_empty() => continue,
+                Cell::Percent(None) => continue,
+                Cell::Text(text) => sheet.write_string(r, c, text),
+                Cell::Count(n) => sheet.write_number_with_format(r, c, *n as f64, &count),
+                Cell::Percent(Some(p)) => sheet.write_number_with_format(r, c, *p, &percent),
+            }
+            .map_err(err)?;
+        }
+    }
+    sheet.set_column_width(3, 22).map_err(err)?;
+    book.save_to_buffer().map_err(err)
+}
