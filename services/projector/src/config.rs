@@ -16,6 +16,10 @@ pub struct Config {
     /// Folder of the sled store.
     #[arg(long, env = "EHB_STORE", default_value = "var/projector")]
     pub store: PathBuf,
+    /// The officials' access file (tokens bound to a ward, a province or the nation); without
+    /// it the API is open to anyone who can reach it.
+    #[arg(long, env = "EHB_PROJECTOR_ACCESS")]
+    pub access: Option<PathBuf>,
     /// Address the query API listens on.
     #[arg(long, env = "EHB_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -54,6 +58,7 @@ impl Config {
         Config {
             nats_url: nats_url.to_owned(),
             store,
+            access: None,
             listen,
             stream_replicas: 1,
             batch_max: 10_000,

@@ -8,6 +8,7 @@
 //! - [`shared`]: the projection, store and status the API reads.
 //! - [`api`]: the HTTP routes, one error type, parameter parsing.
 
+pub mod access;
 pub mod api;
 pub mod config;
 pub mod ingest;
@@ -47,6 +48,9 @@ pub enum ProjectorError {
         /// Why.
         source: std::io::Error,
     },
+    /// The officials' access file cannot be used.
+    #[error(transparent)]
+    Access(#[from] access::AccessError),
     /// A task of the projector died.
     #[error("internal task failed: {0}")]
     Task(String),
@@ -73,7 +77,11 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
         load_ms = started.elapsed().as_millis() as u64,
         "ProjectionLoaded"
     );
-    let shared = Arc::new(Shared::new(projection, store));
+    let officials = match &config.access {
+        Some(path) => Some(access::Officials::load(path)?),
+        None => None,
+    };
+    let shared = Arc::new(Shared::new(projection, store, officials));
 
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -9,6 +9,8 @@ use jiff::Timestamp;
 
 use ehb_store::Store;
 
+use crate::access::Officials;
+
 /// The projector's shared state.
 pub struct Shared {
     projection: RwLock<Projection>,
@@ -16,11 +18,13 @@ pub struct Shared {
     pub store: Store,
     /// Progress and health.
     pub status: Status,
+    /// Who may read what; `None`: the API is open.
+    pub officials: Option<Officials>,
 }
 
 impl Shared {
     /// Shares a loaded projection and its store.
-    pub fn new(projection: Projection, store: Store) -> Self {
+    pub fn new(projection: Projection, store: Store, officials: Option<Officials>) -> Self {
         let seq = projection.position().seq;
         let status = Status::new();
         status.committed_seq.store(seq, Ordering::Relaxed);
@@ -28,6 +32,7 @@ impl Shared {
             projection: RwLock::new(projection),
             store,
             status,
+            officials,
         }
     }
 

@@ -35,6 +35,24 @@ impl ApiError {
         }
     }
 
+    /// 401: no token, or one that is no official's.
+    pub fn unauthorized(reason: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            field: "authorization".to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// 403: the token's scope does not cover what was asked.
+    pub fn forbidden(field: &str, reason: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
     /// 500: something on the projector's side failed (the log says what).
     pub fn internal(reason: impl Into<String>) -> Self {
         ApiError {
@@ -80,6 +98,13 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Json(json!({"error": {"field": self.field, "reason": self.reason}}));
-        (self.status, body).into_response()
+        let mut response = (self.status, body).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }

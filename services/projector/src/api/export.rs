@@ -10,6 +10,7 @@ use ehb_projection::query::table::{Cell, ReportTable};
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::error::ApiError;
+use super::official::Official;
 use super::params::{self, Params, QueryMap};
 use crate::shared::Shared;
 
@@ -27,10 +28,11 @@ pub enum FileFormat {
 pub async fn review(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
+    official: Official,
     query: QueryMap,
 ) -> Result<Response, ApiError> {
     let params = Params::from(query)?;
-    let province = params.province("province")?;
+    let province = official.review_scope(params.province("province")?)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let review = shared
         .projection_read()
@@ -44,11 +46,13 @@ pub async fn review(
 pub async fn summary(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
+    official: Official,
     Path(province): Path<String>,
     query: QueryMap,
 ) -> Result<Response, ApiError> {
     let params = Params::from(query)?;
     let province = params::province(&province)?;
+    official.province(province)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let review = shared
         .projection_read()

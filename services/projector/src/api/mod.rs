@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod export;
+pub mod official;
 pub mod params;
 mod status;
 
@@ -16,6 +17,7 @@ use ehb_projection::query::series::MAX_SERIES_DAYS;
 use crate::shared::Shared;
 use error::ApiError;
 use export::FileFormat;
+use official::Official;
 use params::{Params, QueryMap};
 
 /// The API's routes over the shared state.
@@ -28,19 +30,19 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/review", get(review))
         .route(
             "/v1/review.csv",
-            get(|s, q| export::review(FileFormat::Csv, s, q)),
+            get(|s, o, q| export::review(FileFormat::Csv, s, o, q)),
         )
         .route(
             "/v1/review.xlsx",
-            get(|s, q| export::review(FileFormat::Xlsx, s, q)),
+            get(|s, o, q| export::review(FileFormat::Xlsx, s, o, q)),
         )
         .route(
             "/v1/provinces/{province}/summary.csv",
-            get(|s, p, q| export::summary(FileFormat::Csv, s, p, q)),
+            get(|s, o, p, q| export::summary(FileFormat::Csv, s, o, p, q)),
         )
         .route(
             "/v1/provinces/{province}/summary.xlsx",
-            get(|s, p, q| export::summary(FileFormat::Xlsx, s, p, q)),
+            get(|s, o, p, q| export::summary(FileFormat::Xlsx, s, o, p, q)),
         )
         .route("/v1/status", get(status::status))
         .route("/v1/rejects", get(status::rejects))
@@ -56,18 +58,22 @@ pub fn router(shared: Arc<Shared>) -> Router {
 
 async fn daily(
     State(shared): State<Arc<Shared>>,
+    official: Official,
     Path(ward): Path<String>,
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let ward = params::ward(&ward)?;
     let day = params.day("date")?;
-    let answer = shared.projection_read().daily(ward, day)?;
+    let projection = shared.projection_read();
+    official.ward(ward, projection.ward(ward).map(|w| w.meta.province))?;
+    let answer = projection.daily(ward, day)?;
     Ok(Json(answer))
 }
 
 async fn series(
     State(shared): State<Arc<Shared>>,
+    official: Official,
     Path(ward): Path<String>,
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -76,6 +82,7 @@ async fn series(
     let (from, to) = (params.day("from")?, params.day("to")?);
     let projection = shared.projection_read();
     let province = projection.ward(ward).map(|w| w.meta.province);
+    official.ward(ward, province)?;
     let to = match to.or_else(|| province.and_then(|p| projection.latest_day(Some(p)))) {
         Some(to) => to,
         None => {
@@ -97,11 +104,13 @@ async fn series(
 
 async fn summary(
     State(shared): State<Arc<Shared>>,
+    official: Official,
     Path(province): Path<String>,
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let province = params::province(&province)?;
+    official.province(province)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let answer = shared
         .projection_read()
@@ -111,10 +120,11 @@ async fn summary(
 
 async fn review(
     State(shared): State<Arc<Shared>>,
+    official: Official,
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
-    let province = params.province("province")?;
+    let province = official.review_scope(params.province("province")?)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let answer = shared
         .projection_read()

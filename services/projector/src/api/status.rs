@@ -10,6 +10,7 @@ use axum::response::IntoResponse;
 use serde_json::json;
 
 use super::error::ApiError;
+use super::official::Official;
 use super::params::{Params, QueryMap};
 use crate::shared::Shared;
 
@@ -41,8 +42,10 @@ pub async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 
 pub async fn rejects(
     State(shared): State<Arc<Shared>>,
+    official: Official,
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
+    official.national()?;
     let params = Params::from(query)?;
     let cursor = params.number("cursor", 0..=u64::MAX)?.unwrap_or(0);
     let limit = params.number("limit", 1..=1000)?.unwrap_or(100) as usize;
@@ -59,15 +62,19 @@ pub async fn rejects(
     ))
 }
 
-pub async fn digest(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+pub async fn digest(
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+) -> Result<impl IntoResponse, ApiError> {
+    official.national()?;
     let shared2 = shared.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let projection = shared2.projection_read();
         json!({"digest": projection.digest(), "applied_seq": projection.position().seq})
     })
     .await
-    .unwrap_or_else(|_| json!({"error": {"field": "", "reason": "digest interrupted"}}));
-    Json(answer)
+    .map_err(|_| ApiError::unavailable("the digest was interrupted"))?;
+    Ok(Json(answer))
 }
 
 pub async fn ready(State(shared): State<Arc<Shared>>) -> impl IntoResponse {

@@ -1,0 +1,168 @@
+//! Officials' tokens against a real projector: no token or an unknown one gets 401, a token sees
+//! only its scope in the API and the exports (403 outside it), and an open deployment (no access
+//! file) stays open.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Events, out};
+use ehb_e2e::{NatsServer, Projector, publisher};
+
+const NATIONAL: &str = "t-national-0f3c";
+const PROVINCE_31: &str = "t-province-31-9ab2";
+const WARD_31001: &str = "t-ward-31001-77e1";
+
+fn access_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let entry = |name: &str, scope: &str, token: &str| {
+        let hash = hex::encode(ehb_projector::access::token_hash(token));
+        format!(
+            "[[official]]\nname = \"{name}\"\nscope = \"{scope}\"\ntoken_sha256 = \"{hash}\"\n\n"
+        )
+    };
+    let path = dir.join("officials.toml");
+    let text = [
+        entry("Bộ Y tế", "national", NATIONAL),
+        entry("Sở Y tế 31", "province:31", PROVINCE_31),
+        entry("UBND phường 31001", "ward:31001", WARD_31001),
+    ]
+    .concat();
+    std::fs::write(&path, text).expect("written");
+    path
+}
+
+/// GET with an optional token: status, error field (for errors) and the JSON (or nothing).
+async fn get(base: &str, path: &str, token: Option<&str>) -> (u16, String, serde_json::Value) {
+    let mut request = reqwest::Client::new().get(format!("{base}{path}"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("an answer");
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    let field = body["error"]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (status, field, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_token_sees_its_scope_and_nothing_else() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().expect("a folder");
+    let access = access_file(dir.path());
+    let access = access.to_str().expect("a UTF-8 path");
+    let projector = Projector::start_with(
+        &nats.url(),
+        &dir.path().join("store"),
+        &["--access", access],
+    )
+    .await;
+    let mut e = Events::new();
+    let mut events = vec![
+        e.baseline("31001", 1000, 400, 2),
+        e.baseline("31002", 2000, 900, 2),
+        e.baseline("01001", 3000, 1500, 2),
+    ];
+    for (i, ward) in ["31001", "31002", "01001"].iter().enumerate() {
+        events.push(e.integrated("2026-03-10T09:00:00+07:00", ward, i as u128, "HS"));
+    }
+    let done = publisher(&nats.url())
+        .await
+        .publish_all(out(&events))
+        .await
+        .expect("published");
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
+    let base = &projector.base;
+
+    // No token, or an unknown one: 401 naming the authorization, with a Bearer challenge.
+    for path in [
+        "/v1/review",
+        "/v1/wards/31001/daily",
+        "/v1/review.xlsx",
+        "/v1/provinces/31/summary.csv",
+    ] {
+        assert_eq!(get(base, path, None).await.0, 401, "{path}");
+        let (status, field, _) = get(base, path, Some("t-unknown")).await;
+        assert_eq!((status, field.as_str()), (401, "authorization"), "{path}");
+    }
+    let challenge = reqwest::get(format!("{base}/v1/review"))
+        .await
+        .expect("an answer");
+    assert_eq!(challenge.headers()["www-authenticate"], "Bearer");
+    // The projector's own health stays open.
+    for path in ["/v1/status", "/healthz", "/metrics"] {
+        let status = reqwest::get(format!("{base}{path}"))
+            .await
+            .expect("an answer")
+            .status();
+        assert_eq!(status.as_u16(), 200, "{path}");
+    }
+
+    let expect = |token: &'static str, cases: Vec<(&'static str, u16, &'static str)>| async move {
+        for (path, status, field) in cases {
+            let (got, got_field, _) = get(base, path, Some(token)).await;
+            assert_eq!((got, got_field.as_str()), (status, field), "{token} {path}");
+        }
+    };
+    expect(
+        WARD_31001,
+        vec![
+            ("/v1/wards/31001/daily?date=2026-03-10", 200, ""),
+            ("/v1/wards/31001/series", 200, ""),
+            ("/v1/wards/31002/daily", 403, "ward"),
+            ("/v1/wards/01001/series", 403, "ward"),
+            ("/v1/review", 403, "province"),
+            ("/v1/review?province=31", 403, "province"),
+            ("/v1/provinces/31/summary", 403, "province"),
+            ("/v1/review.csv", 403, "province"),
+            ("/v1/provinces/31/summary.xlsx", 403, "province"),
+            ("/v1/digest", 403, "authorization"),
+            ("/v1/rejects", 403, "authorization"),
+        ],
+    )
+    .await;
+    expect(
+        PROVINCE_31,
+        vec![
+            ("/v1/wards/31002/daily", 200, ""),
+            ("/v1/wards/01001/daily", 403, "ward"),
+            ("/v1/review?province=01", 403, "province"),
+            ("/v1/provinces/31/summary", 200, ""),
+            ("/v1/provinces/01/summary", 403, "province"),
+            ("/v1/provinces/01/summary.csv", 403, "province"),
+            ("/v1/review.xlsx", 200, ""),
+            ("/v1/rejects", 403, "authorization"),
+        ],
+    )
+    .await;
+    // A province's review defaults to its own province.
+    let (_, _, review) = get(base, "/v1/review", Some(PROVINCE_31)).await;
+    let provinces: Vec<&str> = review["provinces"]
+        .as_array()
+        .expect("provinces")
+        .iter()
+        .filter_map(|p| p["province"].as_str())
+        .collect();
+    assert_eq!(provinces, vec!["31"]);
+    assert_eq!(
+        review["provinces"][0]["wards"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    expect(
+        NATIONAL,
+        vec![
+            ("/v1/wards/01001/daily", 200, ""),
+            ("/v1/provinces/01/summary.xlsx", 200, ""),
+            ("/v1/digest", 200, ""),
+            ("/v1/rejects", 200, ""),
+        ],
+    )
+    .await;
+    let (_, _, review) = get(base, "/v1/review", Some(NATIONAL)).await;
+    assert_eq!(review["provinces"].as_array().map(Vec::len), Some(2));
+}
