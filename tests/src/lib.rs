@@ -168,6 +168,7 @@ pub struct Projector {
     /// The base URL of its API.
     pub base: String,
     http: reqwest::Client,
+    token: Option<String>,
 }
 
 impl Projector {
@@ -191,17 +192,23 @@ impl Projector {
             base: process.base.clone(),
             process,
             http: reqwest::Client::new(),
+            token: None,
         }
+    }
+
+    /// The same projector, asked with an official's `token` from now on.
+    pub fn with_token(mut self, token: &str) -> Self {
+        self.token = Some(token.to_owned());
+        self
     }
 
     /// GET a path; the status and the JSON body.
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("the projector answers");
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the projector answers");
         let status = response.status().as_u16();
         let body = response.json().await.unwrap_or(serde_json::Value::Null);
         (status, body)

@@ -68,6 +68,8 @@ async fn each_token_sees_its_scope_and_nothing_else() {
     for (i, ward) in ["31001", "31002", "01001"].iter().enumerate() {
         events.push(e.integrated("2026-03-10T09:00:00+07:00", ward, i as u128, "HS"));
     }
+    // The harness waits with a national token: the status is national totals.
+    let projector = projector.with_token(NATIONAL);
     let done = publisher(&nats.url())
         .await
         .publish_all(out(&events))
@@ -84,6 +86,8 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         "/v1/wards/31001/daily",
         "/v1/review.xlsx",
         "/v1/provinces/31/summary.csv",
+        "/v1/status",
+        "/metrics",
     ] {
         assert_eq!(get(base, path, None).await.0, 401, "{path}");
         let (status, field, _) = get(base, path, Some("t-unknown")).await;
@@ -93,8 +97,8 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         .await
         .expect("an answer");
     assert_eq!(challenge.headers()["www-authenticate"], "Bearer");
-    // The projector's own health stays open.
-    for path in ["/v1/status", "/healthz", "/metrics"] {
+    // Liveness and readiness stay open; the status and the metrics are national totals.
+    for path in ["/healthz", "/readyz"] {
         let status = reqwest::get(format!("{base}{path}"))
             .await
             .expect("an answer")
@@ -122,6 +126,8 @@ async fn each_token_sees_its_scope_and_nothing_else() {
             ("/v1/provinces/31/summary.xlsx", 403, "province"),
             ("/v1/digest", 403, "authorization"),
             ("/v1/rejects", 403, "authorization"),
+            ("/v1/status", 403, "authorization"),
+            ("/metrics", 403, "authorization"),
         ],
     )
     .await;
@@ -160,6 +166,7 @@ async fn each_token_sees_its_scope_and_nothing_else() {
             ("/v1/provinces/01/summary.xlsx", 200, ""),
             ("/v1/digest", 200, ""),
             ("/v1/rejects", 200, ""),
+            ("/v1/status", 200, ""),
         ],
     )
     .await;

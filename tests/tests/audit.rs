@@ -153,6 +153,22 @@ async fn the_digest_is_the_same_from_the_stream_the_archive_any_batch_and_the_pr
         String::from_utf8_lossy(&again.stderr).contains("is not empty"),
         "{again:?}"
     );
+    // A cut-off that leaves out messages before the last one folded cannot make a store.
+    let by_day = audit(&[
+        "replay",
+        "--archive",
+        path(&a),
+        "--until-day",
+        "2026-03-03",
+        "--store",
+        path(&dir.join("by-day")),
+    ]);
+    assert!(!by_day.status.success(), "{by_day:?}");
+    assert!(
+        String::from_utf8_lossy(&by_day.stderr).contains("--store needs"),
+        "{by_day:?}"
+    );
+    assert!(!dir.join("by-day").exists() && !dir.join("by-day.partial").exists());
     let resumed = Projector::start(&url, &replayed_store).await;
 
     resumed

@@ -52,6 +52,11 @@ pub enum AuditError {
     /// The replayed projection could not be written to its store.
     #[error(transparent)]
     Store(#[from] ehb_store::StoreError),
+    /// A store is written only for a replay of a whole prefix of the stream.
+    #[error(
+        "--store needs a replay of everything up to a sequence (--until-seq, or no cut-off): a projector resumes after the store's last sequence, so no message before it may be left out"
+    )]
+    StoreNeedsPrefix,
     /// A replay writes into a fresh store only.
     #[error("{0} is not empty: a replay writes into a fresh store; give a new folder")]
     StoreNotFresh(String),

@@ -71,15 +71,18 @@ enum Command {
             default_value = "http://127.0.0.1:8080"
         )]
         projector_url: String,
+        /// A national official's token, when the projector's API needs one.
+        #[arg(long, env = "EHB_PROJECTOR_TOKEN")]
+        token: Option<String>,
     },
 }
 
 #[derive(Debug, Args)]
 struct ReplayArgs {
     /// Replay from this archive.
-    #[arg(long, conflicts_with = "nats_url")]
+    #[arg(long)]
     archive: Option<PathBuf>,
-    /// Replay from the stream on this NATS server.
+    /// Replay from the stream on this NATS server (when no archive is given).
     #[arg(long, env = "EHB_NATS_URL")]
     nats_url: Option<String>,
     /// Stop after this stream sequence.
@@ -205,7 +208,8 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Verify {
             replay: args,
             projector_url,
-        } => verify(&args, &projector_url).await,
+            token,
+        } => verify(&args, &projector_url, token).await,
         Command::Report { replay: args, out } => {
             let replayed =
                 replay_with_progress(&args.source()?, &args.settings(args.cutoff()?)).await?;
@@ -319,8 +323,12 @@ fn print_replay(
     println!("digest {digest}");
 }
 
-async fn verify(args: &ReplayArgs, projector_url: &str) -> anyhow::Result<ExitCode> {
-    let api = ProjectorApi::new(projector_url);
+async fn verify(
+    args: &ReplayArgs,
+    projector_url: &str,
+    token: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let api = ProjectorApi::new(projector_url, token);
     let standing = api.standing().await?;
     let source = match args.source()? {
         Source::Stream { url, .. } => Source::Stream {

@@ -21,9 +21,9 @@ struct Handed {
 }
 
 enum Body {
-    /// Decoded by the reading side; the subject is kept only with a reject.
+    /// Decoded by the reading side (the subject stays: the fold may still reject the event).
     Decoded {
-        subject: String,
+        subject: std::ops::Range<usize>,
         decoded: Result<Event<'static>, ContractError>,
     },
     /// Left for the folding side to decode: where the subject and the payload are in the
@@ -83,12 +83,10 @@ pub fn replay_archive(
                     let body = if decode_here {
                         let decoded =
                             decode_on_subject(&m.subject, &m.payload).map(Event::into_owned);
-                        let subject = if decoded.is_err() {
-                            m.subject.into_owned()
-                        } else {
-                            String::new()
-                        };
-                        Body::Decoded { subject, decoded }
+                        Body::Decoded {
+                            subject: batch.keep(m.subject.as_bytes()),
+                            decoded,
+                        }
                     } else {
                         Body::Raw {
                             subject: batch.keep(m.subject.as_bytes()),
@@ -122,11 +120,11 @@ pub fn replay_archive(
         for m in batch.messages.drain(..) {
             match m.body {
                 Body::Decoded { subject, decoded } => {
-                    replayer.offer_decoded(m.seq, m.recorded_at, &subject, decoded);
+                    let subject = text(&batch.bytes[subject]);
+                    replayer.offer_decoded(m.seq, m.recorded_at, subject, decoded);
                 }
                 Body::Raw { subject, payload } => {
-                    // The subject was a `str` when it was kept.
-                    let subject = std::str::from_utf8(&batch.bytes[subject]).unwrap_or_default();
+                    let subject = text(&batch.bytes[subject]);
                     replayer.offer(m.seq, m.recorded_at, subject, &batch.bytes[payload]);
                 }
             }
@@ -141,4 +139,9 @@ pub fn replay_archive(
         reason: "the reading thread failed".to_owned(),
     })??;
     Ok(replayer.finish()?)
+}
+
+/// A subject kept in a batch's bytes (it was a `str` when it was kept).
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }

@@ -36,23 +36,51 @@ pub struct ReplaySettings {
     pub store: Option<PathBuf>,
 }
 
-/// Replays `source` into a fresh projection, showing progress on `bar` when given.
+/// Replays `source` into a fresh projection, showing progress on `bar` when given. With a
+/// store folder, the store is written beside it (`<folder>.partial`) and takes the folder's name
+/// only once the whole source has been read and checked.
 pub async fn replay(
     source: &Source,
     settings: &ReplaySettings,
     bar: Option<ProgressBar>,
 ) -> Result<Replay, AuditError> {
-    let mut replayer = Replayer::new(settings.cutoff, settings.deadlines, settings.batch);
-    if let Some(dir) = &settings.store {
-        if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
-            return Err(AuditError::StoreNotFresh(dir.display().to_string()));
-        }
-        let store = ehb_store::Store::open(dir)?;
-        // Loading the empty store records the rules (report deadlines, contract version) it is
-        // built by, which a projector checks before it trusts the store.
-        store.load(settings.deadlines)?;
-        replayer = replayer.with_store(store);
+    let Some(dir) = &settings.store else {
+        let replayer = Replayer::new(settings.cutoff, settings.deadlines, settings.batch);
+        return replay_into(source, replayer, bar).await;
+    };
+    // A projector resumes after the store's last sequence: everything before it must be in it.
+    if !matches!(settings.cutoff, Cutoff::End | Cutoff::Seq(_)) {
+        return Err(AuditError::StoreNeedsPrefix);
     }
+    if std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some()) {
+        return Err(AuditError::StoreNotFresh(dir.display().to_string()));
+    }
+    let partial = PathBuf::from(format!("{}.partial", dir.display()));
+    let _ = std::fs::remove_dir_all(&partial);
+    let store = ehb_store::Store::open(&partial)?;
+    // Loading the empty store records the rules (report deadlines, contract version) it is
+    // built by, which a projector checks before it trusts the store.
+    store.load(settings.deadlines)?;
+    let replayer =
+        Replayer::new(settings.cutoff, settings.deadlines, settings.batch).with_store(store);
+    match replay_into(source, replayer, bar).await {
+        Ok(replayed) => {
+            let _ = std::fs::remove_dir(dir);
+            std::fs::rename(&partial, dir).map_err(|e| AuditError::io(dir, e))?;
+            Ok(replayed)
+        }
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            Err(err)
+        }
+    }
+}
+
+async fn replay_into(
+    source: &Source,
+    mut replayer: Replayer,
+    bar: Option<ProgressBar>,
+) -> Result<Replay, AuditError> {
     let tick = |bar: &Option<ProgressBar>, n: u64| {
         if let Some(bar) = bar
             && n.is_multiple_of(65_536)

@@ -15,6 +15,7 @@ use crate::replay::Replay;
 pub struct ProjectorApi {
     base: String,
     http: reqwest::Client,
+    token: Option<String>,
 }
 
 /// Where a projector stands: its digest and the sequence it covers.
@@ -40,41 +41,63 @@ pub struct Difference {
 }
 
 impl ProjectorApi {
-    /// The projector answering at `base`.
-    pub fn new(base: &str) -> Self {
+    /// The projector answering at `base`, asked with `token` (a national official's) when its
+    /// API needs one.
+    pub fn new(base: &str, token: Option<String>) -> Self {
         ProjectorApi {
             base: base.trim_end_matches('/').to_owned(),
             http: reqwest::Client::new(),
+            token,
         }
     }
 
-    async fn get(&self, path: &str) -> Result<Value, AuditError> {
+    /// GETs `path`: the JSON of a 2xx answer, `None` for a 404, an error otherwise.
+    async fn get(&self, path: &str) -> Result<Option<Value>, AuditError> {
         let url = format!("{}{path}", self.base);
         let failed = |reason: String| AuditError::Projector {
             url: url.clone(),
             reason,
         };
-        let response = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-        let status = response.status();
-        let body: Value = response.json().await.map_err(|e| failed(e.to_string()))?;
-        if !status.is_success() {
-            return Err(failed(format!("HTTP {status}: {body}")));
+        let mut request = self.http.get(&url);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
         }
-        Ok(body)
+        let response = request.send().await.map_err(|e| failed(e.to_string()))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !status.is_success() {
+            let text = response.text().await.unwrap_or_default();
+            return Err(failed(format!("HTTP {status}: {text}")));
+        }
+        response
+            .json()
+            .await
+            .map(Some)
+            .map_err(|e| failed(e.to_string()))
+    }
+
+    async fn get_found(&self, path: &str) -> Result<Value, AuditError> {
+        self.get(path).await?.ok_or_else(|| AuditError::Projector {
+            url: format!("{}{path}", self.base),
+            reason: "HTTP 404: is this a projector?".to_owned(),
+        })
     }
 
     /// Its digest and applied sequence, read together.
     pub async fn standing(&self) -> Result<Standing, AuditError> {
-        let body = self.get("/v1/digest").await?;
-        Ok(Standing {
-            digest: body["digest"].as_str().unwrap_or_default().to_owned(),
-            applied_seq: body["applied_seq"].as_u64().unwrap_or(0),
-        })
+        let body = self.get_found("/v1/digest").await?;
+        match (body["digest"].as_str(), body["applied_seq"].as_u64()) {
+            (Some(digest), Some(applied_seq)) => Ok(Standing {
+                digest: digest.to_owned(),
+                applied_seq,
+            }),
+            _ => Err(AuditError::Projector {
+                url: format!("{}/v1/digest", self.base),
+                reason: format!("no digest and applied_seq in the answer: {body}"),
+            }),
+        }
     }
 
     /// Every ward and figure where the projector and `replay` differ on `day` (default: the
@@ -93,15 +116,16 @@ impl ProjectorApi {
             seen.insert(ward.clone());
             let replayed = serde_json::to_value(daily).unwrap_or_default();
             let date = day.map(|d| format!("?date={d}")).unwrap_or_default();
-            let shown = match self.get(&format!("/v1/wards/{ward}/daily{date}")).await {
-                Ok(shown) => shown,
-                Err(_) => Value::Null,
-            };
+            // A ward the projector does not know (404) is a difference; any other failure is not.
+            let shown = self
+                .get(&format!("/v1/wards/{ward}/daily{date}"))
+                .await?
+                .unwrap_or(Value::Null);
             compare_objects(&ward, &replayed, &shown, &mut found);
         }
         // Wards the projector knows and the replay does not.
         let date = day.map(|d| format!("?date={d}")).unwrap_or_default();
-        let review = self.get(&format!("/v1/review{date}")).await?;
+        let review = self.get_found(&format!("/v1/review{date}")).await?;
         for province in review["provinces"].as_array().into_iter().flatten() {
             for row in province["wards"].as_array().into_iter().flatten() {
                 let ward = row["ward"].as_str().unwrap_or_default();
@@ -115,7 +139,7 @@ impl ProjectorApi {
                 }
             }
         }
-        let status = self.get("/v1/status").await?;
+        let status = self.get_found("/v1/status").await?;
         let totals = replay.projection.totals();
         let replayed_totals = serde_json::json!({
             "events_applied": totals.messages,

@@ -369,3 +369,33 @@ fn a_report_not_yet_due_is_pending_not_missing() {
     );
     assert_eq!(review(&g), (vec![], vec![day("2026-03-12")], false, 0));
 }
+
+#[test]
+fn the_review_form_totals_its_wards_and_rates_the_registered_ones() {
+    use ehb_projection::query::table::Cell;
+    let g = campaign();
+    let review = g
+        .projection
+        .two_day_review(
+            Some(province()),
+            Some(day("2026-03-12")),
+            AverageKind::Plain,
+            RateBasis::Residents,
+        )
+        .expect("review");
+    let table = review.table();
+    assert_eq!(table.rows.len(), 4);
+    assert_eq!(table.headers.len(), table.totals.len());
+    assert_eq!(table.lines[0], "Đơn vị: tỉnh/thành phố 31");
+    // Integrated: all four wards (655, the unregistered ward's 5 included); the rates: the three
+    // registered wards, as the province's own rates (650 / 6000 and 650 / 1900).
+    assert_eq!(table.totals[7], Cell::Count(655));
+    assert_eq!(table.totals[8], Cell::Count(6000));
+    assert_eq!(
+        (&table.totals[10], &table.totals[11]),
+        (&Cell::Percent(Some(10.83)), &Cell::Percent(Some(34.21)))
+    );
+    let summary = review.summary_table(&review.provinces[0]);
+    assert_eq!(summary.totals[6], Cell::Percent(Some(10.83)));
+    assert_eq!(summary.lines[2], "Bình quân tỷ lệ các xã: 16,67 %");
+}

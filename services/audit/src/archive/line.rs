@@ -33,9 +33,12 @@ pub(super) fn write(
     msg_id: Option<&str>,
     payload: &[u8],
 ) -> serde_json::Result<()> {
+    // One JSON value and nothing around it; a value spread over several lines would break the
+    // archive's one-message-per-line layout, so it is kept as hex like any other odd payload.
     let event = serde_json::from_slice::<&RawValue>(payload)
         .ok()
-        .filter(|raw| raw.get().len() == payload.len());
+        .filter(|raw| raw.get().len() == payload.len())
+        .filter(|_| !payload.iter().any(|b| *b == b'\n' || *b == b'\r'));
     let line = LineOut {
         seq,
         recorded_at: recorded_at.map(|t| t.to_string()),

@@ -336,6 +336,14 @@ mod tests {
             b" {\"a\" : 2} ",
         )
         .expect("appended");
+        w.append(
+            12,
+            None,
+            "ehb.v1.31.31001.card_integrated",
+            None,
+            b"{\"a\":\n 2}",
+        )
+        .expect("appended");
         w.finish("EHB_EVENTS").expect("finished")
     }
 
@@ -346,7 +354,7 @@ mod tests {
         let manifest = write(&a);
         assert_eq!(
             (manifest.first_seq, manifest.last_seq, manifest.count),
-            (3, 9, 3)
+            (3, 12, 4)
         );
         write(&b);
         assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
@@ -386,6 +394,13 @@ mod tests {
                     "ehb.v1.31.31001.card_integrated".into(),
                     None,
                     b" {\"a\" : 2} ".to_vec()
+                ),
+                (
+                    12,
+                    None,
+                    "ehb.v1.31.31001.card_integrated".into(),
+                    None,
+                    b"{\"a\":\n 2}".to_vec()
                 ),
             ]
         );

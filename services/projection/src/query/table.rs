@@ -76,6 +76,15 @@ fn sums<const N: usize>(wards: &[&WardReview], pick: impl Fn(&WardReview) -> [u6
     })
 }
 
+/// The rates of the registered wards together (as the province's own rates: a ward without a
+/// baseline has integrations but no residents to divide them by).
+fn registered_rates(wards: &[&WardReview]) -> Rates {
+    let registered: Vec<&WardReview> = wards.iter().copied().filter(|w| w.rank.is_some()).collect();
+    let [integrated, residents, insured] =
+        sums(&registered, |w| [w.integrated, w.residents, w.insured]);
+    Rates::new(integrated, residents, insured)
+}
+
 impl TwoDayReview {
     /// The review as the two-day review form: every ward of every province in scope.
     pub fn table(&self) -> ReportTable {
@@ -139,7 +148,7 @@ impl TwoDayReview {
             Cell::Count(residents),
             Cell::Count(insured),
         ];
-        totals.extend(rates_cells(&Rates::new(integrated, residents, insured)));
+        totals.extend(rates_cells(&registered_rates(&all)));
         totals.push(Cell::Count(without));
         totals.push(Cell::Text(String::new()));
         ReportTable {
@@ -210,7 +219,7 @@ impl TwoDayReview {
             Cell::Count(residents),
             Cell::Count(insured),
         ];
-        totals.extend(rates_cells(&Rates::new(integrated, residents, insured)));
+        totals.extend(rates_cells(&registered_rates(&wards)));
         totals.push(Cell::Text(format!(
             "{} xã dưới bình quân",
             province.flagged.below_average

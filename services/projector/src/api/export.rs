@@ -94,30 +94,37 @@ fn failed(what: &str, err: impl std::fmt::Display) -> ApiError {
     ApiError::internal(format!("the {what} file could not be written"))
 }
 
-/// The table as CSV: the title and its lines, a blank line, the headers, the rows, the totals.
+/// The table as CSV: the title and its lines, an empty line, the headers, the rows, the totals.
 pub fn csv(table: &ReportTable) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(&mut out);
-        let mut put = |record: Vec<String>| w.write_record(&record).map_err(|e| failed("CSV", e));
-        put(vec![table.title.clone()])?;
-        for line in &table.lines {
-            put(vec![line.clone()])?;
-        }
-        put(vec![String::new()])?;
-        put(table.headers.iter().map(|h| (*h).to_owned()).collect())?;
-        for row in table.rows.iter().chain(std::iter::once(&table.totals)) {
-            put(row.iter().map(csv_cell).collect())?;
-        }
-        w.flush().map_err(|e| failed("CSV", e))?;
-    }
+    let mut lines: Vec<Vec<String>> = vec![vec![table.title.clone()]];
+    lines.extend(table.lines.iter().map(|l| vec![l.clone()]));
+    write_records(&mut out, &lines)?;
+    out.push(b'\n');
+    let mut records = vec![table.headers.iter().map(|h| (*h).to_owned()).collect()];
+    records.extend(
+        table
+            .rows
+            .iter()
+            .chain(std::iter::once(&table.totals))
+            .map(|row| row.iter().map(csv_cell).collect()),
+    );
+    write_records(&mut out, &records)?;
     Ok(out)
+}
+
+fn write_records(out: &mut Vec<u8>, records: &[Vec<String>]) -> Result<(), ApiError> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    for record in records {
+        w.write_record(record).map_err(|e| failed("CSV", e))?;
+    }
+    w.flush().map_err(|e| failed("CSV", e))
 }
 
 fn csv_cell(cell: &Cell) -> String {
     match cell {
+        // Text from events (ward names) must not become a formula in a spreadsheet.
+        Cell::Text(text) if text.starts_with(['=', '+', '-', '@']) => format!("'{text}"),
         Cell::Text(text) => text.clone(),
         Cell::Count(n) => n.to_string(),
         Cell::Percent(Some(p)) => format!("{p:.2}"),

@@ -14,13 +14,18 @@ use super::official::Official;
 use super::params::{Params, QueryMap};
 use crate::shared::Shared;
 
-pub async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+pub async fn status(
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+) -> Result<impl IntoResponse, ApiError> {
+    // National totals: a national token's, when the API has officials.
+    official.national()?;
     let s = &shared.status;
     let projection = shared.projection_read();
     let position = projection.position();
     let totals = projection.totals();
     let last = s.stream_last_seq().max(position.seq);
-    Json(json!({
+    Ok(Json(json!({
         "stream": {"name": ehb_proto::subject::STREAM_NAME, "last_seq": last, "connected": s.connected()},
         "applied_seq": position.seq,
         "committed_seq": s.committed_seq(),
@@ -37,7 +42,7 @@ pub async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
         "citizens": projection.citizens_len(),
         "started_at": s.started_at,
         "store": {"path": shared.store.path()},
-    }))
+    })))
 }
 
 pub async fn rejects(
@@ -85,7 +90,11 @@ pub async fn ready(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     }
 }
 
-pub async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+pub async fn metrics(
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+) -> Result<impl IntoResponse, ApiError> {
+    official.national()?;
     let s = &shared.status;
     let (position, totals, wards, citizens) = {
         let p = shared.projection_read();
@@ -196,5 +205,5 @@ pub async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     for (kind, n) in &totals.rejected {
         let _ = writeln!(out, "ehb_rejects_total{{kind=\"{kind}\"}} {n}");
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out))
 }
