@@ -1,5 +1,8 @@
 //! Sample events shared by the contract's tests: each valid one, and variations that break a rule.
 
+// Each test crate uses its own part of this module.
+#![allow(dead_code)]
+
 use serde_json::{Value, json};
 
 /// A valid event of every type.
@@ -192,4 +195,16 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
             "data.facility",
         ),
     ]
+}
+
+/// Whether `value` decodes the same written compact (the canonical reader) and pretty-printed
+/// (the general reader): the same event, or the same error; otherwise what differs.
+pub fn decodes_alike(value: &Value) -> Result<(), String> {
+    let compact = serde_json::to_vec(value).expect("JSON");
+    let spaced = serde_json::to_vec_pretty(value).expect("JSON");
+    match (ehb_proto::decode(&compact), ehb_proto::decode(&spaced)) {
+        (Ok(a), Ok(b)) if a == b => Ok(()),
+        (Err(a), Err(b)) if (a.field(), a.to_string()) == (b.field(), b.to_string()) => Ok(()),
+        (a, b) => Err(format!("{value}: compact {a:?} but spaced {b:?}")),
+    }
 }

@@ -1,0 +1,125 @@
+//! Properties of the fold over generated streams: the digest does not depend on how the stream
+//! is cut into batches, and a redelivered prefix changes nothing.
+
+mod common;
+
+use common::Given;
+use ehb_projection::{Projection, ReportDeadlines};
+use ehb_proto::{CitizenRef, Event, Payload};
+use proptest::prelude::*;
+
+/// One generated fact: which kind, ward, citizen, day and hour.
+#[derive(Debug, Clone)]
+struct Fact {
+    kind: u8,
+    ward: usize,
+    citizen: u128,
+    day: u8,
+    hour: u8,
+}
+
+const WARDS: [&str; 4] = ["31001", "31002", "01001", "31003"];
+
+fn facts() -> impl Strategy<Value = Vec<Fact>> {
+    prop::collection::vec(
+        (0u8..5, 0usize..4, 0u128..40, 1u8..6, 0u8..24).prop_map(
+            |(kind, ward, citizen, day, hour)| Fact {
+                kind,
+                ward,
+                citizen,
+                day,
+                hour,
+            },
+        ),
+        1..120,
+    )
+}
+
+/// The stream messages of the facts: baselines first, then the facts (some malformed).
+fn messages(facts: &[Fact]) -> Vec<(String, Vec<u8>)> {
+    let mut g = Given::new();
+    let mut out = Vec::new();
+    for ward in WARDS.iter().take(3) {
+        let e = g.event(
+            "2026-03-01T07:00:00+07:00",
+            ward,
+            Payload::WardBaseline(ehb_proto::Baseline {
+                name: None,
+                residents: 1000,
+                insured: 500,
+                level2_accounts: 400,
+                groups: 3,
+                facilities: 2,
+                target: 400,
+            }),
+        );
+        out.push((e.subject(), e.to_json()));
+    }
+    for f in facts {
+        let at = format!("2026-03-{:02}T{:02}:00:00+07:00", f.day, f.hour);
+        let ward = WARDS[f.ward];
+        let payload = match f.kind {
+            0 => Payload::AccountActivated {
+                citizen: CitizenRef(f.citizen),
+            },
+            1 | 2 => Payload::CardIntegrated {
+                citizen: CitizenRef(f.citizen),
+                beneficiary: "HS".parse().ok(),
+                issuer: Some(ehb_proto::Issuer::Vss),
+            },
+            3 => Payload::TeamFormed { members: Some(5) },
+            _ => {
+                out.push((
+                    format!("ehb.v1.31.{ward}.card_integrated"),
+                    b"{\"broken".to_vec(),
+                ));
+                continue;
+            }
+        };
+        let mut e: Event<'static> = g.event(&at, ward, payload);
+        if f.kind == 3 {
+            e.group = Some(ehb_proto::Text::from(format!("{ward}-G{}", f.citizen % 3)));
+        }
+        out.push((e.subject(), e.to_json()));
+    }
+    out
+}
+
+fn fold(messages: &[(String, Vec<u8>)], cuts: &[usize]) -> Projection {
+    let mut p = Projection::new(ReportDeadlines::default());
+    for (i, (subject, payload)) in messages.iter().enumerate() {
+        p.apply(i as u64 + 1, None, subject, payload);
+        if cuts.contains(&i) {
+            let _ = p.take_changes();
+        }
+    }
+    let _ = p.take_changes();
+    p
+}
+
+proptest! {
+    #[test]
+    fn the_digest_does_not_depend_on_how_the_stream_is_cut_into_batches(
+        facts in facts(),
+        cuts in prop::collection::vec(0usize..130, 0..20),
+    ) {
+        let messages = messages(&facts);
+        let whole = fold(&messages, &[]);
+        let cut = fold(&messages, &cuts);
+        prop_assert_eq!(whole.digest(), cut.digest());
+        prop_assert_eq!(whole.totals().messages, messages.len() as u64);
+    }
+
+    #[test]
+    fn a_redelivered_prefix_changes_nothing(facts in facts(), upto in 0usize..130) {
+        let messages = messages(&facts);
+        let once = fold(&messages, &[]);
+        let mut again = fold(&messages, &[]);
+        let upto = upto.min(messages.len());
+        for (i, (subject, payload)) in messages[..upto].iter().enumerate() {
+            again.apply(i as u64 + 1, None, subject, payload);
+        }
+        prop_assert_eq!(once.digest(), again.digest());
+        prop_assert_eq!(once.totals().messages, again.totals().messages);
+    }
+}
