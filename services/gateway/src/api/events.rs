@@ -69,17 +69,30 @@ enum Shape {
 }
 
 async fn handle(app: &App, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let publisher = authenticate(app, headers)?;
-    let shape = shape(headers)?;
     let limit = app.limits.max_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     let too_large = || ApiError::too_large(format!("is larger than {limit} bytes; split it"));
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
-    }
+    let checked = authenticate(app, headers)
+        .and_then(|publisher| Ok((publisher, shape(headers)?)))
+        .and_then(|ok| match declared {
+            Some(n) if n > limit => Err(too_large()),
+            _ => Ok(ok),
+        });
+    let (publisher, shape) = match checked {
+        Ok(ok) => ok,
+        Err(err) => {
+            // Read what was sent (up to a bound) before answering: a client still writing its
+            // body when the connection closes would see a broken connection, not the answer.
+            let bound = limit.saturating_mul(4);
+            if declared.is_some_and(|n| n <= bound) {
+                let _ = axum::body::to_bytes(body, bound).await;
+            }
+            return Err(err);
+        }
+    };
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| too_large())?;
