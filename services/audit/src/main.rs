@@ -248,7 +248,7 @@ async fn export(
             m.seq,
             m.recorded_at,
             m.subject.as_str(),
-            m.msg_id.as_deref(),
+            m.msg_id(),
             &m.payload,
         );
         progress.inc(1);

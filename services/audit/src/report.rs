@@ -7,7 +7,8 @@ use std::path::Path;
 
 use ehb_projection::query::daily::{Daily, DisagreeingReport};
 use ehb_projection::query::summary::ProvinceSummary;
-use ehb_projection::{AverageKind, Percent, RateBasis};
+use ehb_projection::query::table::{vietnamese_count as int, vietnamese_percent as pct};
+use ehb_projection::{AverageKind, RateBasis};
 use ehb_proto::BusinessDay;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -317,27 +318,6 @@ impl Certification {
     }
 }
 
-/// An integer written the Vietnamese way: 1.857.877.
-pub fn int(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A percentage written the Vietnamese way: 25,48 %; `-` when there is none.
-pub fn pct(p: Option<Percent>) -> String {
-    p.map_or_else(
-        || "-".to_owned(),
-        |p| format!("{:.2} %", p.value()).replace('.', ","),
-    )
-}
-
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -354,7 +334,7 @@ mod tests {
         assert_eq!(int(1_857_877), "1.857.877");
         assert_eq!(int(999), "999");
         assert_eq!(int(1000), "1.000");
-        assert_eq!(pct(Percent::of(2548, 10_000)), "25,48 %");
+        assert_eq!(pct(ehb_projection::Percent::of(2548, 10_000)), "25,48 %");
         assert_eq!(pct(None), "-");
         assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }

@@ -17,8 +17,8 @@ pub struct Stored {
     pub recorded_at: Option<Timestamp>,
     /// Its subject.
     pub subject: async_nats::Subject,
-    /// Its de-duplication id (`Nats-Msg-Id`), when it had one.
-    pub msg_id: Option<String>,
+    /// Its headers, as delivered (see [`Stored::msg_id`]).
+    pub headers: Option<async_nats::HeaderMap>,
     /// Its bytes.
     pub payload: Bytes,
 }
@@ -30,18 +30,22 @@ impl Stored {
         let seq = info.stream_sequence;
         let recorded_at = Timestamp::from_nanosecond(info.published.unix_timestamp_nanos()).ok();
         let message = message.message;
-        let msg_id = message
-            .headers
-            .as_ref()
-            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
-            .map(|v| v.as_str().to_owned());
         Some(Stored {
             seq,
             recorded_at,
             subject: message.subject,
-            msg_id,
+            headers: message.headers,
             payload: message.payload,
         })
+    }
+
+    /// Its de-duplication id (`Nats-Msg-Id`), when it had one (read when asked: the projector
+    /// never needs it).
+    pub fn msg_id(&self) -> Option<&str> {
+        self.headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+            .map(|v| v.as_str())
     }
 }
 

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use ehb_proto::{Event, EventType, ProvinceCode};
 use rand::RngCore;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::pseudonym::PseudonymKey;
@@ -126,9 +125,7 @@ pub struct Access {
 }
 
 /// The SHA-256 of an API key, as kept in the access file.
-pub fn key_hash(key: &str) -> [u8; 32] {
-    Sha256::digest(key.as_bytes()).into()
-}
+pub use ehb_runtime::secret_sha256 as key_hash;
 
 impl Access {
     /// Reads and checks the access file; `EHB_PSEUDONYM_KEY`, when set, replaces its key.
@@ -146,17 +143,11 @@ impl Access {
     pub fn parse(path: &str, text: &str, override_key: Option<&str>) -> Result<Self, AccessError> {
         // The parser's own text quotes the offending line, which may hold the secret key: only
         // its message and the line number are kept.
-        let file: AccessFile = toml::from_str(text).map_err(|e| AccessError::Parse {
-            path: path.to_owned(),
-            reason: match e.span() {
-                Some(span) => format!(
-                    "line {}: {}",
-                    text[..span.start.min(text.len())].lines().count().max(1),
-                    e.message()
-                ),
-                None => e.message().to_owned(),
-            },
-        })?;
+        let file: AccessFile =
+            ehb_runtime::parse_toml(text).map_err(|reason| AccessError::Parse {
+                path: path.to_owned(),
+                reason,
+            })?;
         let entry_error = |entry: &str, reason: String| AccessError::Entry {
             path: path.to_owned(),
             entry: entry.to_owned(),
@@ -169,9 +160,8 @@ impl Access {
             let name = entry.name.clone();
             let fail = |reason: String| entry_error(&name, reason);
             ehb_proto::codes::check_source(&entry.source).map_err(|e| fail(e.to_string()))?;
-            let mut hash = [0u8; 32];
-            hex::decode_to_slice(&entry.key_sha256, &mut hash)
-                .map_err(|_| fail("key_sha256 must be 64 hexadecimal digits".into()))?;
+            let hash = ehb_runtime::parse_sha256_hex(&entry.key_sha256)
+                .ok_or_else(|| fail("key_sha256 must be 64 hexadecimal digits".into()))?;
             let types = entry
                 .types
                 .iter()

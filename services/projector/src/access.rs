@@ -13,7 +13,6 @@ use std::path::Path;
 
 use ehb_proto::{ProvinceCode, WardCode};
 use serde::Deserialize;
-use sha2::{Digest as _, Sha256};
 use thiserror::Error;
 
 /// What an official may see.
@@ -110,9 +109,7 @@ pub struct Officials {
 }
 
 /// The SHA-256 of a token, as kept in the access file.
-pub fn token_hash(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
+pub use ehb_runtime::secret_sha256 as token_hash;
 
 impl Officials {
     /// Reads the access file.
@@ -126,13 +123,7 @@ impl Officials {
             path: shown.clone(),
             reason,
         };
-        let file: File = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].lines().count().max(1))
-                .unwrap_or(0);
-            invalid(format!("line {line}: {}", e.message()))
-        })?;
+        let file: File = ehb_runtime::parse_toml(&text).map_err(invalid)?;
         let mut entries = Vec::new();
         for entry in file.official {
             let scope = Scope::parse(&entry.scope).ok_or_else(|| {
@@ -141,15 +132,12 @@ impl Officials {
                     entry.name
                 ))
             })?;
-            let hash: [u8; 32] = hex::decode(&entry.token_sha256)
-                .ok()
-                .and_then(|h| h.try_into().ok())
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "official {:?}: token_sha256 must be 64 hexadecimal digits",
-                        entry.name
-                    ))
-                })?;
+            let hash = ehb_runtime::parse_sha256_hex(&entry.token_sha256).ok_or_else(|| {
+                invalid(format!(
+                    "official {:?}: token_sha256 must be 64 hexadecimal digits",
+                    entry.name
+                ))
+            })?;
             entries.push((hash, scope, entry.name));
         }
         Ok(Officials { entries })

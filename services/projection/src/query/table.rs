@@ -4,8 +4,8 @@
 
 use ehb_proto::BusinessDay;
 
-use super::Rates;
 use super::review::{ProvinceReview, TwoDayReview, WardReview};
+use super::{Percent, Rates};
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +37,27 @@ pub struct ReportTable {
 pub fn vietnamese_date(day: BusinessDay) -> String {
     let d = day.date();
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}
+
+/// A count written the Vietnamese way: 1.857.877.
+pub fn vietnamese_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A percentage written the Vietnamese way: 25,48 %; `-` when there is none.
+pub fn vietnamese_percent(p: Option<Percent>) -> String {
+    p.map_or_else(
+        || "-".to_owned(),
+        |p| format!("{:.2} %", p.value()).replace('.', ","),
+    )
 }
 
 /// A flag in the officials' words.
@@ -224,9 +245,10 @@ impl TwoDayReview {
             "{} xã dưới bình quân",
             province.flagged.below_average
         )));
-        let average = province.average.value.map_or("-".to_owned(), |v| {
-            format!("{:.2}", v.value()).replace('.', ",")
-        });
+        let average = match province.average.value {
+            Some(v) => vietnamese_percent(Some(v)),
+            None => "- %".to_owned(),
+        };
         ReportTable {
             title: format!(
                 "BÁO CÁO TỔNG HỢP TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ – TỈNH/THÀNH PHỐ {}",
@@ -235,7 +257,7 @@ impl TwoDayReview {
             lines: vec![
                 format!("Đơn vị: tỉnh/thành phố {}", province.province),
                 format!("Số liệu đến hết ngày {}", vietnamese_date(self.date)),
-                format!("Bình quân tỷ lệ các xã: {average} %"),
+                format!("Bình quân tỷ lệ các xã: {average}"),
             ],
             headers: vec![
                 "Hạng",
