@@ -136,13 +136,24 @@ pub fn stream_config(settings: &StreamSettings) -> stream::Config {
 }
 
 /// Creates the stream, or updates it to the contract's settings; safe to call at every start.
+/// A request that times out (a server still starting JetStream, or busy) is made again, up to
+/// three times in all.
 pub async fn ensure_stream(
     js: &Context,
     settings: &StreamSettings,
 ) -> Result<stream::Info, LogError> {
-    js.create_or_update_stream(stream_config(settings))
-        .await
-        .map_err(|e| LogError::Stream(e.to_string()))
+    use async_nats::jetstream::context::CreateStreamErrorKind;
+    let mut attempt = 1;
+    loop {
+        match js.create_or_update_stream(stream_config(settings)).await {
+            Ok(info) => return Ok(info),
+            Err(e) if e.kind() == CreateStreamErrorKind::TimedOut && attempt < 3 => {
+                tracing::warn!(attempt, "StreamRequestTimedOut: asking again");
+                attempt += 1;
+            }
+            Err(e) => return Err(LogError::Stream(e.to_string())),
+        }
+    }
 }
 
 /// What a batch of publishes came to.
