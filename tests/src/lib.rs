@@ -53,13 +53,15 @@ pub fn binary(name: &str) -> PathBuf {
 
 pub(crate) fn wait_for_port(port: u16, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
+    loop {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return true;
         }
+        if Instant::now() >= deadline {
+            return false;
+        }
         std::thread::sleep(Duration::from_millis(25));
     }
-    false
 }
 
 pub(crate) fn signal(child: &Child, sig: i32) {
@@ -84,28 +86,95 @@ pub fn nats_server_binary() -> PathBuf {
     }
 }
 
+/// A temporary folder for a test server's store: in memory (`/dev/shm`) when it has room, so a
+/// busy shared disk neither slows nor fills the tests, else in the system's temporary folder.
+fn scratch_dir() -> tempfile::TempDir {
+    const ROOM: u64 = 4 << 30;
+    let shm = Path::new("/dev/shm");
+    if free_bytes(shm).is_some_and(|free| free >= ROOM)
+        && let Ok(dir) = tempfile::Builder::new().prefix("ehb-e2e-").tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+/// The bytes free for an unprivileged writer on the file system holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // The path is NUL-terminated and `stat` is a valid place for the answer.
+    #[allow(unsafe_code)]
+    let stat = unsafe {
+        if libc::statvfs(c_path.as_ptr(), stat.as_mut_ptr()) != 0 {
+            return None;
+        }
+        stat.assume_init()
+    };
+    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+/// Prints the last `lines` lines of the log at `path` to the test's output, under `label`; a
+/// failing test shows what the process said.
+pub(crate) fn print_log_tail(label: &str, path: &Path, lines: usize) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let all: Vec<&str> = text.lines().collect();
+    let tail = &all[all.len().saturating_sub(lines)..];
+    eprintln!(
+        "--- the last {} lines of {label}'s log ({}) ---",
+        tail.len(),
+        path.display()
+    );
+    for line in tail {
+        eprintln!("{line}");
+    }
+}
+
+/// Whether the HTTP monitor on `port` answers `/healthz` with status ok (JetStream ready).
+fn healthy(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    let mut answer = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut answer).is_ok()
+        && answer.starts_with("HTTP/1.0 200")
+        && answer.contains("\"ok\"")
+}
+
 /// A `nats-server` with JetStream, on a free loopback port, storing in a temporary folder.
 pub struct NatsServer {
     child: Option<Child>,
     port: u16,
+    monitor_port: u16,
     dir: tempfile::TempDir,
 }
 
 impl NatsServer {
     /// Starts a server and waits until it accepts connections.
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().expect("a temporary folder");
         let mut server = NatsServer {
             child: None,
             port: free_port(),
-            dir,
+            monitor_port: free_port(),
+            dir: scratch_dir(),
         };
         server.spawn();
         server
     }
 
     fn spawn(&mut self) {
-        let log = std::fs::File::create(self.dir.path().join("nats.log")).expect("a log file");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .expect("a log file");
         let child = Command::new(nats_server_binary())
             .args([
                 "-js",
@@ -113,6 +182,8 @@ impl NatsServer {
                 "127.0.0.1",
                 "-p",
                 &self.port.to_string(),
+                "-m",
+                &self.monitor_port.to_string(),
                 "-sd",
             ])
             .arg(self.dir.path().join("jetstream"))
@@ -121,11 +192,18 @@ impl NatsServer {
             .spawn()
             .expect("nats-server is installed (scripts/test installs Debian's package)");
         self.child = Some(child);
-        assert!(
-            wait_for_port(self.port, Duration::from_secs(15)),
-            "nats-server did not start on {}",
-            self.port
-        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !(healthy(self.monitor_port) && wait_for_port(self.port, Duration::ZERO)) {
+            if Instant::now() > deadline {
+                print_log_tail("nats-server", &self.log_path(), 40);
+                panic!("nats-server on {} was not ready within 30 s", self.port);
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("nats.log")
     }
 
     /// The client URL.
@@ -155,6 +233,9 @@ impl NatsServer {
 
 impl Drop for NatsServer {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            print_log_tail("nats-server", &self.log_path(), 40);
+        }
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
@@ -260,12 +341,13 @@ pub async fn publisher(url: &str) -> Publisher {
         .await
         .expect("connects to the test server");
     let publisher = Publisher::new(client, 4096);
+    let started = Instant::now();
     ehb_eventlog::ensure_stream(
         publisher.context(),
         &ehb_eventlog::StreamSettings::default(),
     )
     .await
-    .expect("the stream is created");
+    .unwrap_or_else(|e| panic!("the stream is not ready after {:?}: {e}", started.elapsed()));
     publisher
 }
 

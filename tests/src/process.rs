@@ -2,15 +2,17 @@
 //! loopback port: started, waited for, stopped gracefully or killed.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::{binary, free_port, signal, wait_for_port};
+use crate::{binary, free_port, print_log_tail, signal, wait_for_port};
 
 /// A running service process (killed with SIGKILL when dropped).
 pub struct Service {
     child: Option<Child>,
+    name: String,
+    log: PathBuf,
     /// The base URL of its API.
     pub base: String,
 }
@@ -40,6 +42,8 @@ impl Service {
             .unwrap_or_else(|e| panic!("{name} starts: {e}"));
         let service = Service {
             child: Some(child),
+            name: name.to_owned(),
+            log: log.to_owned(),
             base: format!("http://127.0.0.1:{port}"),
         };
         assert!(
@@ -78,6 +82,9 @@ impl Service {
 
 impl Drop for Service {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            print_log_tail(&self.name, &self.log, 40);
+        }
         self.kill9();
     }
 }

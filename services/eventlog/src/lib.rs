@@ -135,20 +135,73 @@ pub fn stream_config(settings: &StreamSettings) -> stream::Config {
     }
 }
 
-/// Creates the stream, or updates it to the contract's settings; safe to call at every start.
-/// A request that times out (a server still starting JetStream, or busy) is made again, up to
-/// three times in all.
+/// Whether the stream's current configuration already says what the contract asks.
+fn matches_contract(current: &stream::Config, wanted: &stream::Config) -> bool {
+    current.subjects == wanted.subjects
+        && current.storage == wanted.storage
+        && current.retention == wanted.retention
+        && current.discard == wanted.discard
+        && current.max_messages == wanted.max_messages
+        && current.max_bytes == wanted.max_bytes
+        && current.max_age == wanted.max_age
+        && current.num_replicas == wanted.num_replicas
+        && current.duplicate_window == wanted.duplicate_window
+        && current.description == wanted.description
+}
+
+/// Makes sure the stream exists with the contract's settings; safe to call at every start and
+/// from several processes at once. It reads the stream first and writes only what differs: a
+/// missing stream is created, a different one updated, and a stream another process created
+/// in the meantime is read again. A request that times out (a server still starting
+/// JetStream, or busy) is made again, up to five times in all.
 pub async fn ensure_stream(
     js: &Context,
     settings: &StreamSettings,
 ) -> Result<stream::Info, LogError> {
-    use async_nats::jetstream::context::CreateStreamErrorKind;
+    use async_nats::jetstream::ErrorCode;
+    use async_nats::jetstream::context::{CreateStreamErrorKind, GetStreamErrorKind};
+    const ATTEMPTS: u32 = 5;
+    let wanted = stream_config(settings);
     let mut attempt = 1;
     loop {
-        match js.create_or_update_stream(stream_config(settings)).await {
+        let outcome = match js.get_stream(STREAM_NAME).await {
+            Ok(found) if matches_contract(&found.cached_info().config, &wanted) => {
+                return Ok(found.cached_info().clone());
+            }
+            Ok(_) => js.update_stream(wanted.clone()).await,
+            Err(e) => match e.kind() {
+                GetStreamErrorKind::JetStream(err)
+                    if err.error_code() == ErrorCode::STREAM_NOT_FOUND =>
+                {
+                    js.create_stream(wanted.clone())
+                        .await
+                        .map(|created| created.cached_info().clone())
+                }
+                GetStreamErrorKind::Request if attempt < ATTEMPTS => {
+                    tracing::warn!(attempt, error = %e, "StreamRequestFailed: asking again");
+                    attempt += 1;
+                    continue;
+                }
+                _ => return Err(LogError::Stream(e.to_string())),
+            },
+        };
+        match outcome {
             Ok(info) => return Ok(info),
-            Err(e) if e.kind() == CreateStreamErrorKind::TimedOut && attempt < 3 => {
-                tracing::warn!(attempt, "StreamRequestTimedOut: asking again");
+            Err(e) if attempt < ATTEMPTS => {
+                let again = match e.kind() {
+                    CreateStreamErrorKind::TimedOut => true,
+                    // Another process created the stream between our read and our write.
+                    CreateStreamErrorKind::JetStream(err) => [
+                        ErrorCode::STREAM_NAME_EXIST,
+                        ErrorCode::STREAM_SUBJECT_OVERLAP,
+                    ]
+                    .contains(&err.error_code()),
+                    _ => false,
+                };
+                if !again {
+                    return Err(LogError::Stream(e.to_string()));
+                }
+                tracing::warn!(attempt, error = %e, "StreamSetupRaced: asking again");
                 attempt += 1;
             }
             Err(e) => return Err(LogError::Stream(e.to_string())),
