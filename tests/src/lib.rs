@@ -20,8 +20,10 @@ use std::time::{Duration, Instant};
 
 use ehb_eventlog::Publisher;
 
+pub mod browser;
 pub mod gateway;
 mod process;
+pub use browser::{Browser, Shown};
 pub use ehb_simulator::load::{peak_rss_kib, percentile};
 pub use gateway::{Answer, Gateway};
 pub use process::Service;

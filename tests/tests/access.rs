@@ -86,6 +86,8 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         "/v1/wards/31001/daily",
         "/v1/review.xlsx",
         "/v1/provinces/31/summary.csv",
+        "/v1/provinces/31/series",
+        "/v1/whoami",
         "/v1/status",
         "/metrics",
     ] {
@@ -123,6 +125,7 @@ async fn each_token_sees_its_scope_and_nothing_else() {
             ("/v1/review?province=31", 403, "province"),
             ("/v1/provinces/31/summary", 403, "province"),
             ("/v1/review.csv", 403, "province"),
+            ("/v1/provinces/31/series", 403, "province"),
             ("/v1/provinces/31/summary.xlsx", 403, "province"),
             ("/v1/digest", 403, "authorization"),
             ("/v1/rejects", 403, "authorization"),
@@ -140,6 +143,8 @@ async fn each_token_sees_its_scope_and_nothing_else() {
             ("/v1/provinces/31/summary", 200, ""),
             ("/v1/provinces/01/summary", 403, "province"),
             ("/v1/provinces/01/summary.csv", 403, "province"),
+            ("/v1/provinces/31/series", 200, ""),
+            ("/v1/provinces/01/series", 403, "province"),
             ("/v1/review.xlsx", 200, ""),
             ("/v1/rejects", 403, "authorization"),
         ],
@@ -172,4 +177,23 @@ async fn each_token_sees_its_scope_and_nothing_else() {
     .await;
     let (_, _, review) = get(base, "/v1/review", Some(NATIONAL)).await;
     assert_eq!(review["provinces"].as_array().map(Vec::len), Some(2));
+
+    // Each token says whose it is, for the dashboard to open the right page.
+    for (token, answer) in [
+        (
+            NATIONAL,
+            serde_json::json!({"scope": "national", "province": null, "ward": null, "signed_in": true}),
+        ),
+        (
+            PROVINCE_31,
+            serde_json::json!({"scope": "province", "province": "31", "ward": null, "signed_in": true}),
+        ),
+        (
+            WARD_31001,
+            serde_json::json!({"scope": "ward", "province": "31", "ward": "31001", "signed_in": true}),
+        ),
+    ] {
+        let (status, _, body) = get(base, "/v1/whoami", Some(token)).await;
+        assert_eq!((status, body), (200, answer), "{token}");
+    }
 }

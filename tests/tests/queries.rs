@@ -175,6 +175,18 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
             400,
             "to",
         ),
+        (
+            "/v1/provinces/31/series?from=2025-01-01&to=2026-03-01",
+            400,
+            "from",
+        ),
+        (
+            "/v1/provinces/31/series?from=2026-03-05&to=2026-03-01",
+            400,
+            "to",
+        ),
+        ("/v1/provinces/01/series", 404, "province"),
+        ("/v1/provinces/99/series", 400, "province"),
         ("/v1/provinces/99/summary", 400, "province"),
         ("/v1/provinces/01/summary", 404, "province"),
         ("/v1/provinces/31/summary?average=median", 400, "average"),

@@ -399,3 +399,47 @@ fn the_review_form_totals_its_wards_and_rates_the_registered_ones() {
     assert_eq!(summary.totals[6], Cell::Percent(Some(10.83)));
     assert_eq!(summary.lines[2], "Bình quân tỷ lệ các xã: 16,67 %");
 }
+
+#[test]
+fn province_series_adds_up_the_registered_wards_day_by_day() {
+    let g = campaign();
+    let s = g
+        .projection
+        .province_series(province(), day("2026-03-09"), day("2026-03-12"))
+        .expect("series");
+    let integrated: Vec<(u64, u64)> = s
+        .days
+        .iter()
+        .map(|d| (d.integrated_new, d.integrated_cumulative))
+        .collect();
+    // 31001: 100, 100, 60, 40; 31002: 200 on the 10th; 31003: 150 on the 12th; the
+    // unregistered 31999's 5 are left out, as in the summary.
+    assert_eq!(
+        integrated,
+        vec![(100, 100), (300, 400), (60, 460), (190, 650)]
+    );
+    let summary = g
+        .projection
+        .province_summary(
+            province(),
+            Some(day("2026-03-12")),
+            AverageKind::Plain,
+            RateBasis::Residents,
+        )
+        .expect("summary");
+    assert_eq!(summary.integrated, 650);
+    assert_eq!(s.days[3].rates, summary.rates);
+    // From the 11th on, the days before are carried in the cumulative.
+    let later = g
+        .projection
+        .province_series(province(), day("2026-03-11"), day("2026-03-11"))
+        .expect("series");
+    assert_eq!(later.days[0].integrated_cumulative, 460);
+    let unknown = ProvinceCode::parse("02").expect("p");
+    assert_eq!(
+        g.projection
+            .province_series(unknown, day("2026-03-11"), day("2026-03-11"))
+            .map(|_| ()),
+        Err(QueryError::UnknownProvince(unknown))
+    );
+}

@@ -122,6 +122,7 @@ pub struct Watcher {
     http: reqwest::Client,
     url: String,
     field: &'static str,
+    token: Option<String>,
 }
 
 impl Watcher {
@@ -132,7 +133,14 @@ impl Watcher {
             http: reqwest::Client::new(),
             url: format!("{}/v1/status", base.trim_end_matches('/')),
             field,
+            token: None,
         }
+    }
+
+    /// The same watcher asking with a national official's `token` (a projector with officials).
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
     }
 
     /// The projector's status answer.
@@ -141,10 +149,15 @@ impl Watcher {
             url: self.url.clone(),
             reason: e.to_string(),
         };
-        self.http
-            .get(&self.url)
+        let mut request = self.http.get(&self.url);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        request
             .send()
             .await
+            .map_err(http_error)?
+            .error_for_status()
             .map_err(http_error)?
             .json()
             .await

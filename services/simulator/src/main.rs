@@ -87,6 +87,9 @@ struct LoadArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     projector_url: String,
+    /// A national official's token, when the projector has officials (`scripts/run`'s does).
+    #[arg(long, env = "EHB_PROJECTOR_TOKEN")]
+    projector_token: Option<String>,
     /// Seed of the events (default: from the clock, so that a second run sends new events).
     #[arg(long)]
     seed: Option<u64>,
@@ -241,7 +244,8 @@ async fn run_load(args: &Args, load: &LoadArgs) -> anyhow::Result<()> {
             }
         }
     };
-    let watcher = Watcher::new(&load.projector_url, "applied_seq");
+    let watcher =
+        Watcher::new(&load.projector_url, "applied_seq").with_token(load.projector_token.clone());
     let timeout = std::time::Duration::from_secs(load.timeout_secs);
     let report = ehb_simulator::load::run(target, messages, &watcher, timeout).await?;
     let rate = |d: std::time::Duration| report.events as f64 / d.as_secs_f64().max(1e-9);

@@ -1,6 +1,6 @@
-//! A ward's figures day by day, for charts.
+//! A ward's or a province's figures day by day, for charts.
 
-use ehb_proto::{BusinessDay, ReportPeriod, WardCode};
+use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
 use serde::Serialize;
 
 use super::{QueryError, Rates};
@@ -53,18 +53,7 @@ impl Projection {
         from: BusinessDay,
         to: BusinessDay,
     ) -> Result<Series, QueryError> {
-        if to < from {
-            return Err(QueryError::Invalid {
-                field: "to",
-                reason: "must not be before `from`".into(),
-            });
-        }
-        if to.ordinal() - from.ordinal() >= MAX_SERIES_DAYS {
-            return Err(QueryError::Invalid {
-                field: "to",
-                reason: format!("a series spans at most {MAX_SERIES_DAYS} days"),
-            });
-        }
+        check_range(from, to)?;
         let ward = self.ward(code).ok_or(QueryError::UnknownWard(code))?;
         let (residents, insured) = ward
             .meta
@@ -97,6 +86,103 @@ impl Projection {
         }
         Ok(Series {
             ward: code,
+            from,
+            to,
+            days,
+        })
+    }
+}
+
+/// Refuses a range that ends before it starts or spans more than [`MAX_SERIES_DAYS`].
+fn check_range(from: BusinessDay, to: BusinessDay) -> Result<(), QueryError> {
+    if to < from {
+        return Err(QueryError::Invalid {
+            field: "to",
+            reason: "must not be before `from`".into(),
+        });
+    }
+    if to.ordinal() - from.ordinal() >= MAX_SERIES_DAYS {
+        return Err(QueryError::Invalid {
+            field: "to",
+            reason: format!("a series spans at most {MAX_SERIES_DAYS} days"),
+        });
+    }
+    Ok(())
+}
+
+/// One province's figures over a range of days: its registered wards together, so the last
+/// day's cumulative equals the province summary's.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceSeries {
+    /// The province.
+    pub province: ProvinceCode,
+    /// The first day.
+    pub from: BusinessDay,
+    /// The last day.
+    pub to: BusinessDay,
+    /// One entry per day, in order.
+    pub days: Vec<ProvinceSeriesDay>,
+}
+
+/// One day of a province's series.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceSeriesDay {
+    /// The day.
+    pub date: BusinessDay,
+    /// Accounts activated that day.
+    pub accounts_new: u64,
+    /// Integrations that day.
+    pub integrated_new: u64,
+    /// Integrations up to that day.
+    pub integrated_cumulative: u64,
+    /// Both rates at the end of that day.
+    pub rates: Rates,
+}
+
+impl Projection {
+    /// The per-day figures of `province`'s registered wards from `from` to `to`, both included.
+    pub fn province_series(
+        &self,
+        province: ProvinceCode,
+        from: BusinessDay,
+        to: BusinessDay,
+    ) -> Result<ProvinceSeries, QueryError> {
+        check_range(from, to)?;
+        let wards = self.wards_in(Some(province));
+        if wards.is_empty() {
+            return Err(QueryError::UnknownProvince(province));
+        }
+        let registered: Vec<_> = wards
+            .iter()
+            .filter_map(|(_, w)| w.meta.baseline.as_ref().map(|b| (*w, b)))
+            .collect();
+        let residents = registered.iter().map(|(_, b)| b.residents).sum();
+        let insured = registered.iter().map(|(_, b)| b.insured).sum();
+        let mut integrated: u64 = registered
+            .iter()
+            .map(|(w, _)| u64::from(w.cumulative(from.plus(-1)).integrated_new))
+            .sum();
+        let mut days = Vec::new();
+        let mut day = from;
+        while day <= to {
+            let (mut accounts_new, mut integrated_new) = (0, 0);
+            for (ward, _) in &registered {
+                let today = ward.sum(day, day);
+                accounts_new += u64::from(today.accounts_new);
+                integrated_new += u64::from(today.integrated_new);
+            }
+            integrated += integrated_new;
+            days.push(ProvinceSeriesDay {
+                date: day,
+                accounts_new,
+                integrated_new,
+                integrated_cumulative: integrated,
+                rates: Rates::new(integrated, residents, insured),
+            });
+            day = day.plus(1);
+        }
+        Ok(ProvinceSeries {
+            province,
             from,
             to,
             days,

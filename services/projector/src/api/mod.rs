@@ -3,17 +3,19 @@
 pub mod error;
 pub mod export;
 pub mod official;
+pub mod pages;
 pub mod params;
 mod status;
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use ehb_projection::query::series::MAX_SERIES_DAYS;
 
+use crate::access::Scope;
 use crate::shared::Shared;
 use error::ApiError;
 use export::FileFormat;
@@ -23,10 +25,22 @@ use params::{Params, QueryMap};
 /// The API's routes over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/", get(index))
+        .route("/", get(pages::index))
+        .route("/ui/app.js", get(pages::script))
+        .route("/ui/core.js", get(pages::core_script))
+        .route("/ui/views.js", get(pages::views_script))
+        .route("/ui/i18n.js", get(pages::labels_script))
+        .route("/ui/app.css", get(pages::style))
+        .route("/ui/vendor/chart.umd.min.js", get(pages::chart_js))
+        .route(
+            "/ui/vendor/chart.js-LICENSE.md",
+            get(pages::chart_js_licence),
+        )
+        .route("/v1/whoami", get(whoami))
         .route("/v1/wards/{ward}/daily", get(daily))
         .route("/v1/wards/{ward}/series", get(series))
         .route("/v1/provinces/{province}/summary", get(summary))
+        .route("/v1/provinces/{province}/series", get(province_series))
         .route("/v1/review", get(review))
         .route(
             "/v1/review.csv",
@@ -92,6 +106,16 @@ async fn series(
             ));
         }
     };
+    let from = series_start(from, to)?;
+    Ok(Json(projection.series(ward, from, to)?))
+}
+
+/// The first day of a series ending on `to`: `from`, or 30 days back; refused when the series
+/// would span more than [`MAX_SERIES_DAYS`].
+fn series_start(
+    from: Option<ehb_proto::BusinessDay>,
+    to: ehb_proto::BusinessDay,
+) -> Result<ehb_proto::BusinessDay, ApiError> {
     let from = from.unwrap_or_else(|| to.plus(-29));
     if to.ordinal() - from.ordinal() >= MAX_SERIES_DAYS {
         return Err(ApiError::bad_request(
@@ -99,7 +123,7 @@ async fn series(
             format!("a series spans at most {MAX_SERIES_DAYS} days"),
         ));
     }
-    Ok(Json(projection.series(ward, from, to)?))
+    Ok(from)
 }
 
 async fn summary(
@@ -132,6 +156,42 @@ async fn review(
     Ok(Json(answer))
 }
 
-async fn index() -> impl IntoResponse {
-    Html(include_str!("index.html"))
+/// The signed-in official's scope (the nation when the API is open), for the dashboard to open
+/// the right page.
+async fn whoami(State(shared): State<Arc<Shared>>, official: Official) -> impl IntoResponse {
+    let (scope, province, ward) = match official.0 {
+        Scope::National => ("national", None, None),
+        Scope::Province(p) => ("province", Some(p.to_string()), None),
+        Scope::Ward(w) => {
+            let province = shared.projection_read().ward(w).map(|w| w.meta.province);
+            ("ward", province.map(|p| p.to_string()), Some(w.to_string()))
+        }
+    };
+    Json(serde_json::json!({
+        "scope": scope,
+        "province": province,
+        "ward": ward,
+        "signed_in": shared.officials.is_some(),
+    }))
+}
+
+async fn province_series(
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+    Path(province): Path<String>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let params = Params::from(query)?;
+    let province = params::province(&province)?;
+    official.province(province)?;
+    let (from, to) = (params.day("from")?, params.day("to")?);
+    let projection = shared.projection_read();
+    let Some(to) = to.or_else(|| projection.latest_day(Some(province))) else {
+        return Err(ApiError::not_found(
+            "province",
+            format!("province {province} is not known: no event has named it"),
+        ));
+    };
+    let from = series_start(from, to)?;
+    Ok(Json(projection.province_series(province, from, to)?))
 }

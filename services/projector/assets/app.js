@@ -1,0 +1,185 @@
+// The dashboard's shell: sign-in, language, the date picker, routing between the national,
+// province and ward views, live refresh, and report downloads. Every figure comes from the
+// same /v1 API the officials' tools use, with the signed-in official's token.
+
+import { ApiRefusal, api, app, esc, headers, href, route, t } from './core.js';
+import { nationalView, provinceView, wardView } from './views.js';
+
+const REFRESH_MS = 5000;
+
+/** Downloads an export with the official's token and saves it under the server's name. */
+async function download(path) {
+  const status = document.getElementById('download-status');
+  const response = await fetch(path, { headers: headers(), cache: 'no-store' });
+  if (!response.ok) {
+    let reason = `HTTP ${response.status}`;
+    try {
+      reason = (await response.json()).error.reason;
+    } catch (_) { /* the status says it */ }
+    status.textContent = `${t('forbidden')}: ${reason}`;
+    return;
+  }
+  const disposition = response.headers.get('content-disposition') || '';
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || path.split('/').pop();
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  status.textContent = name;
+}
+
+function home() {
+  const me = app.me;
+  if (me.scope === 'ward') return href('ward', me.ward);
+  if (me.scope === 'province') return href('province', me.province);
+  return href('national');
+}
+
+function applyLabels() {
+  document.documentElement.lang = app.lang;
+  document.title = t('title');
+  for (const element of document.querySelectorAll('[data-i18n]')) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  document.getElementById('lang').textContent = t('language');
+}
+
+function showSignIn(message) {
+  document.getElementById('signin').hidden = false;
+  document.getElementById('dashboard').hidden = true;
+  document.getElementById('signin-error').textContent = message || '';
+  document.getElementById('token').focus();
+}
+
+async function whoami() {
+  try {
+    app.me = await api('/v1/whoami');
+  } catch (refusal) {
+    app.me = null;
+    if (refusal.status === 401) {
+      showSignIn(app.token ? t('token_refused') : '');
+      return false;
+    }
+    throw refusal;
+  }
+  document.getElementById('signin').hidden = true;
+  document.getElementById('dashboard').hidden = false;
+  document.getElementById('signout').hidden = !app.me.signed_in;
+  document.getElementById('scope').textContent = app.me.signed_in ? scopeText(app.me) : '';
+  return true;
+}
+
+function scopeText(me) {
+  if (me.scope === 'ward') return `${t('ward')} ${me.ward}`;
+  if (me.scope === 'province') return `${t('province')} ${me.province}`;
+  return t('national');
+}
+
+/** Draws the current route; with `quiet`, only when the answers changed (live refresh). */
+async function draw(quiet = false) {
+  if (!app.me) return;
+  if (app.busy) {
+    app.again = app.again || !quiet;
+    return;
+  }
+  const current = route();
+  const drawn = location.hash;
+  if (!current.view) {
+    location.replace(home());
+    return;
+  }
+  app.busy = true;
+  const view = document.getElementById('view');
+  const status = document.getElementById('status');
+  try {
+    const render = { national: nationalView, province: provinceView, ward: wardView }[current.view];
+    const page = await render(current, app.me);
+    const key = `${app.lang}|${location.hash}|${page.key}`;
+    if (!quiet || key !== app.shown) {
+      for (const chart of app.charts.splice(0)) chart.destroy();
+      view.innerHTML = page.html;
+      page.after?.();
+      app.shown = key;
+    }
+    document.getElementById('date').value = page.date || '';
+    view.dataset.state = 'ready';
+    view.dataset.route = drawn;
+    status.textContent = `${t('updated')} ${new Date().toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB')}`;
+  } catch (refusal) {
+    if (refusal instanceof ApiRefusal && refusal.status === 401) {
+      showSignIn(t('token_refused'));
+    } else if (refusal instanceof ApiRefusal) {
+      const title = refusal.status === 403 ? t('forbidden') : t('not_found');
+      view.innerHTML = `<section class="notice" data-k="refusal" data-status="${refusal.status}">
+        <h2>${esc(title)}</h2><p>${esc(refusal.message)}</p>
+        <p><a href="${home()}">${esc(scopeText(app.me))}</a></p></section>`;
+      view.dataset.state = 'refused';
+      view.dataset.route = drawn;
+      app.shown = '';
+    } else if (!quiet) {
+      status.textContent = t('offline');
+    }
+  } finally {
+    app.busy = false;
+  }
+  // The route or the language changed while the answers were on their way: draw again.
+  if (app.again || location.hash !== drawn) {
+    app.again = false;
+    draw();
+  }
+}
+
+function start() {
+  applyLabels();
+  document.getElementById('lang').addEventListener('click', () => {
+    app.lang = app.lang === 'vi' ? 'en' : 'vi';
+    localStorage.setItem('ehb.lang', app.lang);
+    applyLabels();
+    draw();
+  });
+  document.getElementById('signin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    document.getElementById('signin-error').textContent = '';
+    app.token = document.getElementById('token').value.trim();
+    sessionStorage.setItem('ehb.token', app.token);
+    if (await whoami()) {
+      location.hash = home();
+      draw();
+    }
+  });
+  document.getElementById('signout').addEventListener('click', () => {
+    app.token = '';
+    sessionStorage.removeItem('ehb.token');
+    app.me = null;
+    location.hash = '';
+    showSignIn('');
+  });
+  document.getElementById('date').addEventListener('change', (event) => {
+    const current = route();
+    const code = current.view === 'national' ? '' : current.code;
+    location.hash = href(current.view || 'national', code, event.target.value);
+  });
+  document.getElementById('latest').addEventListener('click', () => {
+    const current = route();
+    location.hash = href(current.view || 'national', current.code, '');
+  });
+  document.getElementById('view').addEventListener('click', (event) => {
+    const button = event.target.closest('[data-download]');
+    if (button) download(button.dataset.download);
+  });
+  window.addEventListener('hashchange', () => draw());
+  setInterval(() => {
+    if (document.visibilityState === 'visible') draw(true);
+  }, REFRESH_MS);
+  whoami()
+    .then((signedIn) => signedIn && draw())
+    .catch(() => {
+      document.getElementById('status').textContent = t('offline');
+    });
+}
+
+start();

@@ -1,0 +1,84 @@
+// What the views and the shell share: the session (language, token, who is signed in), labels
+// and number formats of the current language, API calls with the official's token, and routes.
+
+import { LABELS, count, percent, day } from './i18n.js';
+
+/** The session: language, token, the signed-in official, what is shown. */
+export const app = {
+  lang: localStorage.getItem('ehb.lang') === 'en' ? 'en' : 'vi',
+  token: sessionStorage.getItem('ehb.token') || '',
+  me: null,
+  shown: '',
+  charts: [],
+  busy: false,
+  again: false,
+};
+
+/** The label `key` in the current language. */
+export function t(key) {
+  return LABELS[app.lang][key] ?? key;
+}
+
+/** Number, percentage and day formatters of the current language. */
+export const fmt = {
+  count: (n) => count(app.lang, n),
+  percent: (v) => percent(app.lang, v),
+  day: (d) => day(app.lang, d),
+};
+
+/** Escapes text for HTML. */
+export function esc(text) {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** An API answer that is not a success: its status and the API's field and reason. */
+export class ApiRefusal extends Error {
+  constructor(status, field, reason) {
+    super(reason || `HTTP ${status}`);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+/** The official's token as a request header. */
+export function headers() {
+  return app.token ? { Authorization: `Bearer ${app.token}` } : {};
+}
+
+/** GETs a /v1 path as JSON with the official's token. */
+export async function api(path) {
+  const response = await fetch(path, { headers: headers(), cache: 'no-store' });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (_) {
+    body = null;
+  }
+  if (!response.ok) {
+    throw new ApiRefusal(response.status, body?.error?.field, body?.error?.reason);
+  }
+  return body;
+}
+
+/** Keeps a chart to be destroyed when the view is drawn again. */
+export function keepChart(chart) {
+  app.charts.push(chart);
+}
+
+/** The route in the URL's fragment: `#/`, `#/province/31`, `#/ward/31001`, each `?date=`. */
+export function route() {
+  const [path, query] = location.hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean);
+  const date = new URLSearchParams(query || '').get('date') || '';
+  if (parts[0] === 'province' && parts[1]) return { view: 'province', code: parts[1], date };
+  if (parts[0] === 'ward' && parts[1]) return { view: 'ward', code: parts[1], date };
+  if (parts[0] === 'national') return { view: 'national', date };
+  return { view: '', date };
+}
+
+/** The fragment of a view, keeping the picked date. */
+export function href(view, code, date = route().date) {
+  const path = view === 'national' ? '#/national' : `#/${view}/${code}`;
+  return date ? `${path}?date=${date}` : path;
+}
+

@@ -1,0 +1,275 @@
+// The three views. Each asks the API, and answers the page's HTML, the charts to draw once it
+// is in place, the day shown, and a key that changes when any figure does (live refresh).
+// Every figure carries `data-k` (and tables `data-ward` / `data-province`) so that tests can
+// compare what is shown with what the API answered.
+
+import { api, app, esc, fmt, href, keepChart, t } from './core.js';
+
+const FLAGS = [
+  'below_average', 'no_progress', 'missing_report', 'late_report', 'groups_without_team',
+  'unregistered',
+];
+
+/** `iso` moved by `days` days. */
+function plusDays(iso, days) {
+  const date = new Date(`${iso}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function query(params) {
+  const text = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+  return text ? `?${text}` : '';
+}
+
+function card(key, label, value, note = '') {
+  return `<div class="card"><div class="label">${esc(label)}</div>
+    <div class="value" data-k="${key}">${esc(value)}</div>${note ? `<div class="note">${note}</div>` : ''}</div>`;
+}
+
+function flagChips(flags) {
+  return flags.map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}</span>`).join(' ');
+}
+
+function windowLine(review) {
+  return `<p class="window" data-k="window">${esc(t('window'))}: ${fmt.day(review.window.from)} – ${fmt.day(review.window.to)}
+    · ${esc(t('previous_window'))}: ${fmt.day(review.previous.from)} – ${fmt.day(review.previous.to)}</p>`;
+}
+
+function exportButtons(items) {
+  const buttons = items
+    .map(([label, path]) => ['csv', 'xlsx']
+      .map((ext) => `<button type="button" data-download="${esc(path.replace('{ext}', ext))}"
+        data-k="export-${esc(label)}-${ext}">${esc(t(label))} (${ext.toUpperCase()})</button>`)
+      .join(''))
+    .join('');
+  return `<section class="exports"><h2>${esc(t('exports'))}</h2>${buttons}
+    <p id="download-status" class="note" data-k="download"></p></section>`;
+}
+
+const percentAxis = {
+  beginAtZero: true,
+  ticks: { callback: (value) => fmt.percent(value) },
+};
+
+/** Chart options: no animation (the page redraws live), the legend below, and tooltips and the
+ * axes' ticks in the language's format. */
+function chartOptions(format, scales) {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    plugins: {
+      legend: { position: 'bottom' },
+      tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y)}` } },
+    },
+    scales,
+  };
+}
+
+/** A bar chart of rates, with the average (when there is one) drawn across as a dashed line. */
+function ratesChart(canvas, labels, rates, average, highlight) {
+  const datasets = [{
+    type: 'bar',
+    label: t('rate_residents'),
+    data: rates,
+    backgroundColor: highlight.map((h) => (h ? '#d9534f' : '#2f7ebc')),
+  }];
+  if (average !== null) {
+    datasets.push({
+      type: 'line',
+      label: `${t('average')}: ${fmt.percent(average)}`,
+      data: labels.map(() => average),
+      borderColor: '#1a1a1a',
+      borderDash: [6, 4],
+      borderWidth: 2,
+      pointRadius: 0,
+    });
+  }
+  keepChart(new Chart(canvas, {
+    data: { labels, datasets },
+    options: chartOptions(fmt.percent, {
+      y: percentAxis,
+      x: { ticks: { autoSkip: true, maxRotation: 60 } },
+    }),
+  }));
+}
+
+/** A line chart of integrations per day (and, for a ward, the running total). */
+function dailyChart(canvas, days, withTotal) {
+  const datasets = [{
+    type: withTotal ? 'bar' : 'line',
+    label: t('integrated_today'),
+    data: days.map((d) => d.integrated_new),
+    borderColor: '#2f7ebc',
+    backgroundColor: withTotal ? '#2f7ebc' : 'rgba(47,126,188,.15)',
+    fill: !withTotal,
+    tension: 0.2,
+    yAxisID: 'y',
+  }];
+  if (withTotal) {
+    datasets.push({
+      type: 'line',
+      label: t('integrated'),
+      data: days.map((d) => d.integrated_cumulative),
+      borderColor: '#e08a00',
+      pointRadius: 0,
+      yAxisID: 'total',
+    });
+  }
+  const countAxis = { beginAtZero: true, ticks: { callback: (value) => fmt.count(value) } };
+  keepChart(new Chart(canvas, {
+    data: { labels: days.map((d) => fmt.day(d.date)), datasets },
+    options: chartOptions(fmt.count, withTotal
+      ? { y: countAxis, total: { ...countAxis, position: 'right', grid: { drawOnChartArea: false } } }
+      : { y: countAxis }),
+  }));
+}
+
+/** All provinces: their rates, gains and how many wards need following up. */
+export async function nationalView(route) {
+  const review = await api(`/v1/review${query({ date: route.date })}`);
+  const rows = review.provinces.map((p) => `<tr data-province="${esc(p.province)}">
+      <td><a href="${href('province', p.province)}" data-k="name">${esc(t('province'))} ${esc(p.province)}</a></td>
+      <td data-k="gain">${fmt.count(p.gain)}</td>
+      <td data-k="previous-gain">${fmt.count(p.previous_gain)}</td>
+      <td data-k="rate-residents">${fmt.percent(p.rates.per_residents)}</td>
+      <td data-k="rate-insured">${fmt.percent(p.rates.per_insured)}</td>
+      <td data-k="average">${fmt.percent(p.average.value)}</td>
+      <td data-k="below-average">${fmt.count(p.flagged.below_average)}</td>
+      <td data-k="no-progress">${fmt.count(p.flagged.no_progress)}</td>
+      <td data-k="missing-report">${fmt.count(p.flagged.missing_report)}</td></tr>`).join('');
+  const html = `<h1 data-k="heading">${esc(t('national'))} · ${fmt.day(review.date)}</h1>
+    ${windowLine(review)}
+    <section class="chart"><h2>${esc(t('chart_provinces'))}</h2><div class="plot"><canvas id="chart-provinces"></canvas></div></section>
+    <section><h2>${esc(t('provinces'))}</h2><div class="scroll"><table id="provinces">
+      <thead><tr><th>${esc(t('province'))}</th><th>${esc(t('gain'))}</th><th>${esc(t('previous_gain'))}</th>
+      <th>${esc(t('rate_residents'))}</th><th>${esc(t('rate_insured'))}</th><th>${esc(t('average_plain'))}</th>
+      <th>${esc(t('below_average'))}</th><th>${esc(t('no_progress'))}</th><th>${esc(t('missing_report'))}</th></tr></thead>
+      <tbody>${rows}</tbody></table></div></section>
+    ${exportButtons([['export_review', `/v1/review.{ext}${query({ date: review.date })}`]])}`;
+  // Provinces are compared by their own rates; no national average is made up here.
+  const after = () => ratesChart(document.getElementById('chart-provinces'),
+    review.provinces.map((p) => `${t('province')} ${p.province}`),
+    review.provinces.map((p) => p.rates.per_residents), null,
+    review.provinces.map(() => false));
+  return { html, after, date: review.date, key: JSON.stringify(review) };
+}
+
+/** One province: both rates, the plain mean, ranked wards with flags, and two charts. */
+export async function provinceView(route) {
+  const code = route.code;
+  const review = await api(`/v1/review${query({ province: code, date: route.date })}`);
+  const date = review.date;
+  const [summary, series] = await Promise.all([
+    api(`/v1/provinces/${encodeURIComponent(code)}/summary${query({ date, average: 'plain' })}`),
+    api(`/v1/provinces/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`),
+  ]);
+  const province = review.provinces[0];
+  const wards = province ? province.wards : [];
+  const rows = wards.map((w) => `<tr data-ward="${esc(w.ward)}">
+      <td data-k="rank">${w.rank ?? '—'}</td>
+      <td><a href="${href('ward', w.ward)}" data-k="name">${esc(w.name ?? w.ward)}</a></td>
+      <td data-k="gain">${fmt.count(w.gain)}</td>
+      <td data-k="previous-gain">${fmt.count(w.previous_gain)}</td>
+      <td data-k="integrated">${fmt.count(w.integrated)}</td>
+      <td data-k="rate-residents">${fmt.percent(w.rates.per_residents)}</td>
+      <td data-k="rate-insured">${fmt.percent(w.rates.per_insured)}</td>
+      <td data-k="flags">${flagChips(w.flags)}</td></tr>`).join('');
+  const flagged = province
+    ? FLAGS.filter((f) => province.flagged[f]).map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`).join(' ')
+    : '';
+  const html = `<h1 data-k="heading">${esc(t('province'))} ${esc(code)} · ${fmt.day(date)}</h1>
+    <p class="crumbs"><a href="${href('national')}">${esc(t('national'))}</a></p>
+    ${windowLine(review)}
+    <section class="cards">
+      ${card('integrated', t('integrated'), fmt.count(summary.integrated))}
+      ${card('rate-residents', t('rate_residents'), fmt.percent(summary.rates.per_residents), `${esc(t('residents'))}: <span data-k="residents">${fmt.count(summary.residents)}</span>`)}
+      ${card('rate-insured', t('rate_insured'), fmt.percent(summary.rates.per_insured), `${esc(t('insured'))}: <span data-k="insured">${fmt.count(summary.insured)}</span>`)}
+      ${card('average', t('average_plain'), fmt.percent(summary.average.value))}
+      ${card('gain', t('gain'), fmt.count(province?.gain ?? 0), `${esc(t('previous_gain'))}: <span data-k="previous-gain">${fmt.count(province?.previous_gain ?? 0)}</span>`)}
+      ${card('accounts', t('accounts'), fmt.count(summary.accounts))}
+    </section>
+    ${exportButtons([
+      ['export_review', `/v1/review.{ext}${query({ province: code, date })}`],
+      ['export_summary', `/v1/provinces/${encodeURIComponent(code)}/summary.{ext}${query({ date })}`],
+    ])}
+    <p class="flags" data-k="flagged">${esc(t('wards_flagged'))}: ${flagged || esc(t('none'))}</p>
+    <section class="chart"><h2>${esc(t('chart_rates'))}</h2><div class="plot"><canvas id="chart-rates"></canvas></div></section>
+    <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>
+    <section><h2>${esc(t('wards'))}</h2><div class="scroll"><table id="wards">
+      <thead><tr><th>${esc(t('rank'))}</th><th>${esc(t('ward'))}</th><th>${esc(t('gain'))}</th><th>${esc(t('previous_gain'))}</th>
+      <th>${esc(t('integrated'))}</th><th>${esc(t('rate_residents'))}</th><th>${esc(t('rate_insured'))}</th><th>${esc(t('flags'))}</th></tr></thead>
+      <tbody>${rows}</tbody></table></div></section>`;
+  const after = () => {
+    ratesChart(document.getElementById('chart-rates'), wards.map((w) => w.name ?? w.ward),
+      wards.map((w) => w.rates.per_residents), summary.average.value,
+      wards.map((w) => w.flags.includes('below_average')));
+    dailyChart(document.getElementById('chart-daily'), series.days, false);
+  };
+  return { html, after, date, key: JSON.stringify([review, summary, series]) };
+}
+
+/** `weekly/2026-03-16` or `monthly/2026-03` in words. */
+function periodLabel(period) {
+  const [kind, start] = period.split('/');
+  if (kind === 'weekly') return `${t('week_from')} ${fmt.day(start)}`;
+  if (kind === 'monthly') {
+    const [year, month] = start.split('-');
+    return `${t('month')} ${app.lang === 'vi' ? `${month}/${year}` : `${year}-${month}`}`;
+  }
+  return period;
+}
+
+/** A UTC time as Vietnam's local day and hour (UTC+7, no daylight saving). */
+function localTime(utc) {
+  const local = new Date(Date.parse(utc) + 7 * 3600 * 1000).toISOString();
+  return `${fmt.day(local.slice(0, 10))} ${local.slice(11, 16)}`;
+}
+
+function reportState(status) {
+  if (!status.filed) return 'missing';
+  return status.on_time ? 'on_time' : 'late';
+}
+
+function reportRow(label, status) {
+  const state = reportState(status);
+  const differences = status.differences.length
+    ? `<ul class="differences">${status.differences.map((d) => `<li data-figure="${esc(d.figure)}">${esc(d.figure)}:
+        ${esc(t('claimed'))} <b>${fmt.count(d.claimed)}</b>, ${esc(t('events'))} <b>${fmt.count(d.events)}</b></li>`).join('')}</ul>`
+    : (status.filed ? `<span class="note">${esc(t('no_differences'))}</span>` : '');
+  return `<tr data-report="${esc(label)}"><td>${esc(label)}</td>
+    <td data-k="report-state" data-state="${state}"><span class="state ${state}">${esc(t(state))}</span></td>
+    <td>${esc(localTime(status.due))}</td><td>${differences}</td></tr>`;
+}
+
+/** One ward: the day's and cumulative figures, both rates, target, teams, reports, a chart. */
+export async function wardView(route) {
+  const code = route.code;
+  const daily = await api(`/v1/wards/${encodeURIComponent(code)}/daily${query({ date: route.date })}`);
+  const date = daily.date;
+  const series = await api(`/v1/wards/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`);
+  const groups = daily.groups;
+  const target = daily.target;
+  const periods = daily.period_reports.map((p) => reportRow(periodLabel(p.period), p)).join('');
+  const html = `<h1 data-k="heading">${esc(daily.name ?? `${t('ward')} ${code}`)} · ${fmt.day(date)}</h1>
+    <p class="crumbs"><a href="${href('national')}">${esc(t('national'))}</a> ›
+      <a href="${href('province', daily.province)}">${esc(t('province'))} ${esc(daily.province)}</a></p>
+    <section class="cards">
+      ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
+      ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative))}
+      ${card('rate-residents', t('rate_residents'), fmt.percent(daily.rates.per_residents))}
+      ${card('rate-insured', t('rate_insured'), fmt.percent(daily.rates.per_insured))}
+      ${card('target', t('progress'), target ? fmt.percent(target.percent) : '—', target ? `${esc(t('target'))}: <span data-k="target-count">${fmt.count(target.target)}</span>` : '')}
+      ${card('accounts-new', t('accounts_today'), fmt.count(daily.accounts.new), `${esc(t('accounts'))}: <span data-k="accounts">${fmt.count(daily.accounts.cumulative)}</span>`)}
+      ${card('with-team', `${t('groups')} ${t('with_team')}`, fmt.count(groups.with_team), groups.total !== null ? `/ <span data-k="groups-total">${fmt.count(groups.total)}</span>` : '')}
+      ${card('without-team', `${t('groups')} ${t('without_team')}`, groups.without_team === null ? '—' : fmt.count(groups.without_team))}
+      ${card('facilities', t('facilities'), fmt.count(daily.facilities.linked), daily.facilities.total !== null ? `/ ${fmt.count(daily.facilities.total)}` : '')}
+    </section>
+    <section><h2>${esc(t('reports'))}</h2><div class="scroll"><table id="reports">
+      <thead><tr><th>${esc(t('report_period'))}</th><th>${esc(t('filed'))}</th><th>${esc(t('due'))}</th><th>${esc(t('differs'))}</th></tr></thead>
+      <tbody>${reportRow(`${t('report_daily')} ${fmt.day(date)}`, daily.report)}${periods}</tbody></table></div></section>
+    <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>`;
+  const after = () => dailyChart(document.getElementById('chart-daily'), series.days, true);
+  return { html, after, date, key: JSON.stringify([daily, series]) };
+}

@@ -1,0 +1,302 @@
+//! Each page's figures against the API's answers, and the downloaded exports' cells.
+
+use ehb_e2e::{Browser, xlsx_cells};
+use serde_json::{Value, json};
+
+use crate::page::{Lang, NATIONAL, PROVINCE_31, api, api_bytes, chart, figures, rows};
+
+/// The province page shows the API's summary, review and series for `date` (or the latest).
+pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: Lang) {
+    let date = browser
+        .eval("return document.getElementById('date').value;", vec![])
+        .await;
+    let date = date.as_str().expect("the picked day").to_owned();
+    let review = api(base, &format!("/v1/review?province=31&date={date}"), token).await;
+    let summary = api(
+        base,
+        &format!("/v1/provinces/31/summary?date={date}&average=plain"),
+        token,
+    )
+    .await;
+    let province = &review["provinces"][0];
+    let shown = figures(browser, "#view").await;
+    let expect = [
+        (
+            "heading",
+            format!("{} 31 · {}", lang.province(), lang.day(&review["date"])),
+        ),
+        ("integrated", lang.count(&summary["integrated"])),
+        (
+            "rate-residents",
+            lang.percent(&summary["rates"]["per_residents"]),
+        ),
+        (
+            "rate-insured",
+            lang.percent(&summary["rates"]["per_insured"]),
+        ),
+        ("residents", lang.count(&summary["residents"])),
+        ("insured", lang.count(&summary["insured"])),
+        ("average", lang.percent(&summary["average"]["value"])),
+        ("accounts", lang.count(&summary["accounts"])),
+        ("gain", lang.count(&province["gain"])),
+        ("previous-gain", lang.count(&province["previous_gain"])),
+    ];
+    for (key, value) in expect {
+        assert_eq!(shown[key], value, "{key}");
+    }
+    let wards = province["wards"].as_array().expect("wards");
+    let shown = rows(browser, "#wards", "ward").await;
+    assert_eq!(shown.len(), wards.len());
+    for (row, ward) in shown.iter().zip(wards) {
+        assert_eq!(row["key"], ward["ward"]);
+        let cells = &row["cells"];
+        assert_eq!(cells["rank"], ward["rank"].to_string());
+        assert_eq!(cells["name"], ward["name"]);
+        assert_eq!(cells["gain"], lang.count(&ward["gain"]));
+        assert_eq!(cells["previous-gain"], lang.count(&ward["previous_gain"]));
+        assert_eq!(cells["integrated"], lang.count(&ward["integrated"]));
+        assert_eq!(
+            cells["rate-residents"],
+            lang.percent(&ward["rates"]["per_residents"])
+        );
+        assert_eq!(
+            cells["rate-insured"],
+            lang.percent(&ward["rates"]["per_insured"])
+        );
+        assert_eq!(row["flags"], ward["flags"], "{}", ward["ward"]);
+    }
+    // The bar chart: each ward's rate in rank order, and the plain mean drawn across.
+    let bars = chart(browser, "chart-rates").await;
+    let rates: Vec<Value> = wards
+        .iter()
+        .map(|w| w["rates"]["per_residents"].clone())
+        .collect();
+    assert_eq!(bars[0], Value::Array(rates));
+    assert_eq!(
+        bars[1],
+        json!(vec![summary["average"]["value"].clone(); wards.len()])
+    );
+    // The line chart: integrations per day over the 30 days up to the day shown.
+    let series = api(
+        base,
+        &format!(
+            "/v1/provinces/31/series?to={}",
+            review["date"].as_str().unwrap_or_default()
+        ),
+        token,
+    )
+    .await;
+    let per_day: Vec<Value> = series["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|d| d["integrated_new"].clone())
+        .collect();
+    assert_eq!(per_day.len(), 30);
+    assert_eq!(
+        chart(browser, "chart-daily").await[0],
+        Value::Array(per_day)
+    );
+}
+
+/// The ward page shows the API's daily answer, its reports and its series.
+pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, lang: Lang) {
+    let daily = api(base, &format!("/v1/wards/{ward}/daily"), token).await;
+    let shown = figures(browser, "#view").await;
+    let expect = [
+        (
+            "heading",
+            format!(
+                "{} · {}",
+                daily["name"].as_str().unwrap_or_default(),
+                lang.day(&daily["date"])
+            ),
+        ),
+        ("integrated-new", lang.count(&daily["integrated"]["new"])),
+        ("integrated", lang.count(&daily["integrated"]["cumulative"])),
+        (
+            "rate-residents",
+            lang.percent(&daily["rates"]["per_residents"]),
+        ),
+        ("rate-insured", lang.percent(&daily["rates"]["per_insured"])),
+        ("target", lang.percent(&daily["target"]["percent"])),
+        ("target-count", lang.count(&daily["target"]["target"])),
+        ("accounts-new", lang.count(&daily["accounts"]["new"])),
+        ("accounts", lang.count(&daily["accounts"]["cumulative"])),
+        ("with-team", lang.count(&daily["groups"]["with_team"])),
+        ("groups-total", lang.count(&daily["groups"]["total"])),
+        ("without-team", lang.count(&daily["groups"]["without_team"])),
+        ("facilities", lang.count(&daily["facilities"]["linked"])),
+    ];
+    for (key, value) in expect {
+        assert_eq!(shown[key], value, "{key}");
+    }
+    let state = |r: &Value| match (r["filed"].as_bool(), r["on_time"].as_bool()) {
+        (Some(true), Some(true)) => "on_time",
+        (Some(true), _) => "late",
+        _ => "missing",
+    };
+    let mut reports = vec![&daily["report"]];
+    reports.extend(daily["period_reports"].as_array().expect("periods"));
+    let shown = browser
+        .eval(
+            "return [...document.querySelectorAll('#reports tbody tr')].map(tr =>
+               [tr.querySelector('[data-k=report-state]').dataset.state,
+                tr.querySelectorAll('[data-figure]').length]);",
+            vec![],
+        )
+        .await;
+    let expected: Vec<Value> = reports
+        .iter()
+        .map(|r| json!([state(r), r["differences"].as_array().map_or(0, Vec::len)]))
+        .collect();
+    assert_eq!(shown, Value::Array(expected));
+    let series = api(
+        base,
+        &format!(
+            "/v1/wards/{ward}/series?to={}",
+            daily["date"].as_str().unwrap_or_default()
+        ),
+        token,
+    )
+    .await;
+    let days = series["days"].as_array().expect("days");
+    let drawn = chart(browser, "chart-daily").await;
+    assert_eq!(
+        drawn[0],
+        json!(
+            days.iter()
+                .map(|d| d["integrated_new"].clone())
+                .collect::<Vec<_>>()
+        )
+    );
+    assert_eq!(
+        drawn[1],
+        json!(
+            days.iter()
+                .map(|d| d["integrated_cumulative"].clone())
+                .collect::<Vec<_>>()
+        )
+    );
+}
+
+/// The national page shows every province of the API's national review.
+pub async fn check_national(browser: &Browser, base: &str, lang: Lang) -> Value {
+    let review = api(base, "/v1/review", NATIONAL).await;
+    let provinces = review["provinces"].as_array().expect("provinces");
+    let shown = rows(browser, "#provinces", "province").await;
+    assert_eq!(shown.len(), provinces.len());
+    assert_eq!(provinces.len(), 2);
+    for (row, p) in shown.iter().zip(provinces) {
+        assert_eq!(row["key"], p["province"]);
+        let cells = &row["cells"];
+        assert_eq!(cells["gain"], lang.count(&p["gain"]));
+        assert_eq!(cells["previous-gain"], lang.count(&p["previous_gain"]));
+        assert_eq!(
+            cells["rate-residents"],
+            lang.percent(&p["rates"]["per_residents"])
+        );
+        assert_eq!(
+            cells["rate-insured"],
+            lang.percent(&p["rates"]["per_insured"])
+        );
+        assert_eq!(cells["average"], lang.percent(&p["average"]["value"]));
+        assert_eq!(
+            cells["below-average"],
+            lang.count(&p["flagged"]["below_average"])
+        );
+        assert_eq!(
+            cells["no-progress"],
+            lang.count(&p["flagged"]["no_progress"])
+        );
+        assert_eq!(
+            cells["missing-report"],
+            lang.count(&p["flagged"]["missing_report"])
+        );
+    }
+    // One bar per province, its rate over residents.
+    let rates: Vec<Value> = provinces
+        .iter()
+        .map(|p| p["rates"]["per_residents"].clone())
+        .collect();
+    assert_eq!(
+        chart(browser, "chart-provinces").await,
+        vec![Value::Array(rates)]
+    );
+    review
+}
+
+/// The cells of a downloaded export, CSV or XLSX, as text.
+fn cells(name: &str, bytes: Vec<u8>) -> Vec<Vec<String>> {
+    if name.ends_with(".xlsx") {
+        return xlsx_cells(bytes, "Bao_cao");
+    }
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// Clicks an export button, waits for the file, and checks it is the API's file with each
+/// ward's code and cumulative integrations in rank order, and the total.
+pub async fn check_export(
+    browser: &Browser,
+    base: &str,
+    button: &str,
+    api_path: &str,
+    name: &str,
+    review: &Value,
+    total: &Value,
+) {
+    browser.click(&format!("[data-k=\"{button}\"]")).await;
+    let table = cells(name, browser.downloaded(name).await);
+    // The API's own file has the same cells (an XLSX also records when it was made).
+    let from_api = cells(name, api_bytes(base, api_path, PROVINCE_31).await);
+    assert!(
+        table == from_api,
+        "{name}: {table:?} is not the API's {from_api:?}"
+    );
+    let header = table
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Mã xã"))
+        .expect("a header row");
+    let column = |title: &str| {
+        table[header]
+            .iter()
+            .position(|c| c == title)
+            .unwrap_or_else(|| panic!("a column {title}"))
+    };
+    let (code, integrated) = (column("Mã xã"), column("Lũy kế đã tích hợp"));
+    let number = |text: &str| -> u64 {
+        text.chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .expect("a number")
+    };
+    let wards = review["provinces"][0]["wards"].as_array().expect("wards");
+    for (i, ward) in wards.iter().enumerate() {
+        let row = &table[header + 1 + i];
+        assert_eq!(
+            row[code],
+            ward["ward"].as_str().unwrap_or_default(),
+            "{name}"
+        );
+        assert_eq!(
+            Some(number(&row[integrated])),
+            ward["integrated"].as_u64(),
+            "{name}"
+        );
+    }
+    let totals = &table[header + 1 + wards.len()];
+    assert!(
+        totals.iter().any(|c| c == "Tổng cộng"),
+        "{name}: {totals:?}"
+    );
+    assert_eq!(Some(number(&totals[integrated])), total.as_u64(), "{name}");
+}

@@ -1,0 +1,237 @@
+//! The dashboard in headless Chromium against a projector fed by a real nats-server: each page's
+//! figures equal the API's, in Vietnamese and in English; officials sign in with ward, province
+//! and national tokens and are refused outside their scope; both export formats download with
+//! the right cells; the page follows the campaign live. Screenshots (desktop and a 360 px
+//! phone) are saved in `docs/screenshots/`.
+
+mod checks;
+#[path = "../common/mod.rs"]
+mod common;
+mod page;
+
+use std::time::Duration;
+
+use checks::{check_export, check_national, check_province, check_ward};
+use common::{Events, out};
+use ehb_e2e::{Browser, NatsServer, Projector, Shown, publisher};
+use ehb_proto::ProvinceCode;
+use ehb_simulator::{Scenario, generate};
+use page::{Lang, NATIONAL, PROVINCE_31, WARD, access_file, api, screenshot};
+use serde_json::Value;
+
+/// Signs in with `token` on the sign-in form and waits for the answer: the view drawn, or the
+/// form again with its error.
+async fn sign_in(browser: &Browser, token: &str) -> Shown {
+    browser.type_into("#token", token).await;
+    browser.click("#signin-button").await;
+    let answered = "return document.getElementById('signin').hidden
+        || document.getElementById('signin-error').textContent !== '';";
+    assert!(browser.wait_until(answered, Duration::from_secs(10)).await);
+    browser.wait_drawn().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().expect("a folder");
+    // Province 31 with 12 wards, and province 01 with 3, over two weeks.
+    let p31 = generate(&Scenario::small(5, 12, 60_000, 14).clean());
+    let p01 = generate(&Scenario {
+        province: ProvinceCode::parse("01").expect("a province"),
+        ..Scenario::small(6, 3, 15_000, 14).clean()
+    });
+    let wards31: Vec<String> = p31.truth.wards.keys().map(ToString::to_string).collect();
+    let ward01 = p01.truth.wards.keys().next().expect("a ward").to_string();
+    let (own, other) = (wards31[0].clone(), wards31[1].clone());
+    let access = access_file(dir.path(), &own);
+    let projector = Projector::start_with(
+        &nats.url(),
+        &dir.path().join("store"),
+        &["--access", access.to_str().expect("UTF-8")],
+    )
+    .await;
+    let base = projector.base.clone();
+    let projector = projector.with_token(NATIONAL);
+    let publisher = publisher(&nats.url()).await;
+    let messages = p31
+        .messages
+        .iter()
+        .chain(&p01.messages)
+        .map(|m| m.message.clone());
+    let done = publisher.publish_all(messages).await.expect("published");
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(60))
+        .await;
+
+    let browser = Browser::start(1280, 900).await;
+    // Not signed in: the sign-in form, and a token that is no official's is refused.
+    assert_eq!(browser.open(&format!("{base}/")).await, Shown::SignIn);
+    assert_eq!(sign_in(&browser, "not-a-token").await, Shown::SignIn);
+    assert_eq!(
+        browser.text("#signin-error").await,
+        "Mã truy cập không đúng."
+    );
+
+    // The province's official lands on the province page.
+    assert_eq!(sign_in(&browser, PROVINCE_31).await, Shown::Ready);
+    assert_eq!(
+        browser.eval("return location.hash;", vec![]).await,
+        "#/province/31"
+    );
+    check_province(&browser, &base, PROVINCE_31, Lang::Vi).await;
+    browser.screenshot(&screenshot("province-desktop")).await;
+    browser.resize(360, 780).await;
+    assert_eq!(browser.wait_drawn().await, Shown::Ready);
+    let overflow = browser
+        .eval("return document.documentElement.scrollWidth;", vec![])
+        .await;
+    assert_eq!(overflow, 360, "nothing wider than a 360 px phone");
+    browser.screenshot(&screenshot("province-phone")).await;
+    browser.resize(1280, 900).await;
+
+    // In English, the same figures in English formats; and back.
+    browser.click("#lang").await;
+    assert!(
+        browser
+            .wait_until(
+                "return document.querySelector('[data-k=heading]').textContent.startsWith('Province 31');",
+                Duration::from_secs(10),
+            )
+            .await
+    );
+    check_province(&browser, &base, PROVINCE_31, Lang::En).await;
+    browser.screenshot(&screenshot("province-desktop-en")).await;
+    browser.click("#lang").await;
+    assert!(
+        browser
+            .wait_until(
+                "return document.querySelector('[data-k=heading]').textContent.startsWith('Tỉnh 31');",
+                Duration::from_secs(10),
+            )
+            .await
+    );
+
+    // Both exports of both tables download, equal to the API's files, with the expected cells.
+    let review = api(&base, "/v1/review?province=31", PROVINCE_31).await;
+    let summary = api(&base, "/v1/provinces/31/summary", PROVINCE_31).await;
+    let date = review["date"].as_str().expect("a day").to_owned();
+    for ext in ["csv", "xlsx"] {
+        check_export(
+            &browser,
+            &base,
+            &format!("export-export_review-{ext}"),
+            &format!("/v1/review.{ext}?province=31&date={date}"),
+            &format!("ra-soat-2-ngay-31-{date}.{ext}"),
+            &review,
+            &summary["integrated"],
+        )
+        .await;
+        check_export(
+            &browser,
+            &base,
+            &format!("export-export_summary-{ext}"),
+            &format!("/v1/provinces/31/summary.{ext}?date={date}"),
+            &format!("tong-hop-31-{date}.{ext}"),
+            &review,
+            &summary["integrated"],
+        )
+        .await;
+    }
+
+    // An earlier day from the date picker: the page shows that day's figures.
+    let earlier = browser
+        .eval(
+            "const d = document.getElementById('date');
+             const day = new Date(d.value + 'T00:00:00Z'); day.setUTCDate(day.getUTCDate() - 4);
+             d.value = day.toISOString().slice(0, 10); d.dispatchEvent(new Event('change'));
+             return d.value;",
+            vec![],
+        )
+        .await;
+    assert_eq!(browser.wait_drawn().await, Shown::Ready);
+    assert_eq!(
+        browser.eval("return location.hash;", vec![]).await,
+        format!("#/province/31?date={}", earlier.as_str().expect("a day"))
+    );
+    check_province(&browser, &base, PROVINCE_31, Lang::Vi).await;
+    browser.click("#latest").await;
+    assert_eq!(browser.wait_drawn().await, Shown::Ready);
+
+    // The province official reads its wards, and nothing of another province.
+    assert_eq!(browser.go(&format!("#/ward/{other}")).await, Shown::Ready);
+    check_ward(&browser, &base, PROVINCE_31, &other, Lang::Vi).await;
+    assert_eq!(
+        browser.go(&format!("#/ward/{ward01}")).await,
+        Shown::Refused(403)
+    );
+    assert_eq!(browser.go("#/province/01").await, Shown::Refused(403));
+
+    // The ward's official: its ward only.
+    browser.click("#signout").await;
+    assert_eq!(browser.wait_drawn().await, Shown::SignIn);
+    assert_eq!(sign_in(&browser, WARD).await, Shown::Ready);
+    assert_eq!(
+        browser.eval("return location.hash;", vec![]).await,
+        format!("#/ward/{own}")
+    );
+    check_ward(&browser, &base, WARD, &own, Lang::Vi).await;
+    browser.screenshot(&screenshot("ward-desktop")).await;
+    browser.resize(360, 780).await;
+    assert_eq!(browser.wait_drawn().await, Shown::Ready);
+    browser.screenshot(&screenshot("ward-phone")).await;
+    browser.resize(1280, 900).await;
+    assert_eq!(
+        browser.go(&format!("#/ward/{other}")).await,
+        Shown::Refused(403)
+    );
+    assert_eq!(browser.go("#/province/31").await, Shown::Refused(403));
+    assert_eq!(browser.go("#/national").await, Shown::Refused(403));
+
+    // The national official: every province, and the page follows the campaign live.
+    browser.click("#signout").await;
+    assert_eq!(browser.wait_drawn().await, Shown::SignIn);
+    assert_eq!(sign_in(&browser, NATIONAL).await, Shown::Ready);
+    assert_eq!(
+        browser.eval("return location.hash;", vec![]).await,
+        "#/national"
+    );
+    let before = check_national(&browser, &base, Lang::Vi).await;
+    browser.screenshot(&screenshot("national-desktop")).await;
+    let day = before["date"].as_str().expect("a day");
+    let mut e = Events::new();
+    let more: Vec<_> = (0..25u128)
+        .map(|i| {
+            e.integrated(
+                &format!("{day}T10:00:00+07:00"),
+                &own,
+                0xdead_0000 + i,
+                "HS",
+            )
+        })
+        .collect();
+    let done = publisher.publish_all(out(&more)).await.expect("published");
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
+    let after = api(&base, "/v1/review", NATIONAL).await;
+    let p31 = |r: &Value| {
+        r["provinces"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["province"] == "31").cloned())
+            .expect("province 31")
+    };
+    assert_eq!(
+        p31(&after)["gain"].as_u64(),
+        p31(&before)["gain"].as_u64().map(|g| g + 25)
+    );
+    let expected = Lang::Vi.count(&p31(&after)["gain"]);
+    let live = format!(
+        "return document.querySelector('[data-province=\"31\"] [data-k=gain]').textContent === '{expected}';"
+    );
+    assert!(
+        browser.wait_until(&live, Duration::from_secs(20)).await,
+        "the page shows the new gain {expected} without a reload"
+    );
+    check_national(&browser, &base, Lang::Vi).await;
+    browser.close().await;
+}
