@@ -10,13 +10,19 @@ const REFRESH_MS = 5000;
 /** Downloads an export with the official's token and saves it under the server's name. */
 async function download(path) {
   const status = document.getElementById('download-status');
-  const response = await fetch(path, { headers: headers(), cache: 'no-store' });
+  let response;
+  try {
+    response = await fetch(path, { headers: headers(), cache: 'no-store' });
+  } catch (_) {
+    status.textContent = t('offline');
+    return;
+  }
   if (!response.ok) {
     let reason = `HTTP ${response.status}`;
     try {
       reason = (await response.json()).error.reason;
     } catch (_) { /* the status says it */ }
-    status.textContent = `${t('forbidden')}: ${reason}`;
+    status.textContent = `${refusalTitle(response.status)}: ${reason}`;
     return;
   }
   const disposition = response.headers.get('content-disposition') || '';
@@ -30,6 +36,23 @@ async function download(path) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
   status.textContent = name;
+}
+
+/** The heading of an API refusal with `status`. */
+function refusalTitle(status) {
+  if (status === 403) return t('forbidden');
+  if (status === 404) return t('not_found');
+  return t('error');
+}
+
+/** Empties the view, so that nothing of a previous page or official stays on screen. */
+function clearView() {
+  const view = document.getElementById('view');
+  for (const chart of app.charts.splice(0)) chart.destroy();
+  view.innerHTML = `<p>${esc(t('loading'))}</p>`;
+  view.dataset.state = 'loading';
+  delete view.dataset.route;
+  app.shown = '';
 }
 
 function home() {
@@ -95,39 +118,47 @@ async function draw(quiet = false) {
   app.busy = true;
   const view = document.getElementById('view');
   const status = document.getElementById('status');
+  if (!quiet && view.dataset.route !== drawn) clearView();
   try {
     const render = { national: nationalView, province: provinceView, ward: wardView }[current.view];
     const page = await render(current, app.me);
-    const key = `${app.lang}|${location.hash}|${page.key}`;
-    if (!quiet || key !== app.shown) {
-      for (const chart of app.charts.splice(0)) chart.destroy();
-      view.innerHTML = page.html;
-      page.after?.();
-      app.shown = key;
+    // Painted only if the official and the route are still those it was asked for.
+    if (app.me && location.hash === drawn) {
+      const key = `${app.lang}|${drawn}|${page.key}`;
+      if (!quiet || key !== app.shown) {
+        for (const chart of app.charts.splice(0)) chart.destroy();
+        view.innerHTML = page.html;
+        page.after?.();
+        app.shown = key;
+      }
+      const picker = document.getElementById('date');
+      if (document.activeElement !== picker) picker.value = page.date || '';
+      view.dataset.state = 'ready';
+      view.dataset.route = drawn;
+      status.textContent = `${t('updated')} ${new Date().toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB')}`;
     }
-    document.getElementById('date').value = page.date || '';
-    view.dataset.state = 'ready';
-    view.dataset.route = drawn;
-    status.textContent = `${t('updated')} ${new Date().toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB')}`;
   } catch (refusal) {
-    if (refusal instanceof ApiRefusal && refusal.status === 401) {
+    if (!app.me) {
+      // Signed out while the answers were on their way.
+    } else if (refusal instanceof ApiRefusal && refusal.status === 401) {
+      app.me = null;
       showSignIn(t('token_refused'));
-    } else if (refusal instanceof ApiRefusal) {
-      const title = refusal.status === 403 ? t('forbidden') : t('not_found');
+    } else if (refusal instanceof ApiRefusal && location.hash === drawn) {
+      for (const chart of app.charts.splice(0)) chart.destroy();
       view.innerHTML = `<section class="notice" data-k="refusal" data-status="${refusal.status}">
-        <h2>${esc(title)}</h2><p>${esc(refusal.message)}</p>
-        <p><a href="${home()}">${esc(scopeText(app.me))}</a></p></section>`;
+        <h2>${esc(refusalTitle(refusal.status))}</h2><p>${esc(refusal.message)}</p>
+        <p><a href="${esc(home())}">${esc(scopeText(app.me))}</a></p></section>`;
       view.dataset.state = 'refused';
       view.dataset.route = drawn;
       app.shown = '';
-    } else if (!quiet) {
+    } else if (!(refusal instanceof ApiRefusal)) {
       status.textContent = t('offline');
     }
   } finally {
     app.busy = false;
   }
   // The route or the language changed while the answers were on their way: draw again.
-  if (app.again || location.hash !== drawn) {
+  if (app.me && (app.again || location.hash !== drawn)) {
     app.again = false;
     draw();
   }
@@ -155,7 +186,8 @@ function start() {
     app.token = '';
     sessionStorage.removeItem('ehb.token');
     app.me = null;
-    location.hash = '';
+    clearView();
+    history.replaceState(null, '', location.pathname);
     showSignIn('');
   });
   document.getElementById('date').addEventListener('change', (event) => {
@@ -173,8 +205,18 @@ function start() {
   });
   window.addEventListener('hashchange', () => draw());
   setInterval(() => {
-    if (document.visibilityState === 'visible') draw(true);
+    if (document.visibilityState !== 'visible') return;
+    if (app.me) {
+      draw(true);
+    } else if (document.getElementById('signin').hidden) {
+      connect();
+    }
   }, REFRESH_MS);
+  connect();
+}
+
+/** Asks who the token is and draws; when the server cannot be reached, the refresh asks again. */
+function connect() {
   whoami()
     .then((signedIn) => signedIn && draw())
     .catch(() => {

@@ -69,9 +69,12 @@ export function keepChart(chart) {
 export function route() {
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
-  const date = new URLSearchParams(query || '').get('date') || '';
-  if (parts[0] === 'province' && parts[1]) return { view: 'province', code: parts[1], date };
-  if (parts[0] === 'ward' && parts[1]) return { view: 'ward', code: parts[1], date };
+  // Only a day is kept: the fragment is the user's to edit and ends up in links.
+  const asked = new URLSearchParams(query || '').get('date') || '';
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : '';
+  const code = /^\d+$/.test(parts[1] || '') ? parts[1] : '';
+  if (parts[0] === 'province' && code) return { view: 'province', code, date };
+  if (parts[0] === 'ward' && code) return { view: 'ward', code, date };
   if (parts[0] === 'national') return { view: 'national', date };
   return { view: '', date };
 }

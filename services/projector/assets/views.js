@@ -3,7 +3,7 @@
 // Every figure carries `data-k` (and tables `data-ward` / `data-province`) so that tests can
 // compare what is shown with what the API answered.
 
-import { api, app, esc, fmt, href, keepChart, t } from './core.js';
+import { ApiRefusal, api, app, esc, fmt, href, keepChart, t } from './core.js';
 
 const FLAGS = [
   'below_average', 'no_progress', 'missing_report', 'late_report', 'groups_without_team',
@@ -129,8 +129,12 @@ function dailyChart(canvas, days, withTotal) {
 /** All provinces: their rates, gains and how many wards need following up. */
 export async function nationalView(route) {
   const review = await api(`/v1/review${query({ date: route.date })}`);
+  if (review.scope !== null) {
+    // The API answers a province's token with its own province: not the national page.
+    throw new ApiRefusal(403, 'province', `${t('national_only')} ${review.scope}.`);
+  }
   const rows = review.provinces.map((p) => `<tr data-province="${esc(p.province)}">
-      <td><a href="${href('province', p.province)}" data-k="name">${esc(t('province'))} ${esc(p.province)}</a></td>
+      <td><a href="${esc(href('province', p.province))}" data-k="name">${esc(t('province'))} ${esc(p.province)}</a></td>
       <td data-k="gain">${fmt.count(p.gain)}</td>
       <td data-k="previous-gain">${fmt.count(p.previous_gain)}</td>
       <td data-k="rate-residents">${fmt.percent(p.rates.per_residents)}</td>
@@ -161,15 +165,16 @@ export async function provinceView(route) {
   const code = route.code;
   const review = await api(`/v1/review${query({ province: code, date: route.date })}`);
   const date = review.date;
-  const [summary, series] = await Promise.all([
+  const [summary, insured, series] = await Promise.all([
     api(`/v1/provinces/${encodeURIComponent(code)}/summary${query({ date, average: 'plain' })}`),
+    api(`/v1/provinces/${encodeURIComponent(code)}/summary${query({ date, average: 'plain', rate: 'insured' })}`),
     api(`/v1/provinces/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`),
   ]);
   const province = review.provinces[0];
   const wards = province ? province.wards : [];
   const rows = wards.map((w) => `<tr data-ward="${esc(w.ward)}">
       <td data-k="rank">${w.rank ?? '—'}</td>
-      <td><a href="${href('ward', w.ward)}" data-k="name">${esc(w.name ?? w.ward)}</a></td>
+      <td><a href="${esc(href('ward', w.ward))}" data-k="name">${esc(w.name ?? w.ward)}</a></td>
       <td data-k="gain">${fmt.count(w.gain)}</td>
       <td data-k="previous-gain">${fmt.count(w.previous_gain)}</td>
       <td data-k="integrated">${fmt.count(w.integrated)}</td>
@@ -180,14 +185,15 @@ export async function provinceView(route) {
     ? FLAGS.filter((f) => province.flagged[f]).map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`).join(' ')
     : '';
   const html = `<h1 data-k="heading">${esc(t('province'))} ${esc(code)} · ${fmt.day(date)}</h1>
-    <p class="crumbs"><a href="${href('national')}">${esc(t('national'))}</a></p>
+    <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a></p>
     ${windowLine(review)}
     <section class="cards">
       ${card('integrated', t('integrated'), fmt.count(summary.integrated))}
       ${card('rate-residents', t('rate_residents'), fmt.percent(summary.rates.per_residents), `${esc(t('residents'))}: <span data-k="residents">${fmt.count(summary.residents)}</span>`)}
       ${card('rate-insured', t('rate_insured'), fmt.percent(summary.rates.per_insured), `${esc(t('insured'))}: <span data-k="insured">${fmt.count(summary.insured)}</span>`)}
-      ${card('average', t('average_plain'), fmt.percent(summary.average.value))}
-      ${card('gain', t('gain'), fmt.count(province?.gain ?? 0), `${esc(t('previous_gain'))}: <span data-k="previous-gain">${fmt.count(province?.previous_gain ?? 0)}</span>`)}
+      ${card('average', t('average_residents'), fmt.percent(summary.average.value))}
+      ${card('average-insured', t('average_insured'), fmt.percent(insured.average.value))}
+      ${card('gain', t('gain'), fmt.count(province?.gain), `${esc(t('previous_gain'))}: <span data-k="previous-gain">${fmt.count(province?.previous_gain)}</span>`)}
       ${card('accounts', t('accounts'), fmt.count(summary.accounts))}
     </section>
     ${exportButtons([
@@ -207,7 +213,7 @@ export async function provinceView(route) {
       wards.map((w) => w.flags.includes('below_average')));
     dailyChart(document.getElementById('chart-daily'), series.days, false);
   };
-  return { html, after, date, key: JSON.stringify([review, summary, series]) };
+  return { html, after, date, key: JSON.stringify([review, summary, insured, series]) };
 }
 
 /** `weekly/2026-03-16` or `monthly/2026-03` in words. */
@@ -227,15 +233,17 @@ function localTime(utc) {
   return `${fmt.day(local.slice(0, 10))} ${local.slice(11, 16)}`;
 }
 
-function reportState(status) {
-  if (!status.filed) return 'missing';
-  return status.on_time ? 'on_time' : 'late';
+/** A report's state as of the end of `day` in Vietnam (UTC+7): one not yet due is pending. */
+function reportState(status, day) {
+  if (status.filed) return status.on_time ? 'on_time' : 'late';
+  const endOfDay = Date.parse(`${day}T17:00:00Z`);
+  return Date.parse(status.due) > endOfDay ? 'pending' : 'missing';
 }
 
-function reportRow(label, status) {
-  const state = reportState(status);
+function reportRow(label, status, day) {
+  const state = reportState(status, day);
   const differences = status.differences.length
-    ? `<ul class="differences">${status.differences.map((d) => `<li data-figure="${esc(d.figure)}">${esc(d.figure)}:
+    ? `<ul class="differences">${status.differences.map((d) => `<li data-figure="${esc(d.figure)}">${esc(t(`fig_${d.figure}`))}:
         ${esc(t('claimed'))} <b>${fmt.count(d.claimed)}</b>, ${esc(t('events'))} <b>${fmt.count(d.events)}</b></li>`).join('')}</ul>`
     : (status.filed ? `<span class="note">${esc(t('no_differences'))}</span>` : '');
   return `<tr data-report="${esc(label)}"><td>${esc(label)}</td>
@@ -251,10 +259,10 @@ export async function wardView(route) {
   const series = await api(`/v1/wards/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`);
   const groups = daily.groups;
   const target = daily.target;
-  const periods = daily.period_reports.map((p) => reportRow(periodLabel(p.period), p)).join('');
+  const periods = daily.period_reports.map((p) => reportRow(periodLabel(p.period), p, date)).join('');
   const html = `<h1 data-k="heading">${esc(daily.name ?? `${t('ward')} ${code}`)} · ${fmt.day(date)}</h1>
-    <p class="crumbs"><a href="${href('national')}">${esc(t('national'))}</a> ›
-      <a href="${href('province', daily.province)}">${esc(t('province'))} ${esc(daily.province)}</a></p>
+    <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a> ›
+      <a href="${esc(href('province', daily.province))}">${esc(t('province'))} ${esc(daily.province)}</a></p>
     <section class="cards">
       ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
       ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative))}
@@ -268,7 +276,7 @@ export async function wardView(route) {
     </section>
     <section><h2>${esc(t('reports'))}</h2><div class="scroll"><table id="reports">
       <thead><tr><th>${esc(t('report_period'))}</th><th>${esc(t('filed'))}</th><th>${esc(t('due'))}</th><th>${esc(t('differs'))}</th></tr></thead>
-      <tbody>${reportRow(`${t('report_daily')} ${fmt.day(date)}`, daily.report)}${periods}</tbody></table></div></section>
+      <tbody>${reportRow(`${t('report_daily')} ${fmt.day(date)}`, daily.report, date)}${periods}</tbody></table></div></section>
     <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>`;
   const after = () => dailyChart(document.getElementById('chart-daily'), series.days, true);
   return { html, after, date, key: JSON.stringify([daily, series]) };

@@ -18,9 +18,19 @@ pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: La
         token,
     )
     .await;
+    let insured = api(
+        base,
+        &format!("/v1/provinces/31/summary?date={date}&average=plain&rate=insured"),
+        token,
+    )
+    .await;
     let province = &review["provinces"][0];
     let shown = figures(browser, "#view").await;
     let expect = [
+        (
+            "average-insured",
+            lang.percent(&insured["average"]["value"]),
+        ),
         (
             "heading",
             format!("{} 31 · {}", lang.province(), lang.day(&review["date"])),
@@ -131,9 +141,12 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
     for (key, value) in expect {
         assert_eq!(shown[key], value, "{key}");
     }
+    // Not filed: pending while its deadline is after the end of the day shown (UTC+7).
+    let end_of_day = format!("{}T17:00:00Z", daily["date"].as_str().unwrap_or_default());
     let state = |r: &Value| match (r["filed"].as_bool(), r["on_time"].as_bool()) {
         (Some(true), Some(true)) => "on_time",
         (Some(true), _) => "late",
+        _ if r["due"].as_str().unwrap_or_default() > end_of_day.as_str() => "pending",
         _ => "missing",
     };
     let mut reports = vec![&daily["report"]];

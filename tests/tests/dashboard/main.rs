@@ -153,6 +153,10 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         browser.eval("return location.hash;", vec![]).await,
         format!("#/province/31?date={}", earlier.as_str().expect("a day"))
     );
+    assert_eq!(
+        browser.text("[data-k=heading]").await,
+        format!("Tỉnh 31 · {}", Lang::Vi.day(&earlier))
+    );
     check_province(&browser, &base, PROVINCE_31, Lang::Vi).await;
     browser.click("#latest").await;
     assert_eq!(browser.wait_drawn().await, Shown::Ready);
@@ -165,6 +169,8 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         Shown::Refused(403)
     );
     assert_eq!(browser.go("#/province/01").await, Shown::Refused(403));
+    // The API answers a province's token with its own province: the national page refuses.
+    assert_eq!(browser.go("#/national").await, Shown::Refused(403));
 
     // The ward's official: its ward only.
     browser.click("#signout").await;
@@ -178,6 +184,10 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     browser.screenshot(&screenshot("ward-desktop")).await;
     browser.resize(360, 780).await;
     assert_eq!(browser.wait_drawn().await, Shown::Ready);
+    let width = browser
+        .eval("return document.documentElement.scrollWidth;", vec![])
+        .await;
+    assert_eq!(width, 360, "nothing wider than a 360 px phone");
     browser.screenshot(&screenshot("ward-phone")).await;
     browser.resize(1280, 900).await;
     assert_eq!(
