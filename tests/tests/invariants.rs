@@ -184,31 +184,112 @@ fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
     found
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deleting_the_store_rebuilds_the_same_numbers_from_the_stream() {
-    let mut stack = Stack::start().await;
-    let (nats, store_path, publisher) = (&stack.nats, stack.store.clone(), stack.publisher.clone());
-    let projector = &mut stack.projector;
-    let generated = generate(&Scenario::small(11, 6, 30_000, 12));
-    let done = publisher
+/// What a projector answered for a generated campaign before it was stopped.
+struct Folded {
+    generated: ehb_simulator::Generated,
+    last_seq: u64,
+    digest: String,
+    review: serde_json::Value,
+}
+
+/// Publishes the campaign of `scenario`, waits until the stack's projector folded it, notes its
+/// digest and the review of `review_path`, and stops the projector with SIGTERM.
+async fn fold_and_stop(stack: &mut Stack, scenario: &Scenario, review_path: &str) -> Folded {
+    let generated = generate(scenario);
+    let done = stack
+        .publisher
         .publish_all(generated.messages.iter().map(|m| m.message.clone()))
         .await
         .expect("published");
+    let projector = &mut stack.projector;
     projector
         .wait_applied(done.last_seq, Duration::from_secs(60))
         .await;
     let digest = projector.digest().await;
-    let review = projector.get("/v1/review?date=2026-03-12").await.1;
+    let review = projector.get(review_path).await.1;
     assert!(projector.terminate());
+    Folded {
+        generated,
+        last_seq: done.last_seq,
+        digest,
+        review,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_store_rebuilds_the_same_numbers_from_the_stream() {
+    let mut stack = Stack::start().await;
+    let scenario = Scenario::small(11, 6, 30_000, 12);
+    let Folded {
+        generated,
+        last_seq,
+        digest,
+        review,
+    } = fold_and_stop(&mut stack, &scenario, "/v1/review?date=2026-03-12").await;
+    let (nats, store_path) = (&stack.nats, stack.store.clone());
 
     std::fs::remove_dir_all(&store_path).expect("the store is deleted");
     let rebuilt = Projector::start(&nats.url(), &store_path).await;
     rebuilt
-        .wait_applied(done.last_seq, Duration::from_secs(60))
+        .wait_applied(last_seq, Duration::from_secs(60))
         .await;
     assert_eq!(rebuilt.digest().await, digest);
     assert_eq!(rebuilt.get("/v1/review?date=2026-03-12").await.1, review);
     let (_, status) = rebuilt.get("/v1/status").await;
     assert_eq!(status["rejects"], generated.truth.malformed);
     assert_eq!(status["duplicates"], generated.truth.duplicates);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_or_foreign_store_is_moved_aside_and_rebuilt_from_the_stream() {
+    let mut stack = Stack::start().await;
+    let scenario = Scenario::small(12, 5, 25_000, 10);
+    let Folded {
+        last_seq,
+        digest,
+        review,
+        ..
+    } = fold_and_stop(&mut stack, &scenario, "/v1/review").await;
+    let (nats, store_path) = (&stack.nats, stack.store.clone());
+
+    // Every file of the store overwritten with bytes sled never wrote.
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(&store_path).expect("the store's files") {
+        let file = entry.expect("an entry").path();
+        if file.is_file() {
+            std::fs::write(&file, vec![0xA5u8; 4096]).expect("overwritten");
+            damaged += 1;
+        }
+    }
+    assert!(damaged >= 2, "{damaged} files");
+    let rebuilt = Projector::start(&nats.url(), &store_path).await;
+    rebuilt
+        .wait_applied(last_seq, Duration::from_secs(60))
+        .await;
+    assert_eq!(rebuilt.digest().await, digest);
+    assert_eq!(rebuilt.get("/v1/review").await.1, review);
+    // The damaged store is kept beside, byte for byte, and the log says so.
+    let aside = store_path.with_file_name("store.set-aside-1");
+    assert_eq!(
+        std::fs::read(aside.join("db")).expect("the damaged store kept"),
+        vec![0xA5u8; 4096]
+    );
+    let log = std::fs::read_to_string(store_path.with_extension("log")).expect("the log");
+    assert_eq!(log.matches("StoreSetAside").count(), 1, "{log}");
+    drop(rebuilt);
+
+    // A store built under other rules (another daily deadline) is moved aside too.
+    let other =
+        Projector::start_with(&nats.url(), &store_path, &["--daily-report-by-hour", "9"]).await;
+    other.wait_applied(last_seq, Duration::from_secs(60)).await;
+    assert!(
+        store_path
+            .with_file_name("store.set-aside-2")
+            .join("db")
+            .exists()
+    );
+    let log = std::fs::read_to_string(store_path.with_extension("log")).expect("the log");
+    assert_eq!(log.matches("StoreSetAside").count(), 2, "{log}");
+    let (_, status) = other.get("/v1/status").await;
+    assert_eq!(status["applied_seq"], last_seq);
 }

@@ -27,8 +27,8 @@ fn run_simulator(url: &str, progress: &std::path::Path) -> String {
         .output()
         .expect("the simulator runs");
     assert!(output.status.success(), "{output:?}");
-    // The log goes to standard output.
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    // The log goes to standard error.
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 async fn stored(url: &str) -> u64 {
@@ -76,7 +76,7 @@ async fn through_the_gateway_the_projection_equals_the_simulators_truth() {
         .env("NO_COLOR", "1")
         .output()
         .expect("the simulator runs");
-    let log = String::from_utf8_lossy(&output.stdout);
+    let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{log}");
     assert!(
         log.contains(&format!("rejected={}", truth.malformed)),

@@ -64,11 +64,11 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
         .map_err(|e| ProjectorError::Config(e.to_string()))?;
     let deadlines = config.deadlines();
     let started = Instant::now();
-    let store = Store::open(&config.store)?;
-    let loading = store.clone();
-    let projection = tokio::task::spawn_blocking(move || loading.load(deadlines))
-        .await
-        .map_err(|e| ProjectorError::Task(e.to_string()))??;
+    let path = config.store.clone();
+    let (store, projection, _) =
+        tokio::task::spawn_blocking(move || Store::open_or_set_aside(&path, deadlines))
+            .await
+            .map_err(|e| ProjectorError::Task(e.to_string()))??;
     tracing::info!(
         store = %config.store.display(),
         applied_seq = projection.position().seq,

@@ -9,9 +9,11 @@ mod secrets;
 pub use deadlines::DeadlineArgs;
 pub use secrets::{parse_sha256_hex, parse_toml, secret_sha256};
 
-/// Sets up logging from `RUST_LOG` (default `info`).
+/// Sets up logging to standard error from `RUST_LOG` (default `info`); standard output stays
+/// for what a command prints as its answer.
 pub fn init_logging() {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

@@ -41,6 +41,26 @@ pub enum StoreError {
         /// What went wrong.
         reason: String,
     },
+    /// The store was built under other rules (contract version, report deadlines).
+    #[error("the store at {path} was built under other rules ({found}); these are {wanted}")]
+    OtherRules {
+        /// The store's folder.
+        path: String,
+        /// The rules it was built by.
+        found: String,
+        /// The rules of this projector.
+        wanted: String,
+    },
+    /// A damaged store could not be moved aside.
+    #[error("the damaged store at {path} could not be moved aside to {to}: {source}")]
+    SetAside {
+        /// The store's folder.
+        path: String,
+        /// Where it was to go.
+        to: String,
+        /// Why it could not.
+        source: std::io::Error,
+    },
 }
 
 const POSITION: &[u8] = b"m:position";
@@ -100,6 +120,8 @@ fn reject_key(seq: u64) -> [u8; 10] {
     key
 }
 
+mod aside;
+
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     // Never write an empty record in place of one that failed to serialise.
     #[allow(clippy::expect_used)]
@@ -156,24 +178,19 @@ impl Store {
 
     /// Loads the projection kept in the store; an empty store gives an empty projection.
     ///
-    /// When the store was built under other rules (report deadlines, contract version), it is
-    /// cleared so that the projection is rebuilt from the stream.
+    /// A store built under other rules (report deadlines, contract version) is refused with
+    /// [`StoreError::OtherRules`]; [`Store::open_or_set_aside`] moves such a store aside.
     pub fn load(&self, deadlines: ReportDeadlines) -> Result<Projection, StoreError> {
         let mut projection = Projection::new(deadlines);
         let wanted = rules(&deadlines);
         match self.tree.get(RULES).map_err(|e| self.err(e))? {
             Some(found) if found.as_ref() == wanted.as_bytes() => {}
             Some(found) => {
-                tracing::warn!(
-                    found = %String::from_utf8_lossy(&found),
-                    wanted = %wanted,
-                    "StoreRulesChanged: rebuilding the projection from the stream"
-                );
-                self.tree.clear().map_err(|e| self.err(e))?;
-                self.tree
-                    .insert(RULES, wanted.as_bytes())
-                    .map_err(|e| self.err(e))?;
-                return Ok(projection);
+                return Err(StoreError::OtherRules {
+                    path: self.path.clone(),
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                    wanted,
+                });
             }
             None => {
                 self.tree
@@ -333,7 +350,7 @@ mod tests {
     }
 
     #[test]
-    fn a_store_loads_what_was_committed_and_rebuilds_when_rules_change() {
+    fn a_store_loads_what_was_committed_and_refuses_other_rules() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path()).expect("open");
         let mut p = store.load(ReportDeadlines::default()).expect("load");
@@ -366,9 +383,10 @@ mod tests {
             daily_by_hour: 9,
             ..ReportDeadlines::default()
         };
-        let rebuilt = store.load(other).expect("load");
-        assert_eq!(rebuilt.position().seq, 0);
-        assert_eq!(rebuilt.totals().messages, 0);
+        assert!(matches!(
+            store.load(other),
+            Err(StoreError::OtherRules { .. })
+        ));
     }
 
     fn uuid_like() -> ehb_proto::Uuid {
