@@ -54,7 +54,7 @@ impl Browser {
             .stderr(log)
             .process_group(0)
             .spawn()
-            .expect("chromedriver is installed (scripts/install-deps --browser)");
+            .expect("chromedriver is installed (scripts/install-deps --test)");
         let up = tokio::task::spawn_blocking(move || wait_for_port(port, Duration::from_secs(30)))
             .await
             .unwrap_or(false);

@@ -15,17 +15,22 @@
 use std::ffi::OsString;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use ehb_eventlog::Publisher;
 
 pub mod browser;
+pub mod cluster;
 pub mod gateway;
+mod nats;
 mod process;
 pub use browser::{Browser, Shown};
+pub use cluster::NatsCluster;
 pub use ehb_simulator::load::{peak_rss_kib, percentile};
 pub use gateway::{Answer, Gateway};
+pub(crate) use nats::print_log_tail;
+pub use nats::{NatsServer, nats_server_binary};
 pub use process::Service;
 
 /// A free TCP port on 127.0.0.1.
@@ -72,176 +77,6 @@ pub(crate) fn signal(child: &Child, sig: i32) {
     #[allow(unsafe_code)]
     unsafe {
         libc::kill(pid, sig);
-    }
-}
-
-/// The nats-server to run: `$NATS_SERVER`, else Debian's `/usr/sbin/nats-server`, else the PATH's.
-pub fn nats_server_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("NATS_SERVER") {
-        return PathBuf::from(path);
-    }
-    let debian = PathBuf::from("/usr/sbin/nats-server");
-    if debian.exists() {
-        debian
-    } else {
-        PathBuf::from("nats-server")
-    }
-}
-
-/// A temporary folder for a test server's store: in memory (`/dev/shm`) when it has room, so a
-/// busy shared disk neither slows nor fills the tests, else in the system's temporary folder.
-fn scratch_dir() -> tempfile::TempDir {
-    const ROOM: u64 = 4 << 30;
-    let shm = Path::new("/dev/shm");
-    if free_bytes(shm).is_some_and(|free| free >= ROOM)
-        && let Ok(dir) = tempfile::Builder::new().prefix("ehb-e2e-").tempdir_in(shm)
-    {
-        return dir;
-    }
-    tempfile::tempdir().expect("a temporary folder")
-}
-
-/// The bytes free for an unprivileged writer on the file system holding `path`.
-fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
-    // The path is NUL-terminated and `stat` is a valid place for the answer.
-    #[allow(unsafe_code)]
-    let stat = unsafe {
-        if libc::statvfs(c_path.as_ptr(), stat.as_mut_ptr()) != 0 {
-            return None;
-        }
-        stat.assume_init()
-    };
-    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
-}
-
-/// Prints the last `lines` lines of the log at `path` to the test's output, under `label`; a
-/// failing test shows what the process said.
-pub(crate) fn print_log_tail(label: &str, path: &Path, lines: usize) {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let all: Vec<&str> = text.lines().collect();
-    let tail = &all[all.len().saturating_sub(lines)..];
-    eprintln!(
-        "--- the last {} lines of {label}'s log ({}) ---",
-        tail.len(),
-        path.display()
-    );
-    for line in tail {
-        eprintln!("{line}");
-    }
-}
-
-/// Whether the HTTP monitor on `port` answers `/healthz` with status ok (JetStream ready).
-fn healthy(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    let mut answer = String::new();
-    stream.write_all(request.as_bytes()).is_ok()
-        && stream.read_to_string(&mut answer).is_ok()
-        && answer.starts_with("HTTP/1.0 200")
-        && answer.contains("\"ok\"")
-}
-
-/// A `nats-server` with JetStream, on a free loopback port, storing in a temporary folder.
-pub struct NatsServer {
-    child: Option<Child>,
-    port: u16,
-    monitor_port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl NatsServer {
-    /// Starts a server and waits until it accepts connections.
-    pub fn start() -> Self {
-        let mut server = NatsServer {
-            child: None,
-            port: free_port(),
-            monitor_port: free_port(),
-            dir: scratch_dir(),
-        };
-        server.spawn();
-        server
-    }
-
-    fn spawn(&mut self) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.log_path())
-            .expect("a log file");
-        let child = Command::new(nats_server_binary())
-            .args([
-                "-js",
-                "-a",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-m",
-                &self.monitor_port.to_string(),
-                "-sd",
-            ])
-            .arg(self.dir.path().join("jetstream"))
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("nats-server is installed (scripts/test installs Debian's package)");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !(healthy(self.monitor_port) && wait_for_port(self.port, Duration::ZERO)) {
-            if Instant::now() > deadline {
-                print_log_tail("nats-server", &self.log_path(), 40);
-                panic!("nats-server on {} was not ready within 30 s", self.port);
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    fn log_path(&self) -> PathBuf {
-        self.dir.path().join("nats.log")
-    }
-
-    /// The client URL.
-    pub fn url(&self) -> String {
-        format!("nats://127.0.0.1:{}", self.port)
-    }
-
-    /// Stops the server (SIGTERM), keeping its store.
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            signal(&child, libc::SIGTERM);
-            let _ = child.wait();
-        }
-    }
-
-    /// The folder holding the server's JetStream store (the stream's files on disk).
-    pub fn store_dir(&self) -> PathBuf {
-        self.dir.path().join("jetstream")
-    }
-
-    /// Starts the server again on the same port and store.
-    pub fn restart(&mut self) {
-        self.stop();
-        self.spawn();
-    }
-}
-
-impl Drop for NatsServer {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            print_log_tail("nats-server", &self.log_path(), 40);
-        }
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
     }
 }
 

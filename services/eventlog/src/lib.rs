@@ -59,11 +59,30 @@ impl Default for StreamSettings {
     }
 }
 
-/// The client settings every service uses: its name, and a 5-second connection timeout.
-fn options(name: &str) -> async_nats::ConnectOptions {
-    async_nats::ConnectOptions::new()
+/// The servers of a URL list: `nats://a:4222,nats://b:4222` (each may carry `user:password@`).
+fn servers(url: &str) -> Vec<&str> {
+    url.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The client settings every service uses: its name, a 5-second connection timeout, and the
+/// user and password the URL carries (`nats://user:password@host:4222`), if any.
+fn options(name: &str, url: &str) -> async_nats::ConnectOptions {
+    let options = async_nats::ConnectOptions::new()
         .name(name)
-        .connection_timeout(Duration::from_secs(5))
+        .connection_timeout(Duration::from_secs(5));
+    match credentials(url) {
+        Some((user, password)) => options.user_and_password(user, password),
+        None => options,
+    }
+}
+
+/// The user and password of the first server of `url`.
+fn credentials(url: &str) -> Option<(String, String)> {
+    let first: async_nats::ServerAddr = servers(url).first()?.parse().ok()?;
+    Some((first.username()?.to_owned(), first.password()?.to_owned()))
 }
 
 /// Connects to NATS at `url` (comma-separated for a cluster), retrying with backoff until the
@@ -76,7 +95,7 @@ pub async fn connect(
     let mut shutdown = std::pin::pin!(shutdown);
     let mut delay = Duration::from_millis(100);
     loop {
-        let attempt = options(name).connect(url);
+        let attempt = options(name, url).connect(servers(url));
         match attempt.await {
             Ok(client) => return Ok(client),
             Err(err) => {
@@ -94,10 +113,10 @@ pub async fn connect(
 /// A client that connects in the background and reconnects by itself for ever: it is returned at
 /// once, whether or not the server answers yet (see `Client::connection_state`).
 pub async fn connect_in_background(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
-    options(name)
+    options(name, url)
         .retry_on_initial_connect()
         .max_reconnects(None)
-        .connect(url)
+        .connect(servers(url))
         .await
         .map_err(|e| LogError::Connect {
             url: url.to_owned(),
@@ -107,8 +126,8 @@ pub async fn connect_in_background(url: &str, name: &str) -> Result<async_nats::
 
 /// Connects once, failing at once if the server does not answer.
 pub async fn connect_now(url: &str, name: &str) -> Result<async_nats::Client, LogError> {
-    options(name)
-        .connect(url)
+    options(name, url)
+        .connect(servers(url))
         .await
         .map_err(|e| LogError::Connect {
             url: url.to_owned(),
@@ -358,5 +377,27 @@ impl Publisher {
             settle(ack)?;
         }
         Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_list_gives_its_servers_and_the_first_ones_credentials() {
+        let url = "nats://gateway:s3cret@127.0.0.1:4222, nats://gateway:s3cret@127.0.0.1:4223,";
+        assert_eq!(
+            servers(url),
+            vec![
+                "nats://gateway:s3cret@127.0.0.1:4222",
+                "nats://gateway:s3cret@127.0.0.1:4223"
+            ]
+        );
+        assert_eq!(
+            credentials(url),
+            Some(("gateway".to_owned(), "s3cret".to_owned()))
+        );
+        assert_eq!(credentials("nats://127.0.0.1:4222"), None);
     }
 }

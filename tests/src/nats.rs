@@ -1,0 +1,193 @@
+//! A single `nats-server` with JetStream for the tests, and what the cluster shares with it:
+//! where the binary is, a scratch folder for stores, the monitor's answers, log tails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{free_port, signal, wait_for_port};
+
+/// The nats-server to run: `$NATS_SERVER`, else Debian's `/usr/sbin/nats-server`, else the PATH's.
+pub fn nats_server_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("NATS_SERVER") {
+        return PathBuf::from(path);
+    }
+    let debian = PathBuf::from("/usr/sbin/nats-server");
+    if debian.exists() {
+        debian
+    } else {
+        PathBuf::from("nats-server")
+    }
+}
+
+/// A temporary folder for a test server's store: in memory (`/dev/shm`) when it has room, so a
+/// busy shared disk neither slows nor fills the tests, else in the system's temporary folder.
+pub(crate) fn scratch_dir() -> tempfile::TempDir {
+    const ROOM: u64 = 4 << 30;
+    let shm = Path::new("/dev/shm");
+    if free_bytes(shm).is_some_and(|free| free >= ROOM)
+        && let Ok(dir) = tempfile::Builder::new().prefix("ehb-e2e-").tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+/// The bytes free for an unprivileged writer on the file system holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // The path is NUL-terminated and `stat` is a valid place for the answer.
+    #[allow(unsafe_code)]
+    let stat = unsafe {
+        if libc::statvfs(c_path.as_ptr(), stat.as_mut_ptr()) != 0 {
+            return None;
+        }
+        stat.assume_init()
+    };
+    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+/// Prints the last `lines` lines of the log at `path` to the test's output, under `label`; a
+/// failing test shows what the process said.
+pub(crate) fn print_log_tail(label: &str, path: &Path, lines: usize) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let all: Vec<&str> = text.lines().collect();
+    let tail = &all[all.len().saturating_sub(lines)..];
+    eprintln!(
+        "--- the last {} lines of {label}'s log ({}) ---",
+        tail.len(),
+        path.display()
+    );
+    for line in tail {
+        eprintln!("{line}");
+    }
+}
+
+/// The body of `path` on the HTTP monitor at `port`, when it answers 200.
+pub(crate) fn monitor_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let (head, body) = answer.split_once("\r\n\r\n")?;
+    head.starts_with("HTTP/1.0 200").then(|| body.to_owned())
+}
+
+/// Whether the HTTP monitor on `port` answers `/healthz` with status ok (JetStream ready).
+pub(crate) fn healthy(port: u16) -> bool {
+    monitor_get(port, "/healthz").is_some_and(|body| body.contains("\"ok\""))
+}
+
+/// Starts `nats-server` with `args` and the environment `env`, its log appended to `log`.
+pub(crate) fn spawn_nats(args: &[String], env: &[(String, String)], log: &Path) -> Child {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("a log file");
+    Command::new(nats_server_binary())
+        .args(args)
+        .envs(env.iter().cloned())
+        .stdout(Stdio::null())
+        .stderr(file)
+        .spawn()
+        .expect("nats-server is installed (scripts/test installs Debian's package)")
+}
+
+/// Waits until the server on `port` accepts clients and its monitor on `monitor` says
+/// JetStream is healthy (on a cluster: a meta leader is known); panics after 60 s.
+pub(crate) fn wait_ready(port: u16, monitor: u16, log: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !(healthy(monitor) && wait_for_port(port, Duration::ZERO)) {
+        if Instant::now() > deadline {
+            print_log_tail("nats-server", log, 40);
+            panic!("nats-server on {port} was not ready within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// A `nats-server` with JetStream, on a free loopback port, storing in a temporary folder.
+pub struct NatsServer {
+    child: Option<Child>,
+    port: u16,
+    monitor_port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl NatsServer {
+    /// Starts a server and waits until it accepts connections.
+    pub fn start() -> Self {
+        let mut server = NatsServer {
+            child: None,
+            port: free_port(),
+            monitor_port: free_port(),
+            dir: scratch_dir(),
+        };
+        server.spawn();
+        server
+    }
+
+    fn spawn(&mut self) {
+        let args = [
+            "-js".to_owned(),
+            "-a".to_owned(),
+            "127.0.0.1".to_owned(),
+            "-p".to_owned(),
+            self.port.to_string(),
+            "-m".to_owned(),
+            self.monitor_port.to_string(),
+            "-sd".to_owned(),
+            self.dir.path().join("jetstream").display().to_string(),
+        ];
+        self.child = Some(spawn_nats(&args, &[], &self.log_path()));
+        wait_ready(self.port, self.monitor_port, &self.log_path());
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("nats.log")
+    }
+
+    /// The client URL.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server (SIGTERM), keeping its store.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            signal(&child, libc::SIGTERM);
+            let _ = child.wait();
+        }
+    }
+
+    /// The folder holding the server's JetStream store (the stream's files on disk).
+    pub fn store_dir(&self) -> PathBuf {
+        self.dir.path().join("jetstream")
+    }
+
+    /// Starts the server again on the same port and store.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            print_log_tail("nats-server", &self.log_path(), 40);
+        }
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

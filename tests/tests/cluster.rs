@@ -1,0 +1,115 @@
+//! The 3-node cluster of `docker/nats/` on loopback: who may write what on NATS, and the stream's
+//! leader killed while the gateway ingests.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Events, out};
+use ehb_e2e::{NatsCluster, Projector};
+use ehb_eventlog::{Outgoing, Publisher, StreamSettings, ensure_stream};
+
+/// The cluster's stream settings: three replicas.
+fn replicated() -> StreamSettings {
+    StreamSettings {
+        replicas: 3,
+        ..StreamSettings::default()
+    }
+}
+
+/// A publisher connected as `user`, whose publishes fail when not acknowledged in two seconds.
+async fn publisher_as(cluster: &NatsCluster, user: &str) -> Publisher {
+    let client = ehb_eventlog::connect_now(&cluster.url(user), "ehb-e2e")
+        .await
+        .unwrap_or_else(|e| panic!("{user} connects: {e}"));
+    Publisher::with_ack_timeout(client, 64, Duration::from_secs(2))
+}
+
+/// Whether `user` may publish `message`: its acknowledgement arrives.
+async fn may_publish(cluster: &NatsCluster, user: &str, message: Outgoing) -> bool {
+    publisher_as(cluster, user)
+        .await
+        .publish(message)
+        .await
+        .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() {
+    let cluster = NatsCluster::start();
+    let gateway = publisher_as(&cluster, "gateway").await;
+    let info = ensure_stream(gateway.context(), &replicated())
+        .await
+        .expect("the gateway's user sets up the stream");
+    assert_eq!(info.config.num_replicas, 3);
+
+    let mut e = Events::new();
+    let at = "2026-03-10T09:00:00+07:00";
+    let baseline = out(&[e.baseline("31001", 1000, 400, 2)]).remove(0);
+    let account = out(&[e.account(at, "31001", 1)]).remove(0);
+    let card = out(&[e.integrated(at, "31001", 1, "HS")]).remove(0);
+    let team = out(&[e.team(at, "31001", "A")]).remove(0);
+
+    // Each upstream system its own types, and no other.
+    assert!(may_publish(&cluster, "ward-office", baseline.clone()).await);
+    assert!(may_publish(&cluster, "police", account.clone()).await);
+    assert!(may_publish(&cluster, "vss", card.clone()).await);
+    assert!(may_publish(&cluster, "ward-office", team.clone()).await);
+    let foreign = |m: &Outgoing| Outgoing {
+        id: uuid::Uuid::now_v7().to_string(),
+        ..m.clone()
+    };
+    let mut other = Events::new();
+    let reader_event = out(&[other.account(at, "31002", 9)]).remove(0);
+    let refused = [
+        ("police", foreign(&card)),
+        ("vss", foreign(&account)),
+        ("health", foreign(&baseline)),
+        ("ward-office", foreign(&account)),
+        // The readers publish nothing.
+        ("projector", reader_event.clone()),
+        ("audit", reader_event),
+    ];
+    let answers = futures::future::join_all(
+        refused
+            .iter()
+            .map(|(user, message)| may_publish(&cluster, user, message.clone())),
+    )
+    .await;
+    for ((user, message), allowed) in refused.iter().zip(answers) {
+        assert!(!allowed, "{user} published {}", message.subject);
+    }
+    // Nor can they change the stream.
+    for reader in ["projector", "audit"] {
+        let js = publisher_as(&cluster, reader).await;
+        let one_replica = ehb_eventlog::stream_config(&StreamSettings::default());
+        assert!(
+            js.context().update_stream(one_replica).await.is_err(),
+            "{reader} changed the stream"
+        );
+    }
+    let stream = gateway
+        .context()
+        .get_stream("EHB_EVENTS")
+        .await
+        .expect("the stream");
+    assert_eq!(stream.cached_info().state.messages, 4);
+    assert_eq!(stream.cached_info().config.num_replicas, 3);
+
+    // A projector reading as `projector` folds exactly what was allowed in.
+    let dir = tempfile::tempdir().expect("a folder");
+    let projector = Projector::start_with(
+        &cluster.url("projector"),
+        &dir.path().join("store"),
+        &["--stream-replicas", "3"],
+    )
+    .await;
+    projector.wait_applied(4, Duration::from_secs(60)).await;
+    let (_, daily) = projector.get("/v1/wards/31001/daily?date=2026-03-10").await;
+    assert_eq!(daily["accounts"]["cumulative"], 1);
+    assert_eq!(daily["integrated"]["cumulative"], 1);
+    assert_eq!(daily["groups"]["with_team"], 1);
+    let (_, status) = projector.get("/v1/status").await;
+    assert_eq!(status["events_applied"], 4);
+    assert_eq!(status["rejects"], 0);
+}
