@@ -113,3 +113,165 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
     assert_eq!(status["events_applied"], 4);
     assert_eq!(status["rejects"], 0);
 }
+
+/// The gateway key of the source that publishes `subject`'s event type.
+fn key_for<'k>(keys: &'k ehb_e2e::gateway::Access, subject: &str) -> &'k str {
+    match subject.rsplit('.').next() {
+        Some("account_activated") => &keys.c06,
+        Some("card_integrated") => &keys.vss,
+        Some("facility_linked") => &keys.health,
+        _ => &keys.ward,
+    }
+}
+
+/// What posting one batch came to, retries included.
+#[derive(Default)]
+struct Posted {
+    accepted: u64,
+    duplicates: u64,
+    retries: u64,
+}
+
+/// Posts `lines` with `key` as a client that must not lose an event would: whatever the
+/// gateway did not acknowledge (a refused request, or lines answered `unavailable`) is posted
+/// again, with the same ids, until every line is stored or recognised as a duplicate.
+async fn post_until_acknowledged(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    mut lines: Vec<bytes::Bytes>,
+) -> Posted {
+    let mut posted = Posted::default();
+    loop {
+        let mut body = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        for line in &lines {
+            body.extend_from_slice(line);
+            body.push(b'\n');
+        }
+        let body = bytes::Bytes::from(body);
+        if let Ok(answer) = ehb_simulator::load::post_ndjson(http, url, key, body).await {
+            let mut again = Vec::new();
+            for result in answer["results"].as_array().expect("per-line results") {
+                let line = result["line"].as_u64().expect("a line number") as usize;
+                match result["status"].as_str() {
+                    Some("accepted") => posted.accepted += 1,
+                    Some("duplicate") => posted.duplicates += 1,
+                    Some("rejected") => panic!("a valid event was rejected: {result}"),
+                    _ => again.push(lines[line - 1].clone()),
+                }
+            }
+            if again.is_empty() {
+                return posted;
+            }
+            lines = again;
+        }
+        posted.retries += 1;
+        assert!(posted.retries < 600, "not acknowledged after 600 tries");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_streams_leader_while_the_gateway_ingests_loses_and_doubles_nothing() {
+    use futures::StreamExt;
+
+    let mut cluster = NatsCluster::start();
+    let dir = tempfile::tempdir().expect("a folder");
+    let (keys, gateway) = ehb_e2e::Gateway::start_ready(
+        &cluster.url("gateway"),
+        dir.path(),
+        &["--stream-replicas", "3"],
+    )
+    .await;
+    let projector = Projector::start_with(
+        &cluster.url("projector"),
+        &dir.path().join("store"),
+        &["--stream-replicas", "3"],
+    )
+    .await;
+    let scenario = ehb_simulator::Scenario::small(2026, 20, 430_000, 20).clean();
+    let generated = ehb_simulator::generate(&scenario);
+    let total = generated.messages.len() as u64;
+    assert!(total >= 200_000, "{total} events");
+
+    // Batches of up to 1,000 consecutive events, one per source key.
+    let mut batches: Vec<(String, Vec<bytes::Bytes>)> = Vec::new();
+    for chunk in generated.messages.chunks(1000) {
+        let mut by_key: std::collections::BTreeMap<&str, Vec<bytes::Bytes>> = Default::default();
+        for m in chunk {
+            by_key
+                .entry(key_for(&keys, &m.message.subject))
+                .or_default()
+                .push(m.message.payload.clone());
+        }
+        batches.extend(by_key.into_iter().map(|(k, lines)| (k.to_owned(), lines)));
+    }
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/events", gateway.base);
+    let ingest = futures::stream::iter(batches)
+        .map(move |(key, lines)| {
+            let (http, url) = (http.clone(), url.clone());
+            async move { post_until_acknowledged(&http, &url, &key, lines).await }
+        })
+        .buffer_unordered(4)
+        .fold(Posted::default(), |mut sum, p| async move {
+            sum.accepted += p.accepted;
+            sum.duplicates += p.duplicates;
+            sum.retries += p.retries;
+            sum
+        });
+    let ingest = tokio::spawn(ingest);
+
+    // Once a third is stored, the node leading the stream is killed.
+    let admin = publisher_as(&cluster, "gateway").await;
+    let killed = loop {
+        if let Ok(stream) = admin.context().get_stream("EHB_EVENTS").await {
+            let info = stream.cached_info();
+            if info.state.messages >= total / 3 {
+                let leader = info
+                    .cluster
+                    .as_ref()
+                    .and_then(|c| c.leader.clone())
+                    .expect("the stream has a leader");
+                let node = cluster.index_of(&leader).expect("a node of the cluster");
+                cluster.kill9(node);
+                break node;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let posted = ingest.await.expect("the ingest ran");
+    println!(
+        "killed nats-{} (the stream's leader); {} accepted, {} recognised as duplicates on retry, {} retries",
+        killed + 1,
+        posted.accepted,
+        posted.duplicates,
+        posted.retries
+    );
+
+    // Every event acknowledged, each exactly once in the stream.
+    assert_eq!(posted.accepted + posted.duplicates, total);
+    let stream = admin
+        .context()
+        .get_stream("EHB_EVENTS")
+        .await
+        .expect("the stream");
+    assert_eq!(stream.cached_info().state.messages, total);
+    assert_eq!(stream.cached_info().state.last_sequence, total);
+    // The projection is exact.
+    let status = projector
+        .wait_applied(total, Duration::from_secs(120))
+        .await;
+    assert_eq!(status["events_applied"], total);
+    assert_eq!(status["rejects"], 0);
+    let after = scenario.start.plus(scenario.days as i32 + 2);
+    ehb_e2e::assert_wards_match_truth(&projector, &generated.truth.wards, after).await;
+    // The killed node comes back and catches up.
+    cluster.restart(killed);
+    assert!(
+        cluster.wait_messages_on(killed, total, Duration::from_secs(60)),
+        "nats-{} holds {:?} messages, not {total}",
+        killed + 1,
+        cluster.messages_on(killed)
+    );
+}
