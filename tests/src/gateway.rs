@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use ehb_gateway::pseudonym::PseudonymKey;
 use ehb_proto::{CitizenId, Pseudonymise};
 
+use ehb_eventlog::Outgoing;
+
 use crate::Service;
 
 /// The pseudonymisation key of the test access files.
@@ -82,6 +84,34 @@ impl Access {
 }
 
 impl Access {
+    /// The key of the source that publishes `subject`'s event type.
+    pub fn key_for(&self, subject: &str) -> &str {
+        match subject.rsplit('.').next() {
+            Some("account_activated") => &self.c06,
+            Some("card_integrated") => &self.vss,
+            Some("facility_linked") => &self.health,
+            _ => &self.ward,
+        }
+    }
+
+    /// `messages` cut into NDJSON batches for the gateway: up to `size` consecutive messages,
+    /// split by the key of the source that publishes each.
+    pub fn batches(&self, messages: &[Outgoing], size: usize) -> Vec<(String, Vec<bytes::Bytes>)> {
+        let mut batches = Vec::new();
+        for chunk in messages.chunks(size) {
+            let mut by_key: std::collections::BTreeMap<&str, Vec<bytes::Bytes>> =
+                Default::default();
+            for m in chunk {
+                by_key
+                    .entry(self.key_for(&m.subject))
+                    .or_default()
+                    .push(m.payload.clone());
+            }
+            batches.extend(by_key.into_iter().map(|(k, lines)| (k.to_owned(), lines)));
+        }
+        batches
+    }
+
     /// Writes the simulator's keys file (`<source> <key>` per line) in `dir`.
     pub fn write_keys_file(&self, dir: &Path) -> PathBuf {
         let path = dir.join("gateway-keys.txt");
@@ -256,5 +286,70 @@ impl Gateway {
     /// Stops the process with SIGTERM and returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
         self.process.terminate()
+    }
+}
+
+/// What posting one batch came to, retries included.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Posted {
+    /// Lines stored for the first time.
+    pub accepted: u64,
+    /// Lines the stream already held (stored by an attempt that was not acknowledged).
+    pub duplicates: u64,
+    /// Requests made again.
+    pub retries: u64,
+    /// The highest stream sequence acknowledged.
+    pub last_seq: u64,
+}
+
+impl Posted {
+    /// Both postings together.
+    pub fn and(self, other: Posted) -> Posted {
+        Posted {
+            accepted: self.accepted + other.accepted,
+            duplicates: self.duplicates + other.duplicates,
+            retries: self.retries + other.retries,
+            last_seq: self.last_seq.max(other.last_seq),
+        }
+    }
+}
+
+/// Posts `lines` with `key` as a client that must not lose an event would: whatever the
+/// gateway did not acknowledge (a refused request, or lines answered `unavailable`) is posted
+/// again, with the same ids, until every line is stored or recognised as a duplicate.
+pub async fn post_until_acknowledged(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    mut lines: Vec<bytes::Bytes>,
+) -> Posted {
+    let mut posted = Posted::default();
+    loop {
+        let mut body = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        for line in &lines {
+            body.extend_from_slice(line);
+            body.push(b'\n');
+        }
+        let body = bytes::Bytes::from(body);
+        if let Ok(answer) = ehb_simulator::load::post_ndjson(http, url, key, body).await {
+            let mut again = Vec::new();
+            for result in answer["results"].as_array().expect("per-line results") {
+                let line = result["line"].as_u64().expect("a line number") as usize;
+                posted.last_seq = posted.last_seq.max(result["seq"].as_u64().unwrap_or(0));
+                match result["status"].as_str() {
+                    Some("accepted") => posted.accepted += 1,
+                    Some("duplicate") => posted.duplicates += 1,
+                    Some("rejected") => panic!("a valid event was rejected: {result}"),
+                    _ => again.push(lines[line - 1].clone()),
+                }
+            }
+            if again.is_empty() {
+                return posted;
+            }
+            lines = again;
+        }
+        posted.retries += 1;
+        assert!(posted.retries < 600, "not acknowledged after 600 tries");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

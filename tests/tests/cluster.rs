@@ -114,63 +114,6 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
     assert_eq!(status["rejects"], 0);
 }
 
-/// The gateway key of the source that publishes `subject`'s event type.
-fn key_for<'k>(keys: &'k ehb_e2e::gateway::Access, subject: &str) -> &'k str {
-    match subject.rsplit('.').next() {
-        Some("account_activated") => &keys.c06,
-        Some("card_integrated") => &keys.vss,
-        Some("facility_linked") => &keys.health,
-        _ => &keys.ward,
-    }
-}
-
-/// What posting one batch came to, retries included.
-#[derive(Default)]
-struct Posted {
-    accepted: u64,
-    duplicates: u64,
-    retries: u64,
-}
-
-/// Posts `lines` with `key` as a client that must not lose an event would: whatever the
-/// gateway did not acknowledge (a refused request, or lines answered `unavailable`) is posted
-/// again, with the same ids, until every line is stored or recognised as a duplicate.
-async fn post_until_acknowledged(
-    http: &reqwest::Client,
-    url: &str,
-    key: &str,
-    mut lines: Vec<bytes::Bytes>,
-) -> Posted {
-    let mut posted = Posted::default();
-    loop {
-        let mut body = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-        for line in &lines {
-            body.extend_from_slice(line);
-            body.push(b'\n');
-        }
-        let body = bytes::Bytes::from(body);
-        if let Ok(answer) = ehb_simulator::load::post_ndjson(http, url, key, body).await {
-            let mut again = Vec::new();
-            for result in answer["results"].as_array().expect("per-line results") {
-                let line = result["line"].as_u64().expect("a line number") as usize;
-                match result["status"].as_str() {
-                    Some("accepted") => posted.accepted += 1,
-                    Some("duplicate") => posted.duplicates += 1,
-                    Some("rejected") => panic!("a valid event was rejected: {result}"),
-                    _ => again.push(lines[line - 1].clone()),
-                }
-            }
-            if again.is_empty() {
-                return posted;
-            }
-            lines = again;
-        }
-        posted.retries += 1;
-        assert!(posted.retries < 600, "not acknowledged after 600 tries");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_streams_leader_while_the_gateway_ingests_loses_and_doubles_nothing() {
     use futures::StreamExt;
@@ -195,30 +138,17 @@ async fn killing_the_streams_leader_while_the_gateway_ingests_loses_and_doubles_
     assert!(total >= 200_000, "{total} events");
 
     // Batches of up to 1,000 consecutive events, one per source key.
-    let mut batches: Vec<(String, Vec<bytes::Bytes>)> = Vec::new();
-    for chunk in generated.messages.chunks(1000) {
-        let mut by_key: std::collections::BTreeMap<&str, Vec<bytes::Bytes>> = Default::default();
-        for m in chunk {
-            by_key
-                .entry(key_for(&keys, &m.message.subject))
-                .or_default()
-                .push(m.message.payload.clone());
-        }
-        batches.extend(by_key.into_iter().map(|(k, lines)| (k.to_owned(), lines)));
-    }
+    let batches = keys.batches(&generated.outgoing(), 1000);
     let http = reqwest::Client::new();
     let url = format!("{}/v1/events", gateway.base);
     let ingest = futures::stream::iter(batches)
         .map(move |(key, lines)| {
             let (http, url) = (http.clone(), url.clone());
-            async move { post_until_acknowledged(&http, &url, &key, lines).await }
+            async move { ehb_e2e::gateway::post_until_acknowledged(&http, &url, &key, lines).await }
         })
         .buffer_unordered(4)
-        .fold(Posted::default(), |mut sum, p| async move {
-            sum.accepted += p.accepted;
-            sum.duplicates += p.duplicates;
-            sum.retries += p.retries;
-            sum
+        .fold(ehb_e2e::gateway::Posted::default(), |sum, p| async move {
+            sum.and(p)
         });
     let ingest = tokio::spawn(ingest);
 

@@ -87,6 +87,13 @@ pub struct Generated {
     pub truth: Truth,
 }
 
+impl Generated {
+    /// The messages alone, in publishing order.
+    pub fn outgoing(&self) -> Vec<Outgoing> {
+        self.messages.iter().map(|m| m.message.clone()).collect()
+    }
+}
+
 /// A deterministic 128-bit pseudonym for citizen `index` of `ward` (not derived from any real identifier).
 fn citizen(seed: u64, ward: WardCode, index: u64) -> CitizenRef {
     let a = mix(seed ^ (u64::from(ward.get()) << 32) ^ index);
