@@ -178,6 +178,21 @@ impl NatsCluster {
         false
     }
 
+    /// Every permission violation the nodes logged (`Publish Violation`, `Subscription
+    /// Violation`): none is expected from the services, which ask only what their user may.
+    pub fn violations(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .filter_map(|n| std::fs::read_to_string(&n.log).ok())
+            .flat_map(|log| {
+                log.lines()
+                    .filter(|l| l.contains("Violation"))
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
     /// Node `i`'s log.
     pub fn log(&self, i: usize) -> &Path {
         &self.nodes[i].log

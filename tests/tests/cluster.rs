@@ -196,6 +196,8 @@ async fn killing_the_streams_leader_while_the_gateway_ingests_loses_and_doubles_
     assert_eq!(status["rejects"], 0);
     let after = scenario.start.plus(scenario.days as i32 + 2);
     ehb_e2e::assert_wards_match_truth(&projector, &generated.truth.wards, after).await;
+    // The gateway and the projector asked only what their NATS users may.
+    assert_eq!(cluster.violations(), Vec::<String>::new());
     // The killed node comes back and catches up.
     cluster.restart(killed);
     assert!(

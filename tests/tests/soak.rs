@@ -174,6 +174,8 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
         "too few kills: {projector_kills} of the projector, {node_kills} of a node"
     );
 
+    // The gateway and the projector asked only what their NATS users may.
+    assert_eq!(cluster.violations(), Vec::<String>::new());
     // A projector that was never killed, over the same stream, agrees to the byte.
     let digest = projector.digest().await;
     let fresh = Projector::start_with(
