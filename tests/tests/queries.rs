@@ -160,6 +160,33 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
     projector
         .wait_applied(done.last_seq, Duration::from_secs(30))
         .await;
+    // Every path the OpenAPI document lists answers, with one of the statuses it documents; and
+    // it lists the paths DESIGN §7 promises of the projector.
+    let (code, doc) = projector.get("/openapi.json").await;
+    assert_eq!(code, 200);
+    let paths = doc["paths"].as_object().expect("paths");
+    for promised in [
+        "/v1/wards/{ward}/daily",
+        "/v1/wards/{ward}/series",
+        "/v1/provinces/{province}/summary",
+        "/v1/review",
+        "/v1/status",
+        "/v1/rejects",
+        "/metrics",
+    ] {
+        assert!(paths.contains_key(promised), "{promised} is documented");
+    }
+    for (path, item) in paths {
+        let concrete = path.replace("{ward}", "31001").replace("{province}", "31");
+        let (got, body) = projector.get(&concrete).await;
+        let documented = item["get"]["responses"].as_object().expect("responses");
+        assert!(
+            documented.contains_key(&got.to_string()),
+            "{path} answered {got}, not documented: {body}"
+        );
+        assert!(got < 500, "{path}: {got}");
+    }
+
     for (path, status, field) in [
         ("/v1/wards/3100/daily", 400, "ward"),
         ("/v1/wards/31001/daily?date=2026-02-30", 400, "date"),

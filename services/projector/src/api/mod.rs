@@ -3,6 +3,7 @@
 pub mod error;
 pub mod export;
 pub mod official;
+pub mod openapi;
 pub mod pages;
 pub mod params;
 mod status;
@@ -37,6 +38,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             get(pages::chart_js_licence),
         )
         .route("/v1/whoami", get(whoami))
+        .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/v1/wards/{ward}/daily", get(daily))
         .route("/v1/wards/{ward}/series", get(series))
         .route("/v1/provinces/{province}/summary", get(summary))
@@ -64,9 +66,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/metrics", get(status::metrics))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(status::ready))
-        .fallback(|| async {
-            ApiError::not_found("path", "no such endpoint; see GET / for the list")
-        })
+        .fallback(|| async { ApiError::not_found("path", "no such endpoint; see /openapi.json") })
         .with_state(shared)
 }
 
