@@ -21,6 +21,14 @@ impl Service {
     /// Starts the binary `name` with `--nats-url`, `--listen` on a free port and `args`, its log
     /// appended to `log`, and waits until its API accepts connections.
     pub async fn start(name: &str, nats_url: &str, args: &[OsString], log: &Path) -> Self {
+        let mut all = vec![OsString::from("--nats-url"), OsString::from(nats_url)];
+        all.extend(args.iter().cloned());
+        Service::start_without_nats(name, &all, log).await
+    }
+
+    /// Starts the binary `name` with `--listen` on a free port and `args`, its log appended to
+    /// `log`, and waits until its API accepts connections.
+    pub async fn start_without_nats(name: &str, args: &[OsString], log: &Path) -> Self {
         let port = free_port();
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -28,12 +36,7 @@ impl Service {
             .open(log)
             .expect("a log file");
         let child = Command::new(binary(name))
-            .args([
-                "--nats-url",
-                nats_url,
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-            ])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(args)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())

@@ -37,6 +37,7 @@ fn the_compose_file_is_valid_and_its_projectors_split_the_provinces() {
     assert_eq!(
         names,
         [
+            "front",
             "gateway",
             "nats-1",
             "nats-2",

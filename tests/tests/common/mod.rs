@@ -102,3 +102,18 @@ impl Events {
 pub fn out(events: &[Event<'_>]) -> Vec<Outgoing> {
     events.iter().map(Outgoing::event).collect()
 }
+
+/// Two provinces' clean campaigns: province 31 as `p31`, and `p01` moved to province 01.
+pub fn two_provinces(
+    p31: ehb_simulator::Scenario,
+    p01: ehb_simulator::Scenario,
+) -> (ehb_simulator::Generated, ehb_simulator::Generated) {
+    let p01 = ehb_simulator::Scenario {
+        province: ProvinceCode::parse("01").expect("a province"),
+        ..p01
+    };
+    (
+        ehb_simulator::generate(&p31.clean()),
+        ehb_simulator::generate(&p01.clean()),
+    )
+}

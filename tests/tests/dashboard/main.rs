@@ -14,8 +14,7 @@ use std::time::Duration;
 use checks::{check_export, check_national, check_province, check_ward};
 use common::{Events, out};
 use ehb_e2e::{Browser, NatsServer, Projector, Shown, publisher};
-use ehb_proto::ProvinceCode;
-use ehb_simulator::{Scenario, generate};
+use ehb_simulator::Scenario;
 use page::{Lang, NATIONAL, PROVINCE_31, WARD, access_file, api, screenshot};
 use serde_json::Value;
 
@@ -35,11 +34,10 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     let nats = NatsServer::start();
     let dir = tempfile::tempdir().expect("a folder");
     // Province 31 with 12 wards, and province 01 with 3, over two weeks.
-    let p31 = generate(&Scenario::small(5, 12, 60_000, 14).clean());
-    let p01 = generate(&Scenario {
-        province: ProvinceCode::parse("01").expect("a province"),
-        ..Scenario::small(6, 3, 15_000, 14).clean()
-    });
+    let (p31, p01) = common::two_provinces(
+        Scenario::small(5, 12, 60_000, 14),
+        Scenario::small(6, 3, 15_000, 14),
+    );
     let wards31: Vec<String> = p31.truth.wards.keys().map(ToString::to_string).collect();
     let ward01 = p01.truth.wards.keys().next().expect("a ward").to_string();
     let (own, other) = (wards31[0].clone(), wards31[1].clone());

@@ -1,0 +1,169 @@
+//! The national answers put together from the partitions' answers.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::{Answer, Front, refusal};
+
+/// The query string of `uri` with `date` set to `day`.
+fn with_date(pairs: &[(String, String)], day: &str) -> String {
+    let mut query: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k != "date")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    query.push(format!("date={day}"));
+    query.join("&")
+}
+
+/// Every partition's JSON answer to `path_and_query`; the first answer that is not a success
+/// (or a partition that did not answer) is returned instead.
+async fn ask_all(
+    front: &Front,
+    path_and_query: &str,
+    headers: &HeaderMap,
+) -> Result<Vec<Value>, Response> {
+    let authorization = headers.get(header::AUTHORIZATION);
+    let answers = futures::future::join_all(
+        (0..front.partitions.len()).map(|i| front.ask(i, path_and_query, authorization)),
+    )
+    .await;
+    let mut values = Vec::new();
+    for answer in answers {
+        match answer {
+            Ok(Answer { status, body, .. }) if status == StatusCode::OK => {
+                let value = serde_json::from_slice(&body).map_err(|e| {
+                    refusal(
+                        StatusCode::BAD_GATEWAY,
+                        "partition",
+                        format!("a partition's answer is not JSON: {e}"),
+                    )
+                })?;
+                values.push(value);
+            }
+            Ok(other) => return Err(other.into_response()),
+            Err(reason) => {
+                return Err(refusal(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "partition",
+                    reason,
+                ));
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// A question about one province (`province=` given) is the partition's that has it.
+async fn one_province(
+    front: &Front,
+    uri: &Uri,
+    pairs: &[(String, String)],
+    headers: &HeaderMap,
+) -> Option<Response> {
+    if !pairs.iter().any(|(k, _)| k == "province") {
+        return None;
+    }
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    Some(front.first_known(path, headers).await)
+}
+
+/// `GET /v1/review`: one province is the partition's that has it; all provinces are every
+/// partition's provinces on the same day, in code order.
+pub async fn review(
+    State(front): State<Arc<Front>>,
+    uri: Uri,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(answer) = one_province(&front, &uri, &pairs, &headers).await {
+        return answer;
+    }
+    let query = uri.query().unwrap_or_default();
+    let mut answers = match ask_all(&front, &format!("/v1/review?{query}"), &headers).await {
+        Ok(answers) => answers,
+        Err(response) => return response,
+    };
+    // Without a day, each partition reviewed its own last day: the nation's is the latest.
+    let latest = answers
+        .iter()
+        .filter_map(|a| a["date"].as_str())
+        .max()
+        .unwrap_or_default()
+        .to_owned();
+    if answers
+        .iter()
+        .any(|a| a["date"].as_str() != Some(latest.as_str()))
+    {
+        let again = format!("/v1/review?{}", with_date(&pairs, &latest));
+        answers = match ask_all(&front, &again, &headers).await {
+            Ok(answers) => answers,
+            Err(response) => return response,
+        };
+    }
+    let mut provinces: Vec<Value> = answers
+        .iter_mut()
+        .flat_map(|a| {
+            a["provinces"]
+                .as_array_mut()
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
+        .collect();
+    provinces.sort_by(|a, b| a["province"].as_str().cmp(&b["province"].as_str()));
+    let Some(mut combined) = answers.into_iter().next() else {
+        return refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "partition",
+            "no partition is configured".into(),
+        );
+    };
+    combined["provinces"] = Value::Array(provinces);
+    Json(combined).into_response()
+}
+
+/// `GET /v1/review.csv` and `.xlsx`: a province's table is the partition's; the nation's
+/// table is not put together here.
+pub async fn review_table(
+    State(front): State<Arc<Front>>,
+    uri: Uri,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(answer) = one_province(&front, &uri, &pairs, &headers).await {
+        return answer;
+    }
+    refusal(
+        StatusCode::NOT_IMPLEMENTED,
+        "province",
+        "the report table is made per province on the front: ask with province=<code> \
+         (the national review is at /v1/review)"
+            .into(),
+    )
+}
+
+/// `GET /v1/status`: each partition's status, with the events applied added up.
+pub async fn status(State(front): State<Arc<Front>>, headers: HeaderMap) -> Response {
+    match ask_all(&front, "/v1/status", &headers).await {
+        Ok(statuses) => {
+            let applied: u64 = statuses
+                .iter()
+                .filter_map(|s| s["events_applied"].as_u64())
+                .sum();
+            let partitions: Vec<Value> = front
+                .partitions
+                .iter()
+                .zip(statuses)
+                .map(|(url, status)| serde_json::json!({"partition": url, "status": status}))
+                .collect();
+            Json(serde_json::json!({"events_applied": applied, "partitions": partitions}))
+                .into_response()
+        }
+        Err(response) => response,
+    }
+}

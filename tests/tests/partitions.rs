@@ -1,0 +1,179 @@
+//! Two projectors, each owning one province (`--province`), behind the query front answer
+//! every national, province and ward query exactly as one projector over the whole stream.
+
+use std::ffi::OsString;
+use std::time::{Duration, Instant};
+
+mod common;
+
+use ehb_e2e::{NatsServer, Projector, Service, publisher};
+use ehb_simulator::Scenario;
+use serde_json::Value;
+
+/// Waits until `projector` has folded `events` events (a partition's position is a stream
+/// sequence it may never reach, so its count is what tells).
+async fn wait_events(projector: &Projector, events: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, status) = projector.get("/v1/status").await;
+        if status["events_applied"].as_u64() == Some(events as u64) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{events} events not folded: {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A GET: status and body bytes.
+async fn get(base: &str, path: &str) -> (u16, Vec<u8>) {
+    let response = reqwest::get(format!("{base}{path}"))
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    (status, response.bytes().await.expect("a body").to_vec())
+}
+
+/// The same question to both: the same status and the same JSON (or bytes).
+async fn same(front: &str, whole: &str, path: &str) -> Value {
+    let (a, body_a) = get(front, path).await;
+    let (b, body_b) = get(whole, path).await;
+    assert_eq!(a, b, "{path}");
+    match (
+        serde_json::from_slice::<Value>(&body_a),
+        serde_json::from_slice::<Value>(&body_b),
+    ) {
+        (Ok(x), Ok(y)) => {
+            assert_eq!(x, y, "{path}");
+            x
+        }
+        _ => {
+            assert!(body_a == body_b, "{path}: the bytes differ");
+            Value::Null
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_partitions_behind_the_front_answer_as_one_projector() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().expect("a folder");
+    let (p31, p01) = common::two_provinces(
+        Scenario::small(41, 6, 40_000, 12),
+        Scenario::small(42, 3, 20_000, 10),
+    );
+    let publisher = publisher(&nats.url()).await;
+    let messages = p31
+        .messages
+        .iter()
+        .chain(&p01.messages)
+        .map(|m| m.message.clone());
+    let done = publisher.publish_all(messages).await.expect("published");
+    assert_eq!(
+        done.stored as usize,
+        p31.messages.len() + p01.messages.len()
+    );
+
+    let whole = Projector::start(&nats.url(), &dir.path().join("whole")).await;
+    let a = Projector::start_with(&nats.url(), &dir.path().join("a"), &["--province", "31"]).await;
+    let b = Projector::start_with(&nats.url(), &dir.path().join("b"), &["--province", "01"]).await;
+    whole
+        .wait_applied(done.last_seq, Duration::from_secs(60))
+        .await;
+    wait_events(&a, p31.messages.len()).await;
+    wait_events(&b, p01.messages.len()).await;
+    let front = Service::start_without_nats(
+        "ehb-front",
+        &[
+            OsString::from("--partition"),
+            OsString::from(format!("{},{}", a.base, b.base)),
+        ],
+        &dir.path().join("front.log"),
+    )
+    .await;
+    let (front, whole_base) = (front.base.clone(), whole.base.clone());
+
+    // The national review: the latest day, and earlier days where one province has no data.
+    let review = same(&front, &whole_base, "/v1/review").await;
+    assert_eq!(review["provinces"].as_array().map(Vec::len), Some(2));
+    let first = Scenario::small(41, 6, 40_000, 12).start;
+    for offset in [-1, 0, 3, 9, 11, 13] {
+        let day = first.plus(offset);
+        same(&front, &whole_base, &format!("/v1/review?date={day}")).await;
+        same(
+            &front,
+            &whole_base,
+            &format!("/v1/review?date={day}&average=weighted&rate=insured"),
+        )
+        .await;
+        for province in ["31", "01"] {
+            same(
+                &front,
+                &whole_base,
+                &format!("/v1/review?province={province}&date={day}"),
+            )
+            .await;
+            same(
+                &front,
+                &whole_base,
+                &format!("/v1/provinces/{province}/summary?date={day}"),
+            )
+            .await;
+        }
+    }
+    for province in ["31", "01"] {
+        same(
+            &front,
+            &whole_base,
+            &format!("/v1/provinces/{province}/summary"),
+        )
+        .await;
+        same(
+            &front,
+            &whole_base,
+            &format!("/v1/provinces/{province}/series"),
+        )
+        .await;
+        same(
+            &front,
+            &whole_base,
+            &format!("/v1/review.csv?province={province}"),
+        )
+        .await;
+    }
+    // Every ward, on its last day and on a day of the campaign.
+    let wards: Vec<String> = p31
+        .truth
+        .wards
+        .keys()
+        .chain(p01.truth.wards.keys())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(wards.len(), 9);
+    for ward in &wards {
+        let daily = same(&front, &whole_base, &format!("/v1/wards/{ward}/daily")).await;
+        assert_eq!(daily["ward"], ward.as_str());
+        same(
+            &front,
+            &whole_base,
+            &format!("/v1/wards/{ward}/daily?date={}", first.plus(4)),
+        )
+        .await;
+        same(&front, &whole_base, &format!("/v1/wards/{ward}/series")).await;
+    }
+    // What nobody knows is 404 through the front as well; a bad parameter is 400.
+    same(&front, &whole_base, "/v1/wards/99999/daily").await;
+    same(&front, &whole_base, "/v1/provinces/02/summary").await;
+    same(&front, &whole_base, "/v1/review?date=tomorrow").await;
+
+    // The front's status adds the partitions up; the national table is per province there.
+    let (_, status) = get(&front, "/v1/status").await;
+    let status: Value = serde_json::from_slice(&status).expect("JSON");
+    let (_, whole_status) = whole.get("/v1/status").await;
+    assert_eq!(status["events_applied"], whole_status["events_applied"]);
+    assert_eq!(status["partitions"].as_array().map(Vec::len), Some(2));
+    let (code, _) = get(&front, "/v1/review.csv").await;
+    assert_eq!(code, 501);
+}
