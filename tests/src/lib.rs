@@ -342,3 +342,18 @@ pub fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// Writes an officials' access file in `dir` with one official per `(scope, token)` (named after
+/// the scope; the token kept as its SHA-256) and answers its path.
+pub fn officials_file(dir: &Path, officials: &[(&str, &str)]) -> PathBuf {
+    let text: String = officials
+        .iter()
+        .map(|(scope, token)| {
+            let hash = hex::encode(ehb_projector::access::token_hash(token));
+            format!("[[official]]\nname = \"{scope}\"\nscope = \"{scope}\"\ntoken_sha256 = \"{hash}\"\n\n")
+        })
+        .collect();
+    let path = dir.join("officials.toml");
+    std::fs::write(&path, text).expect("the access file is written");
+    path
+}

@@ -176,4 +176,72 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     assert_eq!(status["partitions"].as_array().map(Vec::len), Some(2));
     let (code, _) = get(&front, "/v1/review.csv").await;
     assert_eq!(code, 501);
+    drop((a, b, whole));
+
+    // With officials: the partitions check the token, and the front answers as one projector.
+    let ward01 = p01.truth.wards.keys().next().expect("a ward").to_string();
+    let ward_scope = format!("ward:{ward01}");
+    let access = ehb_e2e::officials_file(
+        dir.path(),
+        &[("province:31", "t-province-31"), (&ward_scope, "t-ward-01")],
+    );
+    let access = access.to_str().expect("UTF-8");
+    let whole = Projector::start_with(
+        &nats.url(),
+        &dir.path().join("whole"),
+        &["--access", access],
+    )
+    .await;
+    let a = Projector::start_with(
+        &nats.url(),
+        &dir.path().join("a"),
+        &["--province", "31", "--access", access],
+    )
+    .await;
+    let b = Projector::start_with(
+        &nats.url(),
+        &dir.path().join("b"),
+        &["--province", "01", "--access", access],
+    )
+    .await;
+    let front_scoped = Service::start_without_nats(
+        "ehb-front",
+        &[
+            OsString::from("--partition"),
+            OsString::from(format!("{},{}", a.base, b.base)),
+        ],
+        &dir.path().join("front-scoped.log"),
+    )
+    .await;
+    let ask = |base: String, path: String, token: &'static str| async move {
+        let response = reqwest::Client::new()
+            .get(format!("{base}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("an answer");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json::<Value>().await.unwrap_or(Value::Null),
+        )
+    };
+    let ward_path = format!("/v1/wards/{ward01}/daily");
+    for (path, token) in [
+        ("/v1/review", "t-province-31"),
+        ("/v1/review?province=01", "t-province-31"),
+        ("/v1/provinces/31/summary", "t-province-31"),
+        ("/v1/provinces/01/summary", "t-province-31"),
+        ("/v1/whoami", "t-province-31"),
+        ("/v1/review", "t-ward-01"),
+        ("/v1/whoami", "t-ward-01"),
+        (ward_path.as_str(), "t-ward-01"),
+        ("/v1/review", "t-unknown"),
+    ] {
+        let through = ask(front_scoped.base.clone(), path.to_owned(), token).await;
+        let direct = ask(whole.base.clone(), path.to_owned(), token).await;
+        assert_eq!(through, direct, "{token} {path}");
+    }
+    let (status, whoami) = ask(front_scoped.base.clone(), "/v1/whoami".into(), "t-ward-01").await;
+    assert_eq!((status, whoami["province"].as_str()), (200, Some("01")));
 }

@@ -21,12 +21,15 @@ fn with_date(pairs: &[(String, String)], day: &str) -> String {
     query.join("&")
 }
 
-/// Every partition's JSON answer to `path_and_query`; the first answer that is not a success
-/// (or a partition that did not answer) is returned instead.
+/// Every partition's JSON answer to `path_and_query`, leaving out the partitions that answer
+/// 404 when `skip_unknown` (a province's official asks all partitions; one has the province);
+/// the first other answer that is not a success (or a partition that did not answer) is
+/// returned instead, and the last 404 when no partition knew.
 async fn ask_all(
     front: &Front,
     path_and_query: &str,
     headers: &HeaderMap,
+    skip_unknown: bool,
 ) -> Result<Vec<Value>, Response> {
     let authorization = headers.get(header::AUTHORIZATION);
     let answers = futures::future::join_all(
@@ -34,8 +37,12 @@ async fn ask_all(
     )
     .await;
     let mut values = Vec::new();
+    let mut unknown = None;
     for answer in answers {
         match answer {
+            Ok(other) if skip_unknown && other.status == StatusCode::NOT_FOUND => {
+                unknown = Some(other);
+            }
             Ok(Answer { status, body, .. }) if status == StatusCode::OK => {
                 let value = serde_json::from_slice(&body).map_err(|e| {
                     refusal(
@@ -56,7 +63,10 @@ async fn ask_all(
             }
         }
     }
-    Ok(values)
+    match (values.is_empty(), unknown) {
+        (true, Some(answer)) => Err(answer.into_response()),
+        _ => Ok(values),
+    }
 }
 
 /// A question about one province (`province=` given) is the partition's that has it.
@@ -85,7 +95,7 @@ pub async fn review(
         return answer;
     }
     let query = uri.query().unwrap_or_default();
-    let mut answers = match ask_all(&front, &format!("/v1/review?{query}"), &headers).await {
+    let mut answers = match ask_all(&front, &format!("/v1/review?{query}"), &headers, true).await {
         Ok(answers) => answers,
         Err(response) => return response,
     };
@@ -101,7 +111,7 @@ pub async fn review(
         .any(|a| a["date"].as_str() != Some(latest.as_str()))
     {
         let again = format!("/v1/review?{}", with_date(&pairs, &latest));
-        answers = match ask_all(&front, &again, &headers).await {
+        answers = match ask_all(&front, &again, &headers, true).await {
             Ok(answers) => answers,
             Err(response) => return response,
         };
@@ -149,7 +159,7 @@ pub async fn review_table(
 
 /// `GET /v1/status`: each partition's status, with the events applied added up.
 pub async fn status(State(front): State<Arc<Front>>, headers: HeaderMap) -> Response {
-    match ask_all(&front, "/v1/status", &headers).await {
+    match ask_all(&front, "/v1/status", &headers, false).await {
         Ok(statuses) => {
             let applied: u64 = statuses
                 .iter()
@@ -163,6 +173,23 @@ pub async fn status(State(front): State<Arc<Front>>, headers: HeaderMap) -> Resp
                 .collect();
             Json(serde_json::json!({"events_applied": applied, "partitions": partitions}))
                 .into_response()
+        }
+        Err(response) => response,
+    }
+}
+
+/// `GET /v1/whoami`: the token's scope; a ward's province is known only to the partition that
+/// has the ward, so that partition's answer is the one given.
+pub async fn whoami(State(front): State<Arc<Front>>, headers: HeaderMap) -> Response {
+    match ask_all(&front, "/v1/whoami", &headers, false).await {
+        Ok(answers) => {
+            let best = answers
+                .iter()
+                .find(|a| !a["province"].is_null())
+                .or(answers.first())
+                .cloned()
+                .unwrap_or(Value::Null);
+            Json(best).into_response()
         }
         Err(response) => response,
     }

@@ -164,6 +164,7 @@ pub fn router(front: Arc<Front>) -> Router {
         .route("/v1/review.csv", get(combine::review_table))
         .route("/v1/review.xlsx", get(combine::review_table))
         .route("/v1/status", get(combine::status))
+        .route("/v1/whoami", get(combine::whoami))
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(get(forward))
         .with_state(front)

@@ -88,22 +88,17 @@ pub fn screenshot(name: &str) -> PathBuf {
         .join(format!("{name}.png"))
 }
 
+/// The access file of the three demo officials: the nation, province 31 and `ward`.
 pub fn access_file(dir: &std::path::Path, ward: &str) -> PathBuf {
-    let entry = |scope: &str, token: &str| {
-        let hash = hex::encode(ehb_projector::access::token_hash(token));
-        format!(
-            "[[official]]\nname = \"{scope}\"\nscope = \"{scope}\"\ntoken_sha256 = \"{hash}\"\n\n"
-        )
-    };
-    let path = dir.join("officials.toml");
-    let text = [
-        entry("national", NATIONAL),
-        entry("province:31", PROVINCE_31),
-        entry(&format!("ward:{ward}"), WARD),
-    ]
-    .concat();
-    std::fs::write(&path, text).expect("written");
-    path
+    let ward_scope = format!("ward:{ward}");
+    ehb_e2e::officials_file(
+        dir,
+        &[
+            ("national", NATIONAL),
+            ("province:31", PROVINCE_31),
+            (&ward_scope, WARD),
+        ],
+    )
 }
 
 /// The text of every `data-k` figure in the element matching `css`, by key.
