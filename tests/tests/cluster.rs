@@ -198,6 +198,13 @@ async fn killing_the_streams_leader_while_the_gateway_ingests_loses_and_doubles_
     ehb_e2e::assert_wards_match_truth(&projector, &generated.truth.wards, after).await;
     // The gateway and the projector asked only what their NATS users may.
     assert_eq!(cluster.violations(), Vec::<String>::new());
+    let log = std::fs::read_to_string(dir.path().join("store.log")).unwrap_or_default();
+    for line in log
+        .lines()
+        .filter(|l| l.contains("StreamConsumer") || l.contains("disconnected"))
+    {
+        println!("projector: {line}");
+    }
     // The killed node comes back and catches up.
     cluster.restart(killed);
     assert!(

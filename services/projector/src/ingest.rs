@@ -62,6 +62,10 @@ const LINGER: Duration = Duration::from_millis(5);
 /// A batch this large is folded without waiting.
 const LINGER_UNTIL: usize = 2_000;
 
+/// After this long without a message, the consumer is asked whether it has any waiting: one
+/// that has (or that the server lost, e.g. with a cluster node) is reopened from the position.
+const STALL_AFTER: Duration = Duration::from_secs(10);
+
 /// Reads the stream from after the folded position and sends batches to the folder, reopening
 /// the consumer with backoff after any stream error, until `cancel`.
 pub async fn read_stream(
@@ -75,7 +79,7 @@ pub async fn read_stream(
     let mut next = shared.projection_read().position().seq + 1;
     let mut backoff = Duration::from_millis(100);
     while !cancel.is_cancelled() {
-        let mut messages = match open(&js, &filter, next).await {
+        let (consumer, mut messages) = match open(&js, &filter, next).await {
             Ok(m) => {
                 tracing::info!(from_seq = next, "StreamConsumerOpened");
                 shared.status.set_connected(true);
@@ -100,6 +104,8 @@ pub async fn read_stream(
         let linger = tokio::time::sleep(Duration::ZERO);
         tokio::pin!(linger);
         let mut lingered = true;
+        let mut last_delivery = Instant::now();
+        let mut watchdog = tokio::time::interval(STALL_AFTER / 5);
         while !broken {
             let room = pending.len() < batch_max;
             let ready = lingered || pending.len() >= LINGER_UNTIL;
@@ -112,7 +118,24 @@ pub async fn read_stream(
                     permit.send(std::mem::take(&mut pending));
                 }
                 _ = &mut linger, if !pending.is_empty() && !lingered => lingered = true,
+                // Ticks whatever happens, so that a silent consumer is noticed.
+                _ = watchdog.tick() => {
+                    if pending.is_empty() && last_delivery.elapsed() >= STALL_AFTER {
+                        match consumer.get_info().await {
+                            Ok(info) if info.num_pending == 0 => last_delivery = Instant::now(),
+                            Ok(info) => {
+                                tracing::warn!(waiting = info.num_pending, from_seq = next, "StreamConsumerStalled: reopening");
+                                broken = true;
+                            }
+                            Err(err) => {
+                                tracing::warn!(error = %err, from_seq = next, "StreamConsumerLost: reopening");
+                                broken = true;
+                            }
+                        }
+                    }
+                }
                 m = messages.next(), if room => {
+                    last_delivery = Instant::now();
                     if pending.is_empty() {
                         linger.as_mut().reset(tokio::time::Instant::now() + LINGER);
                         lingered = false;
@@ -162,11 +185,17 @@ fn push_delivered(batch: &mut Vec<Delivered>, message: jetstream::Message) {
     }
 }
 
+/// An ordered consumer from `next` and its messages.
+type Opened = (
+    jetstream::consumer::Consumer<push::OrderedConfig>,
+    push::Ordered,
+);
+
 async fn open(
     js: &Context,
     filter: &Filter,
     next: u64,
-) -> Result<push::Ordered, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<Opened, Box<dyn std::error::Error + Send + Sync>> {
     let stream = js.get_stream(STREAM_NAME).await?;
     let consumer = stream
         .create_consumer(push::OrderedConfig {
@@ -182,7 +211,8 @@ async fn open(
             ..Default::default()
         })
         .await?;
-    Ok(consumer.messages().await?)
+    let messages = consumer.clone().messages().await?;
+    Ok((consumer, messages))
 }
 
 /// Folds batches and commits them until the channel closes; returns on the first store failure,
