@@ -123,3 +123,51 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
         .await;
     assert_eq!(fresh.digest().await, digest);
 }
+
+/// An account activation in ward 31001 with id and citizen `n`.
+fn account(n: u128) -> ehb_eventlog::Outgoing {
+    ehb_eventlog::Outgoing::event(&ehb_proto::Event {
+        id: ehb_proto::Uuid::from_u128(n),
+        occurred_at: ehb_proto::parse_instant("t", "2026-03-10T08:00:00+07:00").expect("a time"),
+        province: ehb_proto::ProvinceCode::parse("31").expect("a province"),
+        ward: ehb_proto::WardCode::parse("31001").expect("a ward"),
+        group: None,
+        source: ehb_proto::Text::from("e2e"),
+        payload: ehb_proto::Payload::AccountActivated {
+            citizen: ehb_proto::CitizenRef(n),
+        },
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_the_server_loses_is_reopened_and_nothing_is_missed() {
+    let stack = ehb_e2e::Stack::start().await;
+    let first = stack.publisher.publish(account(1)).await.expect("stored");
+    stack
+        .projector
+        .wait_applied(first.sequence, Duration::from_secs(30))
+        .await;
+    // The server loses the projector's consumer (as with a node that held it).
+    let stream = stack
+        .publisher
+        .context()
+        .get_stream("EHB_EVENTS")
+        .await
+        .expect("the stream");
+    let names: Vec<String> = futures::TryStreamExt::try_collect(stream.consumer_names())
+        .await
+        .expect("the consumers");
+    assert_eq!(names.len(), 1, "{names:?}");
+    stream.delete_consumer(&names[0]).await.expect("deleted");
+    let second = stack.publisher.publish(account(2)).await.expect("stored");
+    let status = stack
+        .projector
+        .wait_applied(second.sequence, Duration::from_secs(60))
+        .await;
+    assert_eq!(status["events_applied"], 2);
+    let (_, daily) = stack
+        .projector
+        .get("/v1/wards/31001/daily?date=2026-03-10")
+        .await;
+    assert_eq!(daily["accounts"]["cumulative"], 2);
+}

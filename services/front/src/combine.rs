@@ -21,24 +21,28 @@ fn with_date(pairs: &[(String, String)], day: &str) -> String {
     query.join("&")
 }
 
-/// Every partition's JSON answer to `path_and_query`, leaving out the partitions that answer
-/// 404 when `skip_unknown` (a province's official asks all partitions; one has the province);
-/// the first other answer that is not a success (or a partition that did not answer) is
-/// returned instead, and the last 404 when no partition knew.
+/// The JSON answers of the partitions numbered `partitions` to `path_and_query`, each with its
+/// partition's number, leaving out the partitions that answer 404 when `skip_unknown` (a
+/// province's official asks all partitions; one has the province); the first other answer
+/// that is not a success (or a partition that did not answer) is returned instead, and the
+/// last 404 when no partition knew.
 async fn ask_all(
     front: &Front,
+    partitions: &[usize],
     path_and_query: &str,
     headers: &HeaderMap,
     skip_unknown: bool,
-) -> Result<Vec<Value>, Response> {
+) -> Result<Vec<(usize, Value)>, Response> {
     let authorization = headers.get(header::AUTHORIZATION);
     let answers = futures::future::join_all(
-        (0..front.partitions.len()).map(|i| front.ask(i, path_and_query, authorization)),
+        partitions
+            .iter()
+            .map(|&i| front.ask(i, path_and_query, authorization)),
     )
     .await;
     let mut values = Vec::new();
     let mut unknown = None;
-    for answer in answers {
+    for (&i, answer) in partitions.iter().zip(answers) {
         match answer {
             Ok(other) if skip_unknown && other.status == StatusCode::NOT_FOUND => {
                 unknown = Some(other);
@@ -51,7 +55,7 @@ async fn ask_all(
                         format!("a partition's answer is not JSON: {e}"),
                     )
                 })?;
-                values.push(value);
+                values.push((i, value));
             }
             Ok(other) => return Err(other.into_response()),
             Err(reason) => {
@@ -67,6 +71,11 @@ async fn ask_all(
         (true, Some(answer)) => Err(answer.into_response()),
         _ => Ok(values),
     }
+}
+
+/// The numbers of every partition.
+fn all_partitions(front: &Front) -> Vec<usize> {
+    (0..front.partitions.len()).collect()
 }
 
 /// A question about one province (`province=` given) is the partition's that has it.
@@ -95,30 +104,39 @@ pub async fn review(
         return answer;
     }
     let query = uri.query().unwrap_or_default();
-    let mut answers = match ask_all(&front, &format!("/v1/review?{query}"), &headers, true).await {
+    let all = all_partitions(&front);
+    let path = format!("/v1/review?{query}");
+    let mut answers = match ask_all(&front, &all, &path, &headers, true).await {
         Ok(answers) => answers,
         Err(response) => return response,
     };
-    // Without a day, each partition reviewed its own last day: the nation's is the latest.
+    // Without a day, each partition reviewed its own last day: the nation's is the latest, and
+    // only the partitions on an earlier day are asked again.
     let latest = answers
         .iter()
-        .filter_map(|a| a["date"].as_str())
+        .filter_map(|(_, a)| a["date"].as_str())
         .max()
         .unwrap_or_default()
         .to_owned();
-    if answers
+    let behind: Vec<usize> = answers
         .iter()
-        .any(|a| a["date"].as_str() != Some(latest.as_str()))
-    {
+        .filter(|(_, a)| a["date"].as_str() != Some(latest.as_str()))
+        .map(|(i, _)| *i)
+        .collect();
+    if !behind.is_empty() {
         let again = format!("/v1/review?{}", with_date(&pairs, &latest));
-        answers = match ask_all(&front, &again, &headers, true).await {
-            Ok(answers) => answers,
+        match ask_all(&front, &behind, &again, &headers, true).await {
+            Ok(newer) => {
+                answers.retain(|(i, _)| !behind.contains(i));
+                answers.extend(newer);
+                answers.sort_by_key(|(i, _)| *i);
+            }
             Err(response) => return response,
-        };
+        }
     }
     let mut provinces: Vec<Value> = answers
         .iter_mut()
-        .flat_map(|a| {
+        .flat_map(|(_, a)| {
             a["provinces"]
                 .as_array_mut()
                 .map(std::mem::take)
@@ -126,7 +144,7 @@ pub async fn review(
         })
         .collect();
     provinces.sort_by(|a, b| a["province"].as_str().cmp(&b["province"].as_str()));
-    let Some(mut combined) = answers.into_iter().next() else {
+    let Some((_, mut combined)) = answers.into_iter().next() else {
         return refusal(
             StatusCode::SERVICE_UNAVAILABLE,
             "partition",
@@ -159,17 +177,25 @@ pub async fn review_table(
 
 /// `GET /v1/status`: each partition's status, with the events applied added up.
 pub async fn status(State(front): State<Arc<Front>>, headers: HeaderMap) -> Response {
-    match ask_all(&front, "/v1/status", &headers, false).await {
+    match ask_all(
+        &front,
+        &all_partitions(&front),
+        "/v1/status",
+        &headers,
+        false,
+    )
+    .await
+    {
         Ok(statuses) => {
             let applied: u64 = statuses
                 .iter()
-                .filter_map(|s| s["events_applied"].as_u64())
+                .filter_map(|(_, s)| s["events_applied"].as_u64())
                 .sum();
-            let partitions: Vec<Value> = front
-                .partitions
-                .iter()
-                .zip(statuses)
-                .map(|(url, status)| serde_json::json!({"partition": url, "status": status}))
+            let partitions: Vec<Value> = statuses
+                .into_iter()
+                .map(|(i, status)| {
+                    serde_json::json!({"partition": front.partitions[i], "status": status})
+                })
                 .collect();
             Json(serde_json::json!({"events_applied": applied, "partitions": partitions}))
                 .into_response()
@@ -181,12 +207,21 @@ pub async fn status(State(front): State<Arc<Front>>, headers: HeaderMap) -> Resp
 /// `GET /v1/whoami`: the token's scope; a ward's province is known only to the partition that
 /// has the ward, so that partition's answer is the one given.
 pub async fn whoami(State(front): State<Arc<Front>>, headers: HeaderMap) -> Response {
-    match ask_all(&front, "/v1/whoami", &headers, false).await {
+    match ask_all(
+        &front,
+        &all_partitions(&front),
+        "/v1/whoami",
+        &headers,
+        false,
+    )
+    .await
+    {
         Ok(answers) => {
             let best = answers
                 .iter()
+                .map(|(_, a)| a)
                 .find(|a| !a["province"].is_null())
-                .or(answers.first())
+                .or(answers.first().map(|(_, a)| a))
                 .cloned()
                 .unwrap_or(Value::Null);
             Json(best).into_response()
