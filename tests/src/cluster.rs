@@ -53,8 +53,52 @@ pub struct NatsCluster {
 }
 
 impl NatsCluster {
-    /// Starts the three nodes and waits until each reports JetStream healthy.
+    /// Starts the three nodes and waits until each reports JetStream healthy. A free port can be
+    /// taken by another process before a node binds it; then the cluster is started again on
+    /// other ports (three tries).
     pub fn start() -> Self {
+        for _ in 0..2 {
+            let mut cluster = NatsCluster::spawn_all();
+            if cluster.all_alive() {
+                cluster.wait_all_ready();
+                return cluster;
+            }
+            eprintln!("a cluster node could not bind its ports; starting again on other ports");
+            cluster.stop_all();
+        }
+        let cluster = NatsCluster::spawn_all();
+        cluster.wait_all_ready();
+        cluster
+    }
+
+    /// Whether every node still runs a moment after starting (one that cannot bind its ports
+    /// exits at once).
+    fn all_alive(&mut self) -> bool {
+        std::thread::sleep(Duration::from_millis(500));
+        self.nodes.iter_mut().all(|n| {
+            n.child
+                .as_mut()
+                .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+        })
+    }
+
+    fn wait_all_ready(&self) {
+        for node in &self.nodes {
+            wait_ready(node.client, node.monitor, &node.log);
+        }
+    }
+
+    fn stop_all(&mut self) {
+        for node in &mut self.nodes {
+            if let Some(mut child) = node.child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
+    /// Writes the three nodes' configurations on fresh ports and starts them.
+    fn spawn_all() -> Self {
         let dir = scratch_dir();
         let source = docker_dir().join("nats");
         std::fs::copy(
@@ -101,9 +145,6 @@ impl NatsCluster {
         let mut cluster = NatsCluster { nodes, _dir: dir };
         for i in 0..3 {
             cluster.spawn(i);
-        }
-        for node in &cluster.nodes {
-            wait_ready(node.client, node.monitor, &node.log);
         }
         cluster
     }
@@ -206,10 +247,7 @@ impl Drop for NatsCluster {
             if panicking {
                 print_log_tail(&format!("nats-{}", i + 1), &node.log, 25);
             }
-            if let Some(mut child) = node.child.take() {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
         }
+        self.stop_all();
     }
 }
