@@ -22,6 +22,7 @@ use ehb_eventlog::Publisher;
 
 pub mod browser;
 pub mod cluster;
+pub mod compare;
 pub mod gateway;
 mod nats;
 mod process;

@@ -125,11 +125,25 @@ pub struct NatsServer {
 impl NatsServer {
     /// Starts a server and waits until it accepts connections.
     pub fn start() -> Self {
+        NatsServer::start_in(scratch_dir())
+    }
+
+    /// Starts a server whose store is in a new folder under `parent` (on disk, for streams
+    /// larger than memory).
+    pub fn start_under(parent: &Path) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("ehb-nats-")
+            .tempdir_in(parent)
+            .expect("a folder for the server's store");
+        NatsServer::start_in(dir)
+    }
+
+    fn start_in(dir: tempfile::TempDir) -> Self {
         let mut server = NatsServer {
             child: None,
             port: free_port(),
             monitor_port: free_port(),
-            dir: scratch_dir(),
+            dir,
         };
         server.spawn();
         server

@@ -204,3 +204,75 @@ async fn a_consumer_the_server_loses_is_reopened_and_nothing_is_missed() {
         .await;
     assert_eq!(daily["accounts"]["cumulative"], 2);
 }
+
+/// Starts the crash child over `store`; returns it once it has loaded the store and says where
+/// it folds from.
+fn start_child(store: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(ehb_e2e::binary("ehb-store-crash-child"))
+        .arg(store)
+        .args(["11", "200000", "100"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the crash child starts");
+    let mut first = String::new();
+    let stdout = child.stdout.take().expect("its output");
+    let mut reader = std::io::BufReader::new(stdout);
+    while !first.starts_with("folding") {
+        first.clear();
+        if reader.read_line(&mut first).unwrap_or(0) == 0 {
+            break;
+        }
+    }
+    // Keep draining its output so that it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        while reader.read_line(&mut rest).unwrap_or(0) > 0 {}
+    });
+    (child, first)
+}
+
+#[test]
+fn killed_while_it_commits_the_store_always_reloads_as_exactly_a_fold_of_a_prefix() {
+    use ehb_projection::{Projection, ReportDeadlines};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let messages = generate(&Scenario::small(11, 12, 200_000, 20)).messages;
+    let mut straight = Projection::new(ReportDeadlines::default());
+    let mut folded = 0usize;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(17);
+    let mut positions = Vec::new();
+    for kill in 0..=40 {
+        let (mut child, said) = start_child(&store);
+        assert!(said.starts_with("folding from"), "the child said {said:?}");
+        // The child holds the store open: what it loaded is read back after it is gone.
+        if kill < 40 {
+            std::thread::sleep(Duration::from_millis(rng.random_range(1..80)));
+            let _ = child.kill();
+        }
+        let status = child.wait().expect("the child ends");
+        assert!(
+            kill < 40 || status.success(),
+            "the last run completes: {status}"
+        );
+        let loaded = ehb_store::Store::open(&store)
+            .and_then(|s| s.load(ReportDeadlines::default()))
+            .expect("the store loads after a kill");
+        let at = loaded.position().seq as usize;
+        assert!(at >= folded, "the store went back from {folded} to {at}");
+        for (i, m) in messages.iter().enumerate().take(at).skip(folded) {
+            straight.apply(i as u64 + 1, None, &m.message.subject, &m.message.payload);
+        }
+        folded = at;
+        positions.push(at);
+        if loaded.digest() != straight.digest() {
+            panic!(
+                "after kill {kill} the store at position {at} is not the fold of the first {at} messages:\n{}",
+                ehb_e2e::compare::differences(&loaded, &straight, 40).join("\n")
+            );
+        }
+    }
+    println!("positions after each kill: {positions:?}");
+    assert_eq!(folded, messages.len());
+}

@@ -168,14 +168,39 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     same(&front, &whole_base, "/v1/provinces/02/summary").await;
     same(&front, &whole_base, "/v1/review?date=tomorrow").await;
 
-    // The front's status adds the partitions up; the national table is per province there.
+    // The front's status adds the partitions up.
     let (_, status) = get(&front, "/v1/status").await;
     let status: Value = serde_json::from_slice(&status).expect("JSON");
     let (_, whole_status) = whole.get("/v1/status").await;
     assert_eq!(status["events_applied"], whole_status["events_applied"]);
     assert_eq!(status["partitions"].as_array().map(Vec::len), Some(2));
-    let (code, _) = get(&front, "/v1/review.csv").await;
-    assert_eq!(code, 501);
+    // The national report table: the same CSV bytes, the same workbook cells.
+    for query in ["", &format!("?date={}", first.plus(9))] {
+        same(&front, &whole_base, &format!("/v1/review.csv{query}")).await;
+        let (code, from_front) = get(&front, &format!("/v1/review.xlsx{query}")).await;
+        let (_, from_whole) = get(&whole_base, &format!("/v1/review.xlsx{query}")).await;
+        assert_eq!(code, 200);
+        let cells = ehb_e2e::xlsx_cells(from_front, "Bao_cao");
+        assert_eq!(cells, ehb_e2e::xlsx_cells(from_whole, "Bao_cao"));
+        // Title, two lines, a gap, the headers, the 9 wards and the totals.
+        assert_eq!(cells.len(), 4 + 1 + 9 + 1, "{query}");
+        assert_eq!(cells[4][0], "Tỉnh");
+        assert!(cells[14][3].starts_with("9 "), "{:?}", cells[14]);
+    }
+    // The national digest, joined from the partitions' per-province parts, is the one
+    // projector's (which the audit's replay of the stream gives: tests/audit.rs).
+    let (code, joined) = get(&front, "/v1/digest").await;
+    assert_eq!(code, 200);
+    let joined: Value = serde_json::from_slice(&joined).expect("JSON");
+    let (_, one) = whole.get("/v1/digest").await;
+    assert_eq!(joined["digest"], one["digest"]);
+    assert_eq!(joined["parts"], one["parts"]);
+    assert_eq!(
+        joined["parts"]["provinces"].as_object().map(|m| m.len()),
+        Some(2)
+    );
+    let (_, part) = a.get("/v1/digest").await;
+    assert_ne!(part["digest"], one["digest"]);
     drop((a, b, whole));
 
     // With officials: the partitions check the token, and the front answers as one projector.

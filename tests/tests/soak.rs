@@ -4,13 +4,14 @@
 //! acknowledgement to visible in the projector's queries (p50/p99).
 //!
 //! `EHB_SOAK_SECS` sets how long the load runs: 60 s by default (the test command's run), any
-//! length by hand, e.g. `EHB_SOAK_SECS=1800 cargo test -p ehb-e2e --test soak -- --nocapture`.
+//! length by hand, e.g. `EHB_SOAK_SECS=1800 cargo test -p ehb-e2e --test soak -- --nocapture`;
+//! `EHB_SOAK_SEED` chooses another schedule of kills (by default the length in seconds).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ehb_e2e::gateway::{Posted, post_until_acknowledged};
-use ehb_e2e::{Gateway, NatsCluster, Projector, percentile};
+use ehb_e2e::{Gateway, NatsCluster, Projector, assert_wards_match_truth, compare, percentile};
 use ehb_simulator::{Scenario, generate};
 use futures::StreamExt;
 use rand::{Rng, SeedableRng};
@@ -82,7 +83,8 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
 
     // A clean campaign large enough for the soak at about 4,000 events a second.
     let residents = 430_000 * secs.div_ceil(60).max(1);
-    let generated = generate(&Scenario::small(2027, 20, residents, 20).clean());
+    let scenario = Scenario::small(2027, 20, residents, 20).clean();
+    let generated = generate(&scenario);
     let batches = keys.batches(&generated.outgoing(), 500);
 
     let pending: Pending = Arc::default();
@@ -113,7 +115,12 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
     let lag = tokio::spawn(watch_lag(base_rx, pending.clone(), done.clone()));
 
     // Chaos until the load ends: every 2–6 s, kill the projector or one NATS node.
-    let mut rng = rand::rngs::StdRng::seed_from_u64(secs);
+    // `EHB_SOAK_SEED` replays another schedule of kills.
+    let seed: u64 = std::env::var("EHB_SOAK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(secs);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let (mut projector_kills, mut node_kills) = (0, 0);
     while !load.is_finished() {
         tokio::time::sleep(Duration::from_millis(rng.random_range(2000..6000))).await;
@@ -157,7 +164,7 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
     let lost = acknowledged.saturating_sub(stored);
     let doubled = stored.saturating_sub(acknowledged);
     println!(
-        "soak {secs} s: {acknowledged} events acknowledged ({} accepted at once, {} on retry as duplicates, {} requests retried), {stored} in the stream, {projected} projected; lost {lost}, doubled {doubled}; projector killed {projector_kills} times, a NATS node {node_kills} times; lag acknowledged → visible p50 {} ms, p99 {} ms over {} batches",
+        "soak {secs} s (kills seeded {seed}): {acknowledged} events acknowledged ({} accepted at once, {} on retry as duplicates, {} requests retried), {stored} in the stream, {projected} projected; lost {lost}, doubled {doubled}; projector killed {projector_kills} times, a NATS node {node_kills} times; lag acknowledged → visible p50 {} ms, p99 {} ms over {} batches",
         posted.accepted,
         posted.duplicates,
         posted.retries,
@@ -176,19 +183,49 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
 
     // The gateway and the projector asked only what their NATS users may.
     assert_eq!(cluster.violations(), Vec::<String>::new());
+    // Every node, the killed ones restarted, holds every message.
+    for node in 0..3 {
+        assert!(
+            cluster.wait_messages_on(node, stored, Duration::from_secs(60)),
+            "nats-{} holds {:?} messages of {stored}",
+            node + 1,
+            cluster.messages_on(node)
+        );
+    }
+    // When the whole campaign was posted, every ward's figures are the generator's.
+    let whole = acknowledged == generated.messages.len() as u64;
+    if whole {
+        let after = scenario.start.plus(scenario.days as i32 + 2);
+        assert_wards_match_truth(&projector, &generated.truth.wards, after).await;
+    }
     // A projector that was never killed, over the same stream, agrees to the byte.
     let digest = projector.digest().await;
-    let fresh = Projector::start_with(
+    let mut fresh = Projector::start_with(
         &cluster.url("projector"),
         &dir.path().join("fresh"),
         &["--stream-replicas", "3"],
     )
     .await;
-    fresh
+    let fresh_status = fresh
         .wait_applied(
             stream.cached_info().state.last_sequence,
             Duration::from_secs(180),
         )
         .await;
-    assert_eq!(fresh.digest().await, digest);
+    assert_eq!(fresh_status["events_applied"], stored);
+    if whole {
+        let after = scenario.start.plus(scenario.days as i32 + 2);
+        assert_wards_match_truth(&fresh, &generated.truth.wards, after).await;
+    }
+    let fresh_digest = fresh.digest().await;
+    if fresh_digest != digest {
+        // Name what differs before failing: both stores, their projectors stopped.
+        projector.terminate();
+        fresh.terminate();
+        let found = compare::store_differences(&store, &dir.path().join("fresh"), 40);
+        panic!(
+            "the projector killed {projector_kills} times differs from a fresh one ({digest} | {fresh_digest}):\n{}",
+            found.join("\n")
+        );
+    }
 }

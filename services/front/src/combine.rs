@@ -6,6 +6,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use ehb_forms::FileFormat;
+use ehb_projection::query::review::TwoDayReview;
 use serde_json::Value;
 
 use crate::{Answer, Front, refusal};
@@ -103,13 +105,23 @@ pub async fn review(
     if let Some(answer) = one_province(&front, &uri, &pairs, &headers).await {
         return answer;
     }
+    match national_review(&front, &uri, &pairs, &headers).await {
+        Ok(review) => Json(review).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// The national two-day review: every partition's provinces on the same day, in code order.
+async fn national_review(
+    front: &Front,
+    uri: &Uri,
+    pairs: &[(String, String)],
+    headers: &HeaderMap,
+) -> Result<Value, Response> {
     let query = uri.query().unwrap_or_default();
-    let all = all_partitions(&front);
+    let all = all_partitions(front);
     let path = format!("/v1/review?{query}");
-    let mut answers = match ask_all(&front, &all, &path, &headers, true).await {
-        Ok(answers) => answers,
-        Err(response) => return response,
-    };
+    let mut answers = ask_all(front, &all, &path, headers, true).await?;
     // Without a day, each partition reviewed its own last day: the nation's is the latest, and
     // only the partitions on an earlier day are asked again.
     let latest = answers
@@ -124,15 +136,11 @@ pub async fn review(
         .map(|(i, _)| *i)
         .collect();
     if !behind.is_empty() {
-        let again = format!("/v1/review?{}", with_date(&pairs, &latest));
-        match ask_all(&front, &behind, &again, &headers, true).await {
-            Ok(newer) => {
-                answers.retain(|(i, _)| !behind.contains(i));
-                answers.extend(newer);
-                answers.sort_by_key(|(i, _)| *i);
-            }
-            Err(response) => return response,
-        }
+        let again = format!("/v1/review?{}", with_date(pairs, &latest));
+        let newer = ask_all(front, &behind, &again, headers, true).await?;
+        answers.retain(|(i, _)| !behind.contains(i));
+        answers.extend(newer);
+        answers.sort_by_key(|(i, _)| *i);
     }
     let mut provinces: Vec<Value> = answers
         .iter_mut()
@@ -145,18 +153,18 @@ pub async fn review(
         .collect();
     provinces.sort_by(|a, b| a["province"].as_str().cmp(&b["province"].as_str()));
     let Some((_, mut combined)) = answers.into_iter().next() else {
-        return refusal(
+        return Err(refusal(
             StatusCode::SERVICE_UNAVAILABLE,
             "partition",
             "no partition is configured".into(),
-        );
+        ));
     };
     combined["provinces"] = Value::Array(provinces);
-    Json(combined).into_response()
+    Ok(combined)
 }
 
-/// `GET /v1/review.csv` and `.xlsx`: a province's table is the partition's; the nation's
-/// table is not put together here.
+/// `GET /v1/review.csv` and `.xlsx`: a province's table is the partition's; the nation's is
+/// laid out here from the national review, as one projector lays it out.
 pub async fn review_table(
     State(front): State<Arc<Front>>,
     uri: Uri,
@@ -166,13 +174,43 @@ pub async fn review_table(
     if let Some(answer) = one_province(&front, &uri, &pairs, &headers).await {
         return answer;
     }
-    refusal(
-        StatusCode::NOT_IMPLEMENTED,
-        "province",
-        "the report table is made per province on the front: ask with province=<code> \
-         (the national review is at /v1/review)"
-            .into(),
-    )
+    let format = if uri.path().ends_with(".xlsx") {
+        FileFormat::Xlsx
+    } else {
+        FileFormat::Csv
+    };
+    let review = match national_review(&front, &uri, &pairs, &headers).await {
+        Ok(review) => review,
+        Err(response) => return response,
+    };
+    let review: TwoDayReview = match serde_json::from_value(review) {
+        Ok(review) => review,
+        Err(e) => {
+            return refusal(
+                StatusCode::BAD_GATEWAY,
+                "partition",
+                format!("the partitions' review could not be read: {e}"),
+            );
+        }
+    };
+    let scope = review
+        .scope
+        .map_or("toan-quoc".to_owned(), |p| p.to_string());
+    let name = format!("ra-soat-2-ngay-{scope}-{}", review.date);
+    match format.write(&review.table()) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, format.content_type().to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.{}\"", format.extension()),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => refusal(StatusCode::INTERNAL_SERVER_ERROR, "format", e.to_string()),
+    }
 }
 
 /// `GET /v1/status`: each partition's status, with the events applied added up.
@@ -228,4 +266,60 @@ pub async fn whoami(State(front): State<Arc<Front>>, headers: HeaderMap) -> Resp
         }
         Err(response) => response,
     }
+}
+
+/// `GET /v1/digest`: the digest of the nation, joined from the partitions' per-province parts
+/// and totals; `applied_seq` is the stream sequence every partition has applied (`null` while
+/// they stand at different ones, when the joined digest is of no single point of the stream).
+pub async fn digest(State(front): State<Arc<Front>>, headers: HeaderMap) -> Response {
+    let answers = match ask_all(
+        &front,
+        &all_partitions(&front),
+        "/v1/digest",
+        &headers,
+        false,
+    )
+    .await
+    {
+        Ok(answers) => answers,
+        Err(response) => return response,
+    };
+    let mut joined = ehb_projection::DigestParts::default();
+    let mut partitions = Vec::new();
+    for (i, answer) in answers {
+        let parts: ehb_projection::DigestParts =
+            match serde_json::from_value(answer["parts"].clone()) {
+                Ok(parts) => parts,
+                Err(e) => {
+                    return refusal(
+                        StatusCode::BAD_GATEWAY,
+                        "partition",
+                        format!(
+                            "partition {} gave no digest parts: {e}",
+                            front.partitions[i]
+                        ),
+                    );
+                }
+            };
+        if let Err(e) = joined.join(parts) {
+            return refusal(StatusCode::CONFLICT, "partition", e.to_string());
+        }
+        partitions.push(serde_json::json!({
+            "partition": front.partitions[i],
+            "applied_seq": answer["applied_seq"],
+        }));
+    }
+    let seqs: Vec<&Value> = partitions.iter().map(|p| &p["applied_seq"]).collect();
+    let applied_seq = if seqs.windows(2).all(|w| w[0] == w[1]) {
+        seqs.first().map_or(Value::Null, |s| (*s).clone())
+    } else {
+        Value::Null
+    };
+    Json(serde_json::json!({
+        "digest": joined.digest(),
+        "applied_seq": applied_seq,
+        "parts": joined,
+        "partitions": partitions,
+    }))
+    .into_response()
 }

@@ -4,8 +4,9 @@
 //! answer that is not "unknown" (404) is passed on as it is. The national two-day review is
 //! combined: each partition reviews its provinces on the same day (the latest day any of them
 //! has, unless a day is asked), and the provinces are put together in code order, which is what
-//! one projector over the whole stream answers. The official's token is passed to the
-//! partitions, which enforce its scope.
+//! one projector over the whole stream answers. The national digest is joined from the
+//! partitions' per-province parts. The official's token is passed to the partitions, which
+//! enforce its scope.
 
 mod combine;
 
@@ -165,6 +166,7 @@ pub fn router(front: Arc<Front>) -> Router {
         .route("/v1/review.xlsx", get(combine::review_table))
         .route("/v1/status", get(combine::status))
         .route("/v1/whoami", get(combine::whoami))
+        .route("/v1/digest", get(combine::digest))
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(get(forward))
         .with_state(front)

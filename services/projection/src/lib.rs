@@ -23,7 +23,7 @@ pub mod ward;
 
 pub use counters::DayCounters;
 pub use deadlines::ReportDeadlines;
-pub use digest::Digest;
+pub use digest::{Digest, DigestParts, JoinError};
 pub use fold::Applied;
 pub use query::{AverageKind, Percent, QueryError, RateBasis, Rates};
 pub use state::{

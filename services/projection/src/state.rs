@@ -45,6 +45,17 @@ impl Totals {
     pub fn rejects(&self) -> u64 {
         self.rejected.values().sum()
     }
+
+    /// Adds another partition's totals to these.
+    pub fn add_all(&mut self, other: &Totals) {
+        self.messages += other.messages;
+        self.folded.add_all(&other.folded);
+        self.duplicates += other.duplicates;
+        self.unregistered += other.unregistered;
+        for (kind, n) in &other.rejected {
+            *self.rejected.entry(kind.clone()).or_default() += n;
+        }
+    }
 }
 
 /// A count for each event type.
@@ -75,6 +86,16 @@ impl ByType {
             EventType::WardBaseline => &mut self.ward_baseline,
             EventType::FacilityLinked => &mut self.facility_linked,
         } += 1;
+    }
+
+    /// Adds another count for each type to this one.
+    pub fn add_all(&mut self, other: &ByType) {
+        self.account_activated += other.account_activated;
+        self.card_integrated += other.card_integrated;
+        self.team_formed += other.team_formed;
+        self.report_filed += other.report_filed;
+        self.ward_baseline += other.ward_baseline;
+        self.facility_linked += other.facility_linked;
     }
 
     /// The sum over all types.

@@ -1,5 +1,6 @@
 //! Properties of the fold over generated streams: the digest does not depend on how the stream
-//! is cut into batches, and a redelivered prefix changes nothing.
+//! is cut into batches, a redelivered prefix changes nothing, and province partitions join into
+//! the whole.
 
 mod common;
 
@@ -108,6 +109,32 @@ proptest! {
         let cut = fold(&messages, &cuts);
         prop_assert_eq!(whole.digest(), cut.digest());
         prop_assert_eq!(whole.totals().messages, messages.len() as u64);
+    }
+
+    #[test]
+    fn province_partitions_join_into_the_digest_of_the_whole(facts in facts()) {
+        let messages = messages(&facts);
+        let whole = fold(&messages, &[]);
+        // Each partition folds its province's subjects and moves past the others' messages.
+        let partition = |prefix: &str| {
+            let mut p = Projection::new(ReportDeadlines::default());
+            for (i, (subject, payload)) in messages.iter().enumerate() {
+                if subject.starts_with(prefix) {
+                    p.apply(i as u64 + 1, None, subject, payload);
+                } else {
+                    p.skip(i as u64 + 1, None);
+                }
+            }
+            p
+        };
+        let (p31, p01) = (partition("ehb.v1.31."), partition("ehb.v1.01."));
+        let mut joined = p31.digest_parts();
+        joined.join(p01.digest_parts()).expect("disjoint provinces");
+        prop_assert_eq!(&joined, &whole.digest_parts());
+        prop_assert_eq!(joined.digest(), whole.digest());
+        prop_assert_ne!(p31.digest(), whole.digest());
+        // A province folded by two partitions is refused, not counted twice.
+        prop_assert!(joined.join(p31.digest_parts()).is_err());
     }
 
     #[test]

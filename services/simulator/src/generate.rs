@@ -281,7 +281,8 @@ pub fn generate(scenario: &Scenario) -> Generated {
         let groups = ((residents / 600) as u32).clamp(3, 200);
         let facilities = b.rng.random_range(1..7u32);
         // Final rates spread from under 10 % to over 45 % of residents, capped by the insured.
-        let rate = 0.06 + 0.42 * (f64::from(i) / f64::from(wards.max(2) - 1)).powf(0.9);
+        let rate =
+            (0.06 + 0.42 * (f64::from(i) / f64::from(wards.max(2) - 1)).powf(0.9)) * scenario.pace;
         let integrated = ((residents as f64 * rate) as u64).min(insured);
         let activated_in_campaign = (integrated as f64 * b.rng.random_range(0.5..0.9)) as u64;
         let extra_accounts = (integrated as f64 * b.rng.random_range(0.05..0.15)) as u64;

@@ -6,6 +6,7 @@
 //! - [`generate`]: the messages in publishing order and the [`Truth`] they add up to.
 //! - [`publish`]: sending them to the stream, as fast as possible or paced by a simulated clock.
 //! - [`emit`]: the sources as independent emitters posting to the gateway with their own keys.
+//! - [`national`]: the 34 provinces and 3,321 wards, at a scale factor.
 //! - [`load`]: load mode, N events as fast as possible, with throughput and publish-to-visible lag.
 //! - [`reports`]: ward offices' daily and weekly reports, some late, missing or wrong.
 //! - [`progress`]: how far publishing got, so that a re-run continues.
@@ -13,6 +14,7 @@
 pub mod emit;
 pub mod generate;
 pub mod load;
+pub mod national;
 pub mod progress;
 pub mod publish;
 pub mod reports;

@@ -31,6 +31,9 @@ pub struct Scenario {
     pub late_report_share: f64,
     /// Share of daily reports whose figures disagree with the events.
     pub wrong_report_share: f64,
+    /// How far the province gets: every ward's final rate is multiplied by it (1: the default
+    /// spread from under 10 % to over 45 % of residents).
+    pub pace: f64,
 }
 
 impl Scenario {
@@ -50,6 +53,7 @@ impl Scenario {
             missing_report_share: 0.05,
             late_report_share: 0.10,
             wrong_report_share: 0.05,
+            pace: 1.0,
         }
     }
 

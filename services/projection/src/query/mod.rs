@@ -13,7 +13,7 @@ pub mod table;
 use std::str::FromStr;
 
 use ehb_proto::{BusinessDay, ProvinceCode, WardCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::Projection;
@@ -81,8 +81,20 @@ impl Serialize for Percent {
     }
 }
 
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if !(value.is_finite() && value >= 0.0) {
+            return Err(serde::de::Error::custom(
+                "a percentage is a number of at least 0",
+            ));
+        }
+        Ok(Percent((value * 100.0).round() as u64))
+    }
+}
+
 /// Which population a rate divides by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RateBasis {
     /// Integrated / residents.
@@ -107,7 +119,7 @@ impl FromStr for RateBasis {
 }
 
 /// Which province average "below average" compares with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AverageKind {
     /// The plain mean of the ward rates: what officials' lists use.
@@ -132,7 +144,7 @@ impl FromStr for AverageKind {
 }
 
 /// Both rates of a ward or a province.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rates {
     /// Integrated / residents, percent.
     pub per_residents: Option<Percent>,
@@ -190,7 +202,7 @@ impl Standing {
 }
 
 /// The average a province's wards are compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Average {
     /// Plain mean of ward rates, or the province's weighted rate.
     pub kind: AverageKind,

@@ -1,14 +1,14 @@
 //! The two-day review: each ward's gain over the two days ending D against the two days before.
 
 use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{Average, AverageKind, QueryError, RateBasis, Rates, Standing};
 use crate::Projection;
 use crate::ward::Ward;
 
 /// A span of business days, both ends included.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Window {
     /// The first day.
     pub from: BusinessDay,
@@ -17,7 +17,7 @@ pub struct Window {
 }
 
 /// The two-day review of one province or of all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TwoDayReview {
     /// The review day D.
     pub date: BusinessDay,
@@ -32,7 +32,7 @@ pub struct TwoDayReview {
 }
 
 /// One province in a review.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProvinceReview {
     /// The province.
     pub province: ProvinceCode,
@@ -51,7 +51,7 @@ pub struct ProvinceReview {
 }
 
 /// How many wards carry each flag.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct FlagCounts {
     /// Below the province average.
     pub below_average: usize,
@@ -68,7 +68,7 @@ pub struct FlagCounts {
 }
 
 /// One ward in a review.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WardReview {
     /// 1 for the highest rate in the province; `None` for unregistered wards.
     pub rank: Option<usize>,
@@ -100,7 +100,33 @@ pub struct WardReview {
     /// Days of the window whose daily report was filed late.
     pub late_reports: Vec<BusinessDay>,
     /// `below_average`, `no_progress`, `missing_report`, `late_report`, `groups_without_team`, `unregistered`.
+    #[serde(deserialize_with = "known_flags")]
     pub flags: Vec<&'static str>,
+}
+
+/// Every flag a ward can carry.
+pub const FLAGS: [&str; 6] = [
+    "below_average",
+    "no_progress",
+    "missing_report",
+    "late_report",
+    "groups_without_team",
+    "unregistered",
+];
+
+/// Reads flags back from an answer: each must be one of [`FLAGS`].
+fn known_flags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names
+        .iter()
+        .map(|name| {
+            FLAGS
+                .iter()
+                .find(|f| **f == name.as_str())
+                .copied()
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown flag {name:?}")))
+        })
+        .collect()
 }
 
 impl Projection {

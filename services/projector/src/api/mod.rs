@@ -18,8 +18,8 @@ use ehb_projection::query::series::MAX_SERIES_DAYS;
 
 use crate::access::Scope;
 use crate::shared::Shared;
+use ehb_forms::FileFormat;
 use error::ApiError;
-use export::FileFormat;
 use official::Official;
 use params::{Params, QueryMap};
 

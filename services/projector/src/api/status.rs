@@ -75,7 +75,12 @@ pub async fn digest(
     let shared2 = shared.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let projection = shared2.projection_read();
-        json!({"digest": projection.digest(), "applied_seq": projection.position().seq})
+        let parts = projection.digest_parts();
+        json!({
+            "digest": parts.digest(),
+            "applied_seq": projection.position().seq,
+            "parts": parts,
+        })
     })
     .await
     .map_err(|_| ApiError::unavailable("the digest was interrupted"))?;
