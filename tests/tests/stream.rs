@@ -61,3 +61,70 @@ async fn a_stream_whose_settings_drifted_is_brought_back_to_the_contract() {
     );
     assert_ne!(settings.duplicate_window, Duration::from_secs(60));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sequence_the_consumer_skips_is_asked_of_the_stream_and_moved_past_when_gone() {
+    use ehb_simulator::{Scenario, generate};
+
+    let nats = NatsServer::start();
+    let publisher = ehb_e2e::publisher(&nats.url()).await;
+    let messages: Vec<_> = generate(&Scenario::small(8, 2, 4_000, 5).clean())
+        .outgoing()
+        .into_iter()
+        .take(500)
+        .collect();
+    let done = publisher.publish_all(messages).await.expect("published");
+    assert_eq!(done.stored, 500);
+    // Two messages leave the stream (as its limits, or an operator, may remove them): a consumer
+    // moves over them without a word, so the projector notices the gap itself.
+    let stream = publisher
+        .context()
+        .get_stream(STREAM_NAME)
+        .await
+        .expect("the stream");
+    for seq in [137, 138] {
+        assert!(stream.delete_message(seq).await.expect("deleted"));
+    }
+    let dir = tempfile::tempdir().expect("a folder");
+    let store = dir.path().join("store");
+    let projector = ehb_e2e::Projector::start(&nats.url(), &store).await;
+    let status = projector.wait_applied(500, Duration::from_secs(60)).await;
+    assert_eq!(status["events_applied"], 498);
+    assert_eq!(status["rejects"], 0);
+    // Reading a range (the audit's export and replay) moves past them too, in order.
+    let mut read = Vec::new();
+    ehb_eventlog::read_range(publisher.context(), 100, 200, |m| {
+        read.push(m.seq);
+        true
+    })
+    .await
+    .expect("read");
+    let expected: Vec<u64> = (100..=200).filter(|s| ![137, 138].contains(s)).collect();
+    assert_eq!(read, expected);
+    let log = std::fs::read_to_string(store.with_extension("log")).expect("the log");
+    let gap: Vec<String> = log
+        .lines()
+        .filter(|l| l.contains("StreamGapFilled"))
+        .map(without_colours)
+        .collect();
+    assert_eq!(gap.len(), 1, "{log}");
+    let fields: Vec<&str> = gap[0].split_whitespace().collect();
+    for field in ["from_seq=137", "to_seq=138", "filled=0", "missing=2"] {
+        assert!(fields.contains(&field), "{field} in {}", gap[0]);
+    }
+}
+
+/// A log line without its terminal colour codes.
+fn without_colours(line: &str) -> String {
+    let mut plain = String::new();
+    let mut escape = false;
+    for c in line.chars() {
+        match (escape, c) {
+            (false, '\u{1b}') => escape = true,
+            (true, 'm') => escape = false,
+            (true, _) => {}
+            (false, c) => plain.push(c),
+        }
+    }
+    plain
+}

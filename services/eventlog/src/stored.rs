@@ -1,5 +1,6 @@
 //! Messages as the stream stored them, and reading a range of them in order.
 
+use async_nats::jetstream::stream::LastRawMessageErrorKind;
 use async_nats::jetstream::{self, Context, consumer::DeliverPolicy, consumer::push};
 use bytes::Bytes;
 use ehb_proto::subject::STREAM_NAME;
@@ -37,6 +38,18 @@ impl Stored {
             headers: message.headers,
             payload: message.payload,
         })
+    }
+
+    /// A message read from the stream by its sequence (`STREAM.MSG.GET`, answered by the
+    /// stream's leader).
+    pub fn from_stream_message(message: async_nats::jetstream::message::StreamMessage) -> Stored {
+        Stored {
+            seq: message.sequence,
+            recorded_at: Timestamp::from_nanosecond(message.time.unix_timestamp_nanos()).ok(),
+            subject: message.subject,
+            headers: Some(message.headers),
+            payload: message.payload,
+        }
     }
 
     /// Its de-duplication id (`Nats-Msg-Id`), when it had one (read when asked: the projector
@@ -89,12 +102,31 @@ pub async fn read_range(
         .messages()
         .await
         .map_err(|e| LogError::Stream(e.to_string()))?;
+    // Every sequence is read once, in order: one the consumer delivers again is dropped, and one
+    // it skips (its server's copy of the stream lacks it) is asked of the stream's leader.
+    let mut expected = from.max(stream.cached_info().state.first_sequence);
     while let Some(message) = messages.next().await {
         let message = message.map_err(|e| LogError::Stream(e.to_string()))?;
         let Some(stored) = Stored::from_message(message) else {
             continue;
         };
         let seq = stored.seq;
+        if seq < expected {
+            continue;
+        }
+        while expected < seq.min(to.saturating_add(1)) {
+            match stream.get_raw_message(expected).await {
+                Ok(raw) => {
+                    if !each(Stored::from_stream_message(raw)) {
+                        return Ok(());
+                    }
+                }
+                Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => {}
+                Err(err) => return Err(LogError::Stream(err.to_string())),
+            }
+            expected += 1;
+        }
+        expected = seq + 1;
         if seq > to || !each(stored) || seq == to {
             break;
         }

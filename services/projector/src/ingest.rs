@@ -5,11 +5,17 @@
 //! of what is ready. The folder applies a batch to the in-memory projection, takes what changed,
 //! and commits it with the new position in one sled batch. After a crash the store holds some
 //! committed position and exactly the state at it; reading resumes after it.
+//!
+//! A consumer lives on one server of a cluster and reads that server's copy of the stream. When
+//! it reads every subject, every sequence must arrive in order: one it skips is read from the
+//! stream's leader (or moved past, logged, when the stream no longer holds it), and a consumer
+//! that has nothing more to deliver while the leader has is reopened.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::consumer::{DeliverPolicy, push};
+use async_nats::jetstream::stream::{LastRawMessageErrorKind, Stream};
 use async_nats::jetstream::{self, Context};
 use ehb_proto::subject::STREAM_NAME;
 use futures::{FutureExt, StreamExt};
@@ -79,7 +85,7 @@ pub async fn read_stream(
     let mut next = shared.projection_read().position().seq + 1;
     let mut backoff = Duration::from_millis(100);
     while !cancel.is_cancelled() {
-        let (consumer, mut messages) = match open(&js, &filter, next).await {
+        let (stream, consumer, mut messages, mut order) = match open(&js, &filter, next).await {
             Ok(m) => {
                 tracing::info!(from_seq = next, "StreamConsumerOpened");
                 shared.status.set_connected(true);
@@ -122,11 +128,18 @@ pub async fn read_stream(
                 _ = watchdog.tick() => {
                     if pending.is_empty() && last_delivery.elapsed() >= STALL_AFTER {
                         match consumer.get_info().await {
-                            Ok(info) if info.num_pending == 0 => last_delivery = Instant::now(),
-                            Ok(info) => {
+                            Ok(info) if info.num_pending > 0 => {
                                 tracing::warn!(waiting = info.num_pending, from_seq = next, "StreamConsumerStalled: reopening");
                                 broken = true;
                             }
+                            // The consumer's server has nothing more; the stream's leader may.
+                            Ok(_) => match order.leader_has_more(&stream).await {
+                                Some(last) => {
+                                    tracing::warn!(stream_last_seq = last, from_seq = order.expected, "StreamConsumerBehind: reopening");
+                                    broken = true;
+                                }
+                                None => last_delivery = Instant::now(),
+                            },
                             Err(err) => {
                                 tracing::warn!(error = %err, from_seq = next, "StreamConsumerLost: reopening");
                                 broken = true;
@@ -140,10 +153,10 @@ pub async fn read_stream(
                         linger.as_mut().reset(tokio::time::Instant::now() + LINGER);
                         lingered = false;
                     }
-                    broken = !take(&mut pending, m);
+                    broken = !order.admit(&stream, &mut pending, m).await;
                     while !broken && pending.len() < batch_max {
                         match messages.next().now_or_never() {
-                            Some(m) => broken = !take(&mut pending, m),
+                            Some(m) => broken = !order.admit(&stream, &mut pending, m).await,
                             None => break,
                         }
                     }
@@ -160,35 +173,90 @@ pub async fn read_stream(
     }
 }
 
-/// Adds a read message to the batch; `false` when the consumer broke and must be reopened.
-fn take(
-    batch: &mut Vec<Delivered>,
-    message: Option<Result<jetstream::Message, push::OrderedError>>,
-) -> bool {
-    match message {
-        Some(Ok(m)) => {
-            push_delivered(batch, m);
-            true
+/// The order a consumer must deliver in: strictly rising sequences, and, when it reads every
+/// subject of the stream, every sequence from where it started.
+struct Order {
+    /// The next sequence to hand over.
+    expected: u64,
+    /// Whether every sequence must arrive (no filter on the server's side).
+    contiguous: bool,
+}
+
+impl Order {
+    /// Adds a delivered message to the batch; `false` when the consumer broke and must be
+    /// reopened. A message delivered again (after the consumer reset itself) is dropped; a
+    /// sequence a contiguous consumer skipped (its server's copy of the stream lacks it) is read
+    /// from the stream's leader, or moved past when the stream no longer holds it.
+    async fn admit(
+        &mut self,
+        stream: &Stream,
+        batch: &mut Vec<Delivered>,
+        message: Option<Result<jetstream::Message, push::OrderedError>>,
+    ) -> bool {
+        let message = match message {
+            Some(Ok(m)) => m,
+            Some(Err(err)) => {
+                tracing::warn!(error = %err, "StreamReadFailed");
+                return false;
+            }
+            None => return false,
+        };
+        let Some(stored) = Delivered::from_message(message) else {
+            tracing::warn!("StreamMessageWithoutInfo");
+            return true;
+        };
+        if stored.seq < self.expected {
+            return true;
         }
-        Some(Err(err)) => {
-            tracing::warn!(error = %err, "StreamReadFailed");
-            false
+        if self.contiguous && stored.seq > self.expected {
+            let (from, mut filled, mut missing) = (self.expected, 0u64, 0u64);
+            while self.expected < stored.seq {
+                match stream.get_raw_message(self.expected).await {
+                    Ok(raw) => {
+                        batch.push(Delivered::from_stream_message(raw));
+                        filled += 1;
+                    }
+                    Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => {
+                        missing += 1;
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, seq = self.expected, "StreamGapUnread: reopening");
+                        return false;
+                    }
+                }
+                self.expected += 1;
+            }
+            tracing::warn!(
+                from_seq = from,
+                to_seq = stored.seq - 1,
+                filled,
+                missing,
+                "StreamGapFilled: the consumer skipped sequences; read from the stream's leader"
+            );
         }
-        None => false,
+        self.expected = stored.seq + 1;
+        batch.push(stored);
+        true
+    }
+
+    /// The stream's last sequence, as its leader tells, when a contiguous consumer has not
+    /// delivered it yet.
+    async fn leader_has_more(&self, stream: &Stream) -> Option<u64> {
+        if !self.contiguous {
+            return None;
+        }
+        let mut stream = stream.clone();
+        let last = stream.info().await.ok()?.state.last_sequence;
+        (last >= self.expected).then_some(last)
     }
 }
 
-fn push_delivered(batch: &mut Vec<Delivered>, message: jetstream::Message) {
-    match Delivered::from_message(message) {
-        Some(stored) => batch.push(stored),
-        None => tracing::warn!("StreamMessageWithoutInfo"),
-    }
-}
-
-/// An ordered consumer from `next` and its messages.
+/// An ordered consumer from `next`, its messages and the order it must deliver in.
 type Opened = (
+    Stream,
     jetstream::consumer::Consumer<push::OrderedConfig>,
     push::Ordered,
+    Order,
 );
 
 async fn open(
@@ -212,7 +280,12 @@ async fn open(
         })
         .await?;
     let messages = consumer.clone().messages().await?;
-    Ok((consumer, messages))
+    // Messages before the stream's first (removed by its limits) are not waited for.
+    let order = Order {
+        expected: next.max(stream.cached_info().state.first_sequence),
+        contiguous: filter.server_side().is_none(),
+    };
+    Ok((stream, consumer, messages, order))
 }
 
 /// Folds batches and commits them until the channel closes; returns on the first store failure,
