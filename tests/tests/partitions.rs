@@ -168,6 +168,21 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     same(&front, &whole_base, "/v1/provinces/02/summary").await;
     same(&front, &whole_base, "/v1/review?date=tomorrow").await;
 
+    // The dashboard through the front: its page and scripts as one projector serves them (the
+    // national page then reads the national review and report files checked here).
+    for path in [
+        "/",
+        "/ui/app.js",
+        "/ui/core.js",
+        "/ui/views.js",
+        "/ui/i18n.js",
+        "/ui/app.css",
+        "/ui/vendor/chart.umd.min.js",
+    ] {
+        let (code, _) = get(&front, path).await;
+        assert_eq!(code, 200, "{path}");
+        same(&front, &whole_base, path).await;
+    }
     // The front's status adds the partitions up.
     let (_, status) = get(&front, "/v1/status").await;
     let status: Value = serde_json::from_slice(&status).expect("JSON");
