@@ -127,7 +127,15 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
         if load.is_finished() {
             break;
         }
-        if rng.random_bool(0.5) {
+        // Either at random, but neither kind more than two kills ahead of the other.
+        let kill_projector = if projector_kills + 2 <= node_kills {
+            true
+        } else if node_kills + 2 <= projector_kills {
+            false
+        } else {
+            rng.random_bool(0.5)
+        };
+        if kill_projector {
             projector.kill9();
             projector = start_projector().await;
             base_tx.send_replace(projector.base.clone());
