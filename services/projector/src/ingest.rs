@@ -210,6 +210,17 @@ impl Order {
         }
         if self.contiguous && stored.seq > self.expected {
             let (from, mut filled, mut missing) = (self.expected, 0u64, 0u64);
+            // A long gap may be the stream's start removed (purged): not asked one by one.
+            if stored.seq - self.expected > 1_000 {
+                let mut stream = stream.clone();
+                if let Ok(info) = stream.info().await {
+                    let first = info.state.first_sequence.min(stored.seq);
+                    if first > self.expected {
+                        missing += first - self.expected;
+                        self.expected = first;
+                    }
+                }
+            }
             while self.expected < stored.seq {
                 match stream.get_raw_message(self.expected).await {
                     Ok(raw) => {
