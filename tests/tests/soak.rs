@@ -180,6 +180,19 @@ async fn under_kills_of_the_projector_and_of_nats_nodes_nothing_is_lost_or_doubl
         percentile(&lags, 0.99).as_millis(),
         lags.len()
     );
+    // How often the projector's reading guards acted, from its log over every run.
+    let log = std::fs::read_to_string(store.with_extension("log")).unwrap_or_default();
+    let acted: Vec<String> = [
+        "StreamConsumerLost",
+        "StreamConsumerStalled",
+        "StreamConsumerBehind",
+        "StreamGapFilled",
+        "StreamReadFailed",
+    ]
+    .iter()
+    .map(|name| format!("{name} {}", log.matches(name).count()))
+    .collect();
+    println!("projector's log: {}", acted.join(", "));
     assert_eq!(lost, 0);
     assert_eq!(doubled, 0);
     assert_eq!(projected, acknowledged);
