@@ -65,15 +65,28 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
         Scenario::small(42, 3, 20_000, 10),
     );
     let publisher = publisher(&nats.url()).await;
+    // And seven messages that cannot be folded, four of province 31 and three of province 01.
+    let broken: Vec<ehb_eventlog::Outgoing> = (0..7)
+        .map(|i| ehb_eventlog::Outgoing {
+            subject: if i % 2 == 0 {
+                "ehb.v1.31.31001.card_integrated".to_owned()
+            } else {
+                "ehb.v1.01.01001.team_formed".to_owned()
+            },
+            id: format!("broken-{i}"),
+            payload: bytes::Bytes::from_static(b"{\"broken"),
+        })
+        .collect();
     let messages = p31
         .messages
         .iter()
         .chain(&p01.messages)
-        .map(|m| m.message.clone());
+        .map(|m| m.message.clone())
+        .chain(broken);
     let done = publisher.publish_all(messages).await.expect("published");
     assert_eq!(
         done.stored as usize,
-        p31.messages.len() + p01.messages.len()
+        p31.messages.len() + p01.messages.len() + 7
     );
 
     let whole = Projector::start(&nats.url(), &dir.path().join("whole")).await;
@@ -82,8 +95,8 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     whole
         .wait_applied(done.last_seq, Duration::from_secs(60))
         .await;
-    wait_events(&a, p31.messages.len()).await;
-    wait_events(&b, p01.messages.len()).await;
+    wait_events(&a, p31.messages.len() + 4).await;
+    wait_events(&b, p01.messages.len() + 3).await;
     let front = Service::start_without_nats(
         "ehb-front",
         &[
@@ -183,6 +196,31 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
         assert_eq!(code, 200, "{path}");
         same(&front, &whole_base, path).await;
     }
+    // The rejects, page by page, in stream order across the partitions.
+    let first_page = same(&front, &whole_base, "/v1/rejects").await;
+    let total = first_page["total"].as_u64().expect("a total");
+    assert_eq!(total, 7);
+    assert_eq!(
+        first_page["rejects"].as_array().map(Vec::len),
+        Some(total as usize)
+    );
+    let mut cursor = 0;
+    let mut seen = 0;
+    loop {
+        let page = same(
+            &front,
+            &whole_base,
+            &format!("/v1/rejects?limit=4&cursor={cursor}"),
+        )
+        .await;
+        seen += page["rejects"].as_array().map_or(0, Vec::len);
+        match page["next_cursor"].as_u64() {
+            Some(next) => cursor = next,
+            None => break,
+        }
+    }
+    assert_eq!(seen as u64, total);
+    same(&front, &whole_base, "/v1/rejects?limit=0").await;
     // The front's status adds the partitions up.
     let (_, status) = get(&front, "/v1/status").await;
     let status: Value = serde_json::from_slice(&status).expect("JSON");

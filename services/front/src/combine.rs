@@ -323,3 +323,41 @@ pub async fn digest(State(front): State<Arc<Front>>, headers: HeaderMap) -> Resp
     }))
     .into_response()
 }
+
+/// `GET /v1/rejects?cursor=&limit=`: every partition's rejects after the cursor, merged in stream
+/// order and cut at the limit, as one projector pages through them; `total` adds them up.
+pub async fn rejects(
+    State(front): State<Arc<Front>>,
+    uri: Uri,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    let answers = match ask_all(&front, &all_partitions(&front), path, &headers, false).await {
+        Ok(answers) => answers,
+        Err(response) => return response,
+    };
+    // The partitions have checked the parameters: an invalid limit never gets here.
+    let limit = pairs
+        .iter()
+        .find(|(k, _)| k == "limit")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(100);
+    let mut page: Vec<Value> = Vec::new();
+    let mut total = 0;
+    for (_, mut answer) in answers {
+        total += answer["total"].as_u64().unwrap_or(0);
+        if let Some(rejects) = answer["rejects"].as_array_mut() {
+            page.append(rejects);
+        }
+    }
+    page.sort_by_key(|r| r["seq"].as_u64());
+    page.truncate(limit);
+    let next_cursor = if page.len() == limit {
+        page.last().map_or(Value::Null, |r| r["seq"].clone())
+    } else {
+        Value::Null
+    };
+    Json(serde_json::json!({"rejects": page, "next_cursor": next_cursor, "total": total}))
+        .into_response()
+}

@@ -5,7 +5,8 @@
 //! combined: each partition reviews its provinces on the same day (the latest day any of them
 //! has, unless a day is asked), and the provinces are put together in code order, which is what
 //! one projector over the whole stream answers. The national digest is joined from the
-//! partitions' per-province parts. The official's token is passed to the partitions, which
+//! partitions' per-province parts, the national report table laid out from the joined review,
+//! and the rejects merged in stream order. The official's token is passed to the partitions, which
 //! enforce its scope.
 
 mod combine;
@@ -167,6 +168,7 @@ pub fn router(front: Arc<Front>) -> Router {
         .route("/v1/status", get(combine::status))
         .route("/v1/whoami", get(combine::whoami))
         .route("/v1/digest", get(combine::digest))
+        .route("/v1/rejects", get(combine::rejects))
         .route("/healthz", get(|| async { "ok\n" }))
         .fallback(get(forward))
         .with_state(front)
