@@ -358,3 +358,18 @@ pub fn officials_file(dir: &Path, officials: &[(&str, &str)]) -> PathBuf {
     std::fs::write(&path, text).expect("the access file is written");
     path
 }
+
+/// A log line without its terminal colour codes (the services colour their field names).
+pub fn without_colours(line: &str) -> String {
+    let mut plain = String::new();
+    let mut escape = false;
+    for c in line.chars() {
+        match (escape, c) {
+            (false, '\u{1b}') => escape = true,
+            (true, 'm') => escape = false,
+            (true, _) => {}
+            (false, c) => plain.push(c),
+        }
+    }
+    plain
+}

@@ -13,17 +13,7 @@ fn loaded_positions(log: &std::path::Path) -> Vec<u64> {
     text.lines()
         .filter(|line| line.contains("ProjectionLoaded"))
         .filter_map(|line| {
-            // Drop the terminal colour codes around the field names.
-            let mut plain = String::new();
-            let mut escape = false;
-            for c in line.chars() {
-                match (escape, c) {
-                    (false, '\u{1b}') => escape = true,
-                    (true, 'm') => escape = false,
-                    (true, _) => {}
-                    (false, c) => plain.push(c),
-                }
-            }
+            let plain = ehb_e2e::without_colours(line);
             let digits: String = plain
                 .split("applied_seq=")
                 .nth(1)?

@@ -101,30 +101,27 @@ async fn a_sequence_the_consumer_skips_is_asked_of_the_stream_and_moved_past_whe
     .expect("read");
     let expected: Vec<u64> = (100..=200).filter(|s| ![137, 138].contains(s)).collect();
     assert_eq!(read, expected);
+    // What both ask the stream for a gap: the messages it holds, in order, and how many it lacks.
+    let gap = ehb_eventlog::read_gap(&stream, 130, 141)
+        .await
+        .expect("the gap read");
+    let seqs: Vec<u64> = gap.messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, vec![130, 131, 132, 133, 134, 135, 136, 139, 140]);
+    assert_eq!(gap.missing, 2);
+    assert!(
+        gap.messages
+            .iter()
+            .all(|m| m.subject.starts_with("ehb.v1.31."))
+    );
     let log = std::fs::read_to_string(store.with_extension("log")).expect("the log");
     let gap: Vec<String> = log
         .lines()
         .filter(|l| l.contains("StreamGapFilled"))
-        .map(without_colours)
+        .map(ehb_e2e::without_colours)
         .collect();
     assert_eq!(gap.len(), 1, "{log}");
     let fields: Vec<&str> = gap[0].split_whitespace().collect();
     for field in ["from_seq=137", "to_seq=138", "filled=0", "missing=2"] {
         assert!(fields.contains(&field), "{field} in {}", gap[0]);
     }
-}
-
-/// A log line without its terminal colour codes.
-fn without_colours(line: &str) -> String {
-    let mut plain = String::new();
-    let mut escape = false;
-    for c in line.chars() {
-        match (escape, c) {
-            (false, '\u{1b}') => escape = true,
-            (true, 'm') => escape = false,
-            (true, _) => {}
-            (false, c) => plain.push(c),
-        }
-    }
-    plain
 }

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 mod stored;
-pub use stored::{Stored, read_range, stream_range};
+pub use stored::{Gap, Stored, read_gap, read_range, stream_range};
 
 use async_nats::jetstream::context::PublishAckFuture;
 use async_nats::jetstream::message::PublishMessage;

@@ -1,6 +1,6 @@
 //! Messages as the stream stored them, and reading a range of them in order.
 
-use async_nats::jetstream::stream::LastRawMessageErrorKind;
+use async_nats::jetstream::stream::{LastRawMessageErrorKind, Stream};
 use async_nats::jetstream::{self, Context, consumer::DeliverPolicy, consumer::push};
 use bytes::Bytes;
 use ehb_proto::subject::STREAM_NAME;
@@ -114,17 +114,13 @@ pub async fn read_range(
         if seq < expected {
             continue;
         }
-        while expected < seq.min(to.saturating_add(1)) {
-            match stream.get_raw_message(expected).await {
-                Ok(raw) => {
-                    if !each(Stored::from_stream_message(raw)) {
-                        return Ok(());
-                    }
+        let gap_end = seq.min(to.saturating_add(1));
+        if expected < gap_end {
+            for skipped in read_gap(&stream, expected, gap_end).await?.messages {
+                if !each(skipped) {
+                    return Ok(());
                 }
-                Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => {}
-                Err(err) => return Err(LogError::Stream(err.to_string())),
             }
-            expected += 1;
         }
         expected = seq + 1;
         if seq > to || !each(stored) || seq == to {
@@ -132,4 +128,38 @@ pub async fn read_range(
         }
     }
     Ok(())
+}
+
+/// What the stream holds of sequences a consumer skipped.
+#[derive(Debug, Default)]
+pub struct Gap {
+    /// The messages it still holds, in order.
+    pub messages: Vec<Stored>,
+    /// How many of the sequences it no longer holds.
+    pub missing: u64,
+}
+
+/// Reads the sequences `from..to` one by one from the stream's leader (`STREAM.MSG.GET`): what a
+/// consumer, which reads its own node's copy of the stream, skipped. A long gap before the
+/// stream's first sequence (its start removed) is counted missing without asking each one.
+pub async fn read_gap(stream: &Stream, mut from: u64, to: u64) -> Result<Gap, LogError> {
+    let mut gap = Gap::default();
+    if to.saturating_sub(from) > 1_000 {
+        let mut stream = stream.clone();
+        if let Ok(info) = stream.info().await {
+            let first = info.state.first_sequence.min(to);
+            if first > from {
+                gap.missing += first - from;
+                from = first;
+            }
+        }
+    }
+    for seq in from..to {
+        match stream.get_raw_message(seq).await {
+            Ok(raw) => gap.messages.push(Stored::from_stream_message(raw)),
+            Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => gap.missing += 1,
+            Err(err) => return Err(LogError::Stream(format!("sequence {seq}: {err}"))),
+        }
+    }
+    Ok(gap)
 }

@@ -50,6 +50,11 @@ impl FileFormat {
             FileFormat::Xlsx => "xlsx",
         }
     }
+
+    /// The `Content-Disposition` of the file `name` (without extension) as an attachment.
+    pub fn disposition(self, name: &str) -> String {
+        format!("attachment; filename=\"{name}.{}\"", self.extension())
+    }
 }
 
 /// The table as CSV: the title and its lines, an empty line, the headers, the rows, the totals.

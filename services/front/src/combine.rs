@@ -193,17 +193,13 @@ pub async fn review_table(
             );
         }
     };
-    let scope = review
-        .scope
-        .map_or("toan-quoc".to_owned(), |p| p.to_string());
-    let name = format!("ra-soat-2-ngay-{scope}-{}", review.date);
     match format.write(&review.table()) {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, format.content_type().to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.{}\"", format.extension()),
+                    format.disposition(&review.file_name()),
                 ),
             ],
             bytes,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::consumer::{DeliverPolicy, push};
-use async_nats::jetstream::stream::{LastRawMessageErrorKind, Stream};
+use async_nats::jetstream::stream::Stream;
 use async_nats::jetstream::{self, Context};
 use ehb_proto::subject::STREAM_NAME;
 use futures::{FutureExt, StreamExt};
@@ -209,41 +209,22 @@ impl Order {
             return true;
         }
         if self.contiguous && stored.seq > self.expected {
-            let (from, mut filled, mut missing) = (self.expected, 0u64, 0u64);
-            // A long gap may be the stream's start removed (purged): not asked one by one.
-            if stored.seq - self.expected > 1_000 {
-                let mut stream = stream.clone();
-                if let Ok(info) = stream.info().await {
-                    let first = info.state.first_sequence.min(stored.seq);
-                    if first > self.expected {
-                        missing += first - self.expected;
-                        self.expected = first;
-                    }
+            match ehb_eventlog::read_gap(stream, self.expected, stored.seq).await {
+                Ok(gap) => {
+                    tracing::warn!(
+                        from_seq = self.expected,
+                        to_seq = stored.seq - 1,
+                        filled = gap.messages.len(),
+                        missing = gap.missing,
+                        "StreamGapFilled: the consumer skipped sequences; read from the stream's leader"
+                    );
+                    batch.extend(gap.messages);
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "StreamGapUnread: reopening");
+                    return false;
                 }
             }
-            while self.expected < stored.seq {
-                match stream.get_raw_message(self.expected).await {
-                    Ok(raw) => {
-                        batch.push(Delivered::from_stream_message(raw));
-                        filled += 1;
-                    }
-                    Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => {
-                        missing += 1;
-                    }
-                    Err(err) => {
-                        tracing::warn!(error = %err, seq = self.expected, "StreamGapUnread: reopening");
-                        return false;
-                    }
-                }
-                self.expected += 1;
-            }
-            tracing::warn!(
-                from_seq = from,
-                to_seq = stored.seq - 1,
-                filled,
-                missing,
-                "StreamGapFilled: the consumer skipped sequences; read from the stream's leader"
-            );
         }
         self.expected = stored.seq + 1;
         batch.push(stored);

@@ -107,6 +107,12 @@ fn registered_rates(wards: &[&WardReview]) -> Rates {
 }
 
 impl TwoDayReview {
+    /// The form's file name, without extension: `ra-soat-2-ngay-<province or toan-quoc>-<date>`.
+    pub fn file_name(&self) -> String {
+        let scope = self.scope.map_or("toan-quoc".to_owned(), |p| p.to_string());
+        format!("ra-soat-2-ngay-{scope}-{}", self.date)
+    }
+
     /// The review as the two-day review form: every ward of every province in scope.
     pub fn table(&self) -> ReportTable {
         let wards: Vec<(&ProvinceReview, &WardReview)> = self

@@ -28,9 +28,7 @@ pub async fn review(
     let review = shared
         .projection_read()
         .two_day_review(province, day, average, basis)?;
-    let scope = province.map_or("toan-quoc".to_owned(), |p| p.to_string());
-    let name = format!("ra-soat-2-ngay-{scope}-{}", review.date);
-    file(format, &review.table(), &name)
+    file(format, &review.table(), &review.file_name())
 }
 
 /// `GET /v1/provinces/{province}/summary.csv` and `.xlsx`: the province summary form.
@@ -66,10 +64,7 @@ fn file(format: FileFormat, table: &ReportTable, name: &str) -> Result<Response,
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{}\"", format.extension()),
-            ),
+            (header::CONTENT_DISPOSITION, format.disposition(name)),
         ],
         bytes,
     )
