@@ -1,7 +1,7 @@
 //! The end-to-end test harness: real `nats-server` and projector processes on free loopback ports.
 //!
 //! Layout:
-//! - [`NatsServer`]: starts Debian's `nats-server` with JetStream on a free port and a temporary
+//! - [`NatsServer`]: starts `nats-server` (the project's pinned release) with JetStream on a free port and a temporary
 //!   store; stops it on drop (or on demand, to test outages).
 //! - [`Projector`]: starts the `ehb-projector` binary on a free port over a given store; can be
 //!   stopped gracefully, killed with SIGKILL, and queried over HTTP.
@@ -151,6 +151,39 @@ impl Projector {
         }
     }
 
+    /// Waits until the projector has folded `events` events (panics after 60 s): a partition's
+    /// position is a stream sequence it may never reach, so its count is what tells.
+    pub async fn wait_events(&self, events: usize) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let (_, status) = self.get("/v1/status").await;
+            if status["events_applied"].as_u64() == Some(events as u64) {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{events} events not folded: {status}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The value of the counter `name` on the projector's `/metrics` (no token asked).
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = reqwest::get(format!("{}/metrics", self.base))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        let prefix = format!("{name} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .parse()
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
     /// The projector's digest.
     pub async fn digest(&self) -> String {
         let (_, body) = self.get("/v1/digest").await;
@@ -262,6 +295,16 @@ pub fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
+}
+
+/// The province codes a two-day review answer lists, in its order.
+pub fn review_provinces(review: &serde_json::Value) -> Vec<&str> {
+    review["provinces"]
+        .as_array()
+        .expect("provinces")
+        .iter()
+        .filter_map(|p| p["province"].as_str())
+        .collect()
 }
 
 /// How many messages the stream holds.

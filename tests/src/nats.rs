@@ -7,17 +7,13 @@ use std::time::{Duration, Instant};
 
 use crate::{free_port, signal, wait_for_port};
 
-/// The nats-server to run: `$NATS_SERVER`, else Debian's `/usr/sbin/nats-server`, else the PATH's.
+/// The nats-server to run: `$NATS_SERVER`, else the project's own (`.tools/bin/nats-server`, the
+/// pinned release `scripts/install-deps` installs).
 pub fn nats_server_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("NATS_SERVER") {
         return PathBuf::from(path);
     }
-    let debian = PathBuf::from("/usr/sbin/nats-server");
-    if debian.exists() {
-        debian
-    } else {
-        PathBuf::from("nats-server")
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/bin/nats-server")
 }
 
 /// A temporary folder for a test server's store: in memory (`/dev/shm`) when it has room, so a
@@ -98,7 +94,12 @@ pub(crate) fn spawn_nats(args: &[String], env: &[(String, String)], log: &Path) 
         .stdout(Stdio::null())
         .stderr(file)
         .spawn()
-        .expect("nats-server is installed (scripts/test installs Debian's package)")
+        .unwrap_or_else(|err| {
+            panic!(
+                "cannot start {} ({err}): scripts/install-deps installs it",
+                nats_server_binary().display()
+            )
+        })
 }
 
 /// Waits until the server on `port` accepts clients and its monitor on `monitor` says

@@ -152,13 +152,7 @@ async fn each_token_sees_its_scope_and_nothing_else() {
     .await;
     // A province's review defaults to its own province.
     let (_, _, review) = get(base, "/v1/review", Some(PROVINCE_31)).await;
-    let provinces: Vec<&str> = review["provinces"]
-        .as_array()
-        .expect("provinces")
-        .iter()
-        .filter_map(|p| p["province"].as_str())
-        .collect();
-    assert_eq!(provinces, vec!["31"]);
+    assert_eq!(ehb_e2e::review_provinces(&review), ["31"]);
     assert_eq!(
         review["provinces"][0]["wards"].as_array().map(Vec::len),
         Some(2)

@@ -176,17 +176,10 @@ async fn the_digest_is_the_same_from_the_stream_the_archive_any_batch_and_the_pr
         .await;
     assert_eq!(resumed.digest().await, live_digest);
     // It started where the replay stopped: it read only the second half from the stream.
-    let metrics = reqwest::get(format!("{}/metrics", resumed.base))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    let read = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("ehb_batch_messages_total "))
-        .expect("the messages this process folded");
-    assert_eq!(read, (done.last_seq - done.last_seq / 2).to_string());
+    assert_eq!(
+        resumed.metric("ehb_batch_messages_total").await,
+        done.last_seq - done.last_seq / 2
+    );
     drop(resumed);
 
     // verify: equal to the live projector, from the archive and from the stream.

@@ -1,6 +1,6 @@
 //! `docker/compose.yaml` as Debian's `docker-compose` reads it (offline): valid, with the
-//! services the README describes, passwords demanded from the environment, and two projectors
-//! that own every province exactly once.
+//! services the README describes, passwords demanded from the environment, two projectors that
+//! own every province exactly once, and the NATS release the project runs everywhere else.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
@@ -82,6 +82,18 @@ fn the_compose_file_is_valid_and_its_projectors_split_the_provinces() {
         }
     }
     assert_eq!(all.len(), 34);
+    // The cluster runs the release the project installs for its own runs and tests.
+    let install = std::fs::read_to_string(docker_dir().join("../scripts/install-deps"))
+        .expect("scripts/install-deps");
+    let version = install
+        .lines()
+        .find_map(|line| line.strip_prefix("NATS_VERSION="))
+        .expect("scripts/install-deps pins NATS_VERSION");
+    let images: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("image: nats:"))
+        .collect();
+    assert_eq!(images, vec![format!("{version}-alpine"); 3], "{text}");
     // Every service reaches NATS on all three nodes, with its own user.
     for user in ["gateway", "projector"] {
         let url = format!("nats://{user}:{}@nats-3:4222", password(user));

@@ -2,30 +2,13 @@
 //! every national, province and ward query exactly as one projector over the whole stream.
 
 use std::ffi::OsString;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 
 use ehb_e2e::{NatsServer, Projector, Service, publisher};
 use ehb_simulator::Scenario;
 use serde_json::Value;
-
-/// Waits until `projector` has folded `events` events (a partition's position is a stream
-/// sequence it may never reach, so its count is what tells).
-async fn wait_events(projector: &Projector, events: usize) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, status) = projector.get("/v1/status").await;
-        if status["events_applied"].as_u64() == Some(events as u64) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{events} events not folded: {status}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// A GET: status and body bytes.
 async fn get(base: &str, path: &str) -> (u16, Vec<u8>) {
@@ -95,8 +78,8 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     whole
         .wait_applied(done.last_seq, Duration::from_secs(60))
         .await;
-    wait_events(&a, p31.messages.len() + 4).await;
-    wait_events(&b, p01.messages.len() + 3).await;
+    a.wait_events(p31.messages.len() + 4).await;
+    b.wait_events(p01.messages.len() + 3).await;
     let front = Service::start_without_nats(
         "ehb-front",
         &[

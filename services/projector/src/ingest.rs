@@ -46,6 +46,11 @@ impl Filter {
         }
     }
 
+    /// The subject the server filters by: one province's. Several provinces are read as the
+    /// whole stream and the others skipped here: with the stream's thousands of subjects,
+    /// nats-server 2.15 delivers a filtered consumer far slower than it delivers everything
+    /// (one province about 70,000 messages/s, one consumer filtered by 17 provinces' subjects
+    /// about 4,000 sequences/s, against about 360,000 messages/s read and skipped here).
     fn server_side(&self) -> Option<String> {
         match self.prefixes.as_slice() {
             [one] => Some(format!("{one}>")),
@@ -178,7 +183,7 @@ pub async fn read_stream(
 struct Order {
     /// The next sequence to hand over.
     expected: u64,
-    /// Whether every sequence must arrive (no filter on the server's side).
+    /// Whether every sequence must arrive (the whole stream is read, no filter on the server).
     contiguous: bool,
 }
 

@@ -1,5 +1,5 @@
-//! `ehb-scale-bench`: rebuilding the national projection from the stream, with one and with two
-//! province partitions, and what that means at 300 M events.
+//! `ehb-scale-bench`: rebuilding the national projection from the stream, with one projector and
+//! with two province partitions, and what that means at 300 M events on N machines.
 //!
 //! Reproduce with `scripts/scale-bench` (or `cargo build --release --bins &&
 //! target/release/ehb-scale-bench --scale 0.45`). It:
@@ -8,12 +8,16 @@
 //! 2. starts one projector over the whole stream on a fresh store and times it until it has
 //!    folded and committed the last message (a rebuild), with its peak memory and store size;
 //! 3. does the same with two projectors at once, each owning half of the provinces (as in
-//!    `docker/compose.yaml`), checking that together they applied every message and counted
-//!    every citizen exactly once;
-//! 4. prints the figures per million distinct citizens and a table extrapolated to 300 M events.
+//!    `docker/compose.yaml`; each reads the whole stream and skips the other half), checking that
+//!    together they applied every message and counted every citizen exactly once;
+//! 4. rebuilds each half alone (a partition on a machine of its own, as far as one machine can
+//!    show it: nats-server still shares its two cores);
+//! 5. prints the figures per million distinct citizens and a table extrapolated to 300 M events
+//!    for N partitions on N machines.
 //!
 //! The machine is small and noisy: compare the figures as ratios within one run.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -28,14 +32,45 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// The events a national campaign is extrapolated to.
 const TARGET_EVENTS: f64 = 300e6;
 
+/// The rebuild time the extrapolation looks for: the nation in ten minutes.
+const GOAL_SECS: f64 = 600.0;
+
 /// What one rebuild measured.
 struct Rebuild {
-    /// Projectors that ran at once.
-    partitions: usize,
-    /// From starting the projectors until the last one had committed the last message.
+    /// What ran: "one projector", "two partitions at once", "half A alone"…
+    label: &'static str,
+    /// From starting the projectors until the last one had committed its last message.
     elapsed: Duration,
     /// Per projector: peak resident memory (KiB), distinct citizens, messages applied, store bytes.
     each: Vec<(u64, u64, u64, u64)>,
+}
+
+impl Rebuild {
+    fn citizens(&self) -> u64 {
+        self.each.iter().map(|e| e.1).sum()
+    }
+
+    fn applied(&self) -> u64 {
+        self.each.iter().map(|e| e.2).sum()
+    }
+
+    /// Messages applied per second, all projectors together.
+    fn rate(&self) -> f64 {
+        self.applied() as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// The national campaign as published.
+struct Campaign {
+    /// Messages in the stream.
+    messages: u64,
+    /// The stream's last sequence.
+    last_seq: u64,
+    /// Each province's last sequence (provinces are published one after another), where a
+    /// projector of that province alone is done.
+    last_seq_of: BTreeMap<String, u64>,
+    /// The stream's bytes on disk (one replica).
+    stream_bytes: u64,
 }
 
 #[tokio::main]
@@ -47,11 +82,55 @@ async fn main() -> anyhow::Result<()> {
     let work: PathBuf = flag(&args, "--dir").unwrap_or_else(|| PathBuf::from("target/scale-bench"));
     std::fs::create_dir_all(&work)?;
 
-    // 1. The national campaign into the stream, one province at a time (only one is in memory).
     let nats = NatsServer::start_under(&work);
+    let campaign = publish(&nats, scale, days, seed).await?;
+
+    // Rebuilds from the stream: the whole, the halves at once, each half alone.
+    let codes: Vec<String> = PROVINCES.iter().map(|p| format!("{:02}", p.code)).collect();
+    let (a, b) = codes.split_at(codes.len() / 2);
+    let (a, b) = (a.to_vec(), b.to_vec());
+    let url = nats.url();
+    let one = rebuild(&url, &work, "one projector", &[vec![]], &campaign).await?;
+    let two = rebuild(
+        &url,
+        &work,
+        "two partitions at once",
+        &[a.clone(), b.clone()],
+        &campaign,
+    )
+    .await?;
+    let half_a = rebuild(&url, &work, "half A alone", &[a], &campaign).await?;
+    let half_b = rebuild(&url, &work, "half B alone", &[b], &campaign).await?;
+    anyhow::ensure!(
+        one.applied() == campaign.messages
+            && two.applied() == campaign.messages
+            && half_a.applied() + half_b.applied() == campaign.messages,
+        "every message applied once: one projector {}, two partitions {}, halves alone {} + {}, stream {}",
+        one.applied(),
+        two.applied(),
+        half_a.applied(),
+        half_b.applied(),
+        campaign.messages
+    );
+    anyhow::ensure!(
+        one.citizens() == two.citizens() && one.citizens() == half_a.citizens() + half_b.citizens(),
+        "the partitions count the same citizens as one projector: {}, {} and {} + {}",
+        one.citizens(),
+        two.citizens(),
+        half_a.citizens(),
+        half_b.citizens()
+    );
+    report(&campaign, &one, &[&one, &two, &half_a, &half_b]);
+    Ok(())
+}
+
+/// Generates the national campaign one province at a time (only one is in memory) and publishes
+/// it into the stream.
+async fn publish(nats: &NatsServer, scale: f64, days: u32, seed: u64) -> anyhow::Result<Campaign> {
     let publisher = publisher(&nats.url()).await;
     let started = Instant::now();
     let (mut events, mut residents) = (0u64, 0u64);
+    let mut last_seq_of = BTreeMap::new();
     for (shape, scenario) in PROVINCES.iter().zip(national(seed, scale, days)) {
         let generated = generate(&scenario);
         let messages = generated.messages.len() as u64;
@@ -65,6 +144,7 @@ async fn main() -> anyhow::Result<()> {
         );
         events += done.stored;
         residents += scenario.residents;
+        last_seq_of.insert(format!("{:02}", shape.code), done.last_seq);
         println!(
             "province {:02} {:<12} {:>3} wards {:>10} residents: {:>9} messages, {:>9} stored",
             shape.code, shape.name, shape.wards, scenario.residents, messages, done.stored
@@ -88,51 +168,26 @@ async fn main() -> anyhow::Result<()> {
         published_in.as_secs_f64(),
         info.messages as f64 / published_in.as_secs_f64()
     );
+    Ok(Campaign {
+        messages: info.messages,
+        last_seq: info.last_sequence,
+        last_seq_of,
+        stream_bytes,
+    })
+}
 
-    // 2 and 3. Rebuilds from the stream.
-    let halves: Vec<String> = PROVINCES.iter().map(|p| format!("{:02}", p.code)).collect();
-    let (a, b) = halves.split_at(halves.len() / 2);
-    let one = rebuild(
-        &nats.url(),
-        &work.join("one"),
-        &[vec![]],
-        info.last_sequence,
-    )
-    .await?;
-    let two = rebuild(
-        &nats.url(),
-        &work.join("two"),
-        &[a.to_vec(), b.to_vec()],
-        info.last_sequence,
-    )
-    .await?;
-    let citizens = |r: &Rebuild| r.each.iter().map(|e| e.1).sum::<u64>();
-    let applied = |r: &Rebuild| r.each.iter().map(|e| e.2).sum::<u64>();
-    anyhow::ensure!(
-        applied(&one) == info.messages && applied(&two) == info.messages,
-        "every message applied once: one projector {}, two partitions {}, stream {}",
-        applied(&one),
-        applied(&two),
-        info.messages
-    );
-    anyhow::ensure!(
-        citizens(&one) == citizens(&two),
-        "the partitions count the same citizens as one projector: {} and {}",
-        citizens(&one),
-        citizens(&two)
-    );
-
-    // 4. Per million citizens, and at 300 M events.
-    let distinct = citizens(&one) as f64;
-    let events_f = info.messages as f64;
+/// Prints each rebuild, the memory line fitted over every projector, and the extrapolation to
+/// 300 M events for N partitions on N machines.
+fn report(campaign: &Campaign, one: &Rebuild, all: &[&Rebuild]) {
+    let distinct = one.citizens() as f64;
+    let events = campaign.messages as f64;
     println!();
     println!(
         "distinct citizens: {} ({:.2} messages per citizen)",
-        citizens(&one),
-        events_f / distinct
+        one.citizens(),
+        events / distinct
     );
-    for r in [&one, &two] {
-        let rate = events_f / r.elapsed.as_secs_f64();
+    for r in all {
         let peak: u64 = r.each.iter().map(|e| e.0).max().unwrap_or(0);
         let per_million = r
             .each
@@ -140,78 +195,108 @@ async fn main() -> anyhow::Result<()> {
             .map(|e| e.0 as f64 / 1024.0 / (e.1.max(1) as f64 / 1e6))
             .fold(0.0, f64::max);
         println!(
-            "{} partition(s): rebuilt in {:.0} s = {rate:.0} events/s; peak memory of the largest projector {} MiB = {per_million:.0} MiB per million distinct citizens it holds; stores {:.2} GiB",
-            r.partitions,
+            "{}: {} messages rebuilt in {:.0} s = {:.0} events/s ({:.2} of one projector's time); peak memory of the largest projector {} MiB = {per_million:.0} MiB per million distinct citizens it holds; stores {:.2} GiB",
+            r.label,
+            r.applied(),
             r.elapsed.as_secs_f64(),
+            r.rate(),
+            r.elapsed.as_secs_f64() / one.elapsed.as_secs_f64(),
             peak / 1024,
             gib(r.each.iter().map(|e| e.3).sum())
         );
     }
-    // Memory as a fixed part plus a part per citizen held, fitted over the three projectors.
-    let points: Vec<(f64, f64)> = [&one, &two]
+    // Memory as a fixed part plus a part per citizen held, fitted over every projector.
+    let points: Vec<(f64, f64)> = all
         .iter()
         .flat_map(|r| r.each.iter().map(|e| (e.1 as f64, e.0 as f64 * 1024.0)))
         .collect();
     let (per_citizen, fixed) = fit_line(&points);
     println!(
-        "memory fitted over the three projectors: {:.0} MiB fixed + {per_citizen:.0} bytes per distinct citizen held",
+        "memory fitted over the {} projectors: {:.0} MiB fixed + {per_citizen:.0} bytes per distinct citizen held",
+        points.len(),
         fixed / (1 << 20) as f64
     );
-    let factor = TARGET_EVENTS / events_f;
+    // A partition reads the whole stream and folds its share: with the whole folded in `t_one`
+    // and half of it folded (and the rest skipped) in `t_half`, skipping the whole stream takes
+    // `2 t_half - t_one`, and N partitions on N machines each take `t_one / N + (1 - 1/N) skip`.
+    let t_one = one.elapsed.as_secs_f64();
+    let t_half = all[2..]
+        .iter()
+        .map(|r| r.elapsed.as_secs_f64())
+        .fold(0.0, f64::max);
+    let skip = (2.0 * t_half - t_one).max(0.0);
+    let factor = TARGET_EVENTS / events;
+    let stores = one.each.iter().map(|e| e.3).sum::<u64>() as f64 * factor;
     println!();
     println!(
-        "extrapolated to 300 M events ({:.0} M distinct citizens): time and disk linear in events, memory by the fitted line:",
+        "extrapolated to 300 M events ({:.0} M distinct citizens) for N partitions on N machines: one projector folds the stream in {t_one:.0} s here, a partition skips the whole of it in {skip:.0} s (the slower half alone: {t_half:.0} s); time and disk linear in events, memory by the fitted line:",
         distinct * factor / 1e6
     );
     println!(
-        "| partitions | time to rebuild | memory per projector | projector stores | stream (one replica) |"
+        "| partitions | time to rebuild | memory per projector | store per projector | stream (one replica) |"
     );
     println!("|---|---|---|---|---|");
-    for r in [&one, &two] {
-        let secs = r.elapsed.as_secs_f64() * factor;
-        let held = r.each.iter().map(|e| e.1).max().unwrap_or(0) as f64 * factor;
-        let memory = (fixed + per_citizen * held) / (1u64 << 30) as f64;
-        let stores = r.each.iter().map(|e| e.3).sum::<u64>() as f64 * factor;
+    let mut enough = None;
+    for n in [1u32, 2, 3, 4, 6, 8] {
+        let share = 1.0 / f64::from(n);
+        let secs = (t_one * share + (1.0 - share) * skip) * factor;
+        let memory = (fixed + per_citizen * distinct * factor * share) / (1u64 << 30) as f64;
+        if enough.is_none() && secs <= GOAL_SECS {
+            enough = Some(n);
+        }
         println!(
-            "| {} | {:.0} min | {memory:.1} GiB | {:.0} GiB | {:.0} GiB |",
-            r.partitions,
+            "| {n} | {:.1} min | {memory:.1} GiB | {:.1} GiB | {:.0} GiB |",
             secs / 60.0,
-            gib(stores as u64),
-            gib((stream_bytes as f64 * factor) as u64)
+            gib((stores * share) as u64),
+            gib((campaign.stream_bytes as f64 * factor) as u64)
         );
     }
-    Ok(())
+    match enough {
+        Some(n) => println!("the nation rebuilt in at most 10 minutes: {n} partitions"),
+        None => println!("the nation rebuilt in at most 10 minutes: more than 8 partitions"),
+    }
 }
 
-/// Starts one projector per province list (empty: the whole stream) on fresh stores under `dir`
-/// and waits until each has folded and committed `last_seq`.
+/// Starts one projector per province list (empty: the whole stream) on fresh stores under
+/// `work` and waits until each has folded and committed the last message of its provinces.
 async fn rebuild(
     url: &str,
-    dir: &Path,
+    work: &Path,
+    label: &'static str,
     partitions: &[Vec<String>],
-    last_seq: u64,
+    campaign: &Campaign,
 ) -> anyhow::Result<Rebuild> {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir)?;
+    let dir = work.join(label.replace(' ', "-"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
     let started = Instant::now();
     let mut projectors = Vec::new();
     for (i, provinces) in partitions.iter().enumerate() {
         let list = provinces.join(",");
-        let extra: Vec<&str> = if provinces.is_empty() {
-            vec![]
-        } else {
-            vec!["--province", &list]
+        // A projector of one province reads it with the server's filter and is done at its
+        // last message; one of several reads the whole stream (skipping the others) to its end.
+        let (extra, last): (Vec<&str>, u64) = match provinces.as_slice() {
+            [] => (vec![], campaign.last_seq),
+            [one] => (
+                vec!["--province", one],
+                campaign.last_seq_of.get(one).copied().unwrap_or(0),
+            ),
+            _ => (vec!["--province", &list], campaign.last_seq),
         };
         let store = dir.join(format!("partition-{i}"));
-        projectors.push((Projector::start_with(url, &store, &extra).await, store));
+        projectors.push((
+            Projector::start_with(url, &store, &extra).await,
+            store,
+            last,
+        ));
     }
     let waits = projectors
         .iter()
-        .map(|(p, _)| p.wait_applied(last_seq, Duration::from_secs(6 * 3600)));
+        .map(|(p, _, last)| p.wait_applied(*last, Duration::from_secs(6 * 3600)));
     let statuses = futures::future::join_all(waits).await;
     let elapsed = started.elapsed();
     let mut each = Vec::new();
-    for ((mut projector, store), status) in projectors.into_iter().zip(statuses) {
+    for ((mut projector, store, _), status) in projectors.into_iter().zip(statuses) {
         let pid = projector.pid().map(|p| p.to_string()).unwrap_or_default();
         let peak = peak_rss_kib(&pid).unwrap_or(0);
         anyhow::ensure!(projector.terminate(), "the projector stops cleanly");
@@ -223,7 +308,7 @@ async fn rebuild(
         ));
     }
     Ok(Rebuild {
-        partitions: partitions.len(),
+        label,
         elapsed,
         each,
     })
