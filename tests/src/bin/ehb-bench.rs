@@ -5,13 +5,16 @@
 //! 1. the pure fold on one core (events/s, and the fold's peak memory);
 //! 2. raw JetStream publishing with de-duplication, 4,096 in flight, into a fresh server (the reference);
 //! 3. end to end: the same publishing with a projector running, until the projector has folded and
-//!    committed the last event; with the publish-to-visible latency of each 10,000-event slice.
+//!    committed the last event; with the publish-to-visible latency of each 10,000-event slice;
+//! 4. catch-up: the rest of the campaign published into the same stream, then a projector on a
+//!    fresh store timed from its process's start until it has committed the stream's last
+//!    message, with its peak memory and the size of its store.
 //!
 //! The machine is small and noisy: compare the figures as ratios within one run.
 
 use std::time::{Duration, Instant};
 
-use ehb_e2e::{NatsServer, Projector, flag, peak_rss_kib, percentile, publisher};
+use ehb_e2e::{NatsServer, Projector, disk_bytes, flag, peak_rss_kib, percentile, publisher};
 use ehb_eventlog::Outgoing;
 use ehb_projection::{Projection, ReportDeadlines};
 use ehb_simulator::load::{Acked, Watcher};
@@ -129,6 +132,31 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "projector peak RSS: {} MiB",
         peak_rss_kib(&pid).unwrap_or(0) / 1024
+    );
+    drop(projector);
+
+    // 4. Catch-up: the whole campaign in the stream, a fresh projector.
+    let rest = ehb_e2e::publisher(&nats.url())
+        .await
+        .publish_all(messages.iter().skip(e2e_events).cloned())
+        .await?;
+    let last = ehb_e2e::stream_messages(ehb_e2e::publisher(&nats.url()).await.context()).await;
+    anyhow::ensure!(
+        last >= rest.last_seq,
+        "the stream holds every message published"
+    );
+    let fresh_store = tempfile::tempdir()?;
+    let t = Instant::now();
+    let fresh = Projector::start(&nats.url(), &fresh_store.path().join("store")).await;
+    fresh.wait_applied(last, Duration::from_secs(600)).await;
+    let secs = t.elapsed().as_secs_f64();
+    let fresh_pid = fresh.pid().map(|p| p.to_string()).unwrap_or_default();
+    let fresh_peak = peak_rss_kib(&fresh_pid).unwrap_or(0) / 1024;
+    drop(fresh);
+    println!(
+        "catch-up from the stream: {last} messages in {secs:.2} s = {:.0} events/s from process start to the last message committed; peak RSS {fresh_peak} MiB; store {:.1} MiB",
+        last as f64 / secs,
+        disk_bytes(fresh_store.path()) as f64 / (1 << 20) as f64
     );
     drop(nats);
     Ok(())

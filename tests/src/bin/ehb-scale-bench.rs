@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ehb_e2e::{NatsServer, Projector, flag, peak_rss_kib, publisher};
+use ehb_e2e::{NatsServer, Projector, disk_bytes, flag, peak_rss_kib, publisher};
 use ehb_simulator::generate;
 use ehb_simulator::national::{PROVINCES, national};
 
@@ -312,22 +312,6 @@ async fn rebuild(
         elapsed,
         each,
     })
-}
-
-/// The bytes the files under `path` take on disk.
-fn disk_bytes(path: &Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => disk_bytes(&e.path()),
-            Ok(m) => m.blocks() * 512,
-            Err(_) => 0,
-        })
-        .sum()
 }
 
 /// The least-squares line `y = slope * x + intercept` through `points`.
