@@ -1,7 +1,7 @@
 //! `ehb-query-bench`: the officials' queries at the nation's size while the projector ingests.
 //!
 //! Reproduce with `scripts/bench` (which runs it after `ehb-bench`) or `cargo build --release
-//! --bins && target/release/ehb-query-bench [--scale 0.02] [--rate 50000]`. It:
+//! --bins && target/release/ehb-query-bench [--scale 0.02] [--rate 50000] [--wards-only]`. It:
 //! 1. generates the national campaign (34 provinces, 3,321 wards, residents × `--scale`) and
 //!    publishes the first half of every province's messages (the days so far);
 //! 2. publishes the other half, the provinces interleaved, at `--rate` events/s, while one client
@@ -26,6 +26,8 @@ async fn main() -> anyhow::Result<()> {
     let scale: f64 = flag(&args, "--scale").unwrap_or(0.02);
     let rate: u64 = flag(&args, "--rate").unwrap_or(50_000);
     let seed: u64 = flag(&args, "--seed").unwrap_or(2026);
+    // `--wards-only`: the wards' answers alone, to tell their own time from the review's weight.
+    let with_review = !args.iter().any(|a| a == "--wards-only");
 
     // 1. The campaign's first half, every province.
     let (mut history, mut later, mut wards) = (Vec::new(), Vec::new(), Vec::new());
@@ -77,9 +79,11 @@ async fn main() -> anyhow::Result<()> {
                 timed_get(&client, &projector.base, &format!("/v1/wards/{ward}/daily")).await?;
             ward_times.push(took);
             ward_bytes = bytes;
-            let (took, bytes) = timed_get(&client, &projector.base, "/v1/review").await?;
-            review_times.push(took);
-            review_bytes = bytes;
+            if with_review {
+                let (took, bytes) = timed_get(&client, &projector.base, "/v1/review").await?;
+                review_times.push(took);
+                review_bytes = bytes;
+            }
         }
         anyhow::Ok((ward_times, review_times, ward_bytes, review_bytes))
     };
@@ -97,6 +101,9 @@ async fn main() -> anyhow::Result<()> {
         ("ward daily answer", &ward_times, ward_bytes),
         ("national two-day review", &review_times, review_bytes),
     ] {
+        if times.is_empty() {
+            continue;
+        }
         println!(
             "{what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} asked, {bytes} bytes each)",
             millis(percentile(times, 0.5)),
