@@ -136,11 +136,11 @@ async fn main() -> anyhow::Result<()> {
     drop(projector);
 
     // 4. Catch-up: the whole campaign in the stream, a fresh projector.
-    let rest = ehb_e2e::publisher(&nats.url())
-        .await
+    let rest_publisher = ehb_e2e::publisher(&nats.url()).await;
+    let rest = rest_publisher
         .publish_all(messages.iter().skip(e2e_events).cloned())
         .await?;
-    let last = ehb_e2e::stream_messages(ehb_e2e::publisher(&nats.url()).await.context()).await;
+    let last = ehb_e2e::stream_messages(rest_publisher.context()).await;
     anyhow::ensure!(
         last >= rest.last_seq,
         "the stream holds every message published"
