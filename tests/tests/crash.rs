@@ -95,7 +95,15 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
     let status = projector
         .wait_applied(published.last_seq, Duration::from_secs(300))
         .await;
-    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    // Each run, when it was killed, stood at or past where it had started. (What one run had
+    // committed may be more than the next one loads: sled writes a commit out within its flush
+    // interval, and a kill loses what it had not written; the stream refolds it.)
+    assert!(
+        seen.iter()
+            .zip(&resumed_at)
+            .all(|(at_kill, loaded)| at_kill >= loaded),
+        "committed at each kill {seen:?}, loaded at each start {resumed_at:?}"
+    );
     let mid_stream = seen
         .iter()
         .filter(|s| **s > 0 && **s < published.last_seq)
