@@ -102,15 +102,21 @@ impl Projection {
     pub fn fold(&mut self, event: &Event<'_>) -> Result<Applied, ContractError> {
         let day = event.day();
         let ward_code = event.ward;
+        let revision = self.revisions.next();
         let ward = self
             .wards
             .entry(ward_code)
             .or_insert_with(|| Ward::new(WardMeta::new(event.province)));
+        // A ward new to its province's answers changes them on every day.
+        let mut every_day = ward.days.is_empty();
         if ward.meta.province != event.province {
             if ward.meta.registered() || !matches!(event.payload, Payload::WardBaseline(_)) {
                 return Err(province_conflict(event.province, ward.meta.province));
             }
             // A baseline settles which province an unregistered ward belongs to.
+            self.revisions
+                .of(ward.meta.province)
+                .every_day_changed(revision);
             ward.meta.province = event.province;
         }
         let kind = event.kind();
@@ -226,6 +232,7 @@ impl Projection {
                 } else if newer {
                     ward.meta.baseline = Some(incoming);
                     meta_changed = true;
+                    every_day = true;
                 }
             }
         }
@@ -237,6 +244,15 @@ impl Projection {
             ward.meta.unregistered_events += 1;
             self.totals.unregistered += 1;
             meta_changed = true;
+        }
+        let revisions = self.revisions.of(event.province);
+        revisions.event_on(day, revision);
+        if let Payload::ReportFiled { period, .. } = &event.payload {
+            // A report speaks of its period's days, filed on a later one.
+            revisions.day_changed(period.start(), revision);
+        }
+        if every_day {
+            revisions.every_day_changed(revision);
         }
         if !counters.dirty {
             counters.dirty = true;

@@ -9,6 +9,7 @@
 //! - [`deadlines`]: when reports are due.
 //! - [`query`]: daily, series, province summary and two-day review answers.
 //! - [`digest`]: a SHA-256 over a canonical writing of the state.
+//! - `revisions`: when each province's days last changed, so an earlier answer can be reused.
 //!
 //! The projector (live) and the audit (replay) both build on this crate, so a live figure and a
 //! replayed figure come from the same code.
@@ -18,6 +19,7 @@ pub mod deadlines;
 pub mod digest;
 pub mod fold;
 pub mod query;
+mod revisions;
 pub mod state;
 pub mod ward;
 

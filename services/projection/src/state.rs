@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::counters::DayCounters;
 use crate::deadlines::ReportDeadlines;
+use crate::revisions::Revisions;
 use crate::ward::{Ward, WardMeta};
 
 /// The citizen has an activated level-2 account (counted once).
@@ -139,6 +140,8 @@ pub struct Projection {
     pub(crate) totals: Totals,
     pub(crate) position: Position,
     pub(crate) changes: Changes,
+    /// When each province's days last changed (not part of the state's figures).
+    pub(crate) revisions: Revisions,
 }
 
 /// What changed since the changes were last taken: what a store must write.
@@ -164,6 +167,7 @@ impl Projection {
             totals: Totals::default(),
             position: Position::default(),
             changes: Changes::default(),
+            revisions: Revisions::default(),
         }
     }
 
@@ -270,8 +274,27 @@ impl Projection {
         }
     }
 
+    /// The revision of the last fold: answers computed at it are exact until a later fold
+    /// changes a day they depend on.
+    pub fn revision(&self) -> u64 {
+        self.revisions.current
+    }
+
+    /// Whether nothing in `province` that an answer about `day` depends on changed after
+    /// `revision`.
+    pub fn unchanged_since(&self, province: ProvinceCode, day: BusinessDay, revision: u64) -> bool {
+        self.revisions.unchanged_since(province, day, revision)
+    }
+
+    /// Records that everything known of `province` may have changed.
+    fn restored(&mut self, province: ProvinceCode) {
+        let revision = self.revisions.next();
+        self.revisions.of(province).every_day_changed(revision);
+    }
+
     /// Restores a ward's meta from a store.
     pub fn restore_ward(&mut self, code: WardCode, meta: WardMeta) {
+        self.restored(meta.province);
         match self.wards.get_mut(&code) {
             Some(w) => w.meta = meta,
             None => {
@@ -285,6 +308,8 @@ impl Projection {
         match self.wards.get_mut(&code) {
             Some(w) => {
                 w.days.insert(day, counters);
+                let province = w.meta.province;
+                self.restored(province);
                 true
             }
             None => false,

@@ -116,6 +116,15 @@ impl WardMeta {
     }
 }
 
+/// Citizens newly counted over some days: the two counters rates and rankings are made of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Level-2 accounts activated.
+    pub accounts: u64,
+    /// Cards integrated.
+    pub integrated: u64,
+}
+
 /// A ward: what is known of it, and its counters per business day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ward {
@@ -152,6 +161,28 @@ impl Ward {
         let mut total = DayCounters::default();
         for counters in self.days.range(..=day).map(|(_, c)| c) {
             total.add_all(counters);
+        }
+        total
+    }
+
+    /// Accounts and integrations over the days in `from..=to` (the counters rankings need).
+    pub fn progress(&self, from: BusinessDay, to: BusinessDay) -> Progress {
+        let mut total = Progress::default();
+        if from <= to {
+            for c in self.days.range(from..=to).map(|(_, c)| c) {
+                total.accounts += u64::from(c.accounts_new);
+                total.integrated += u64::from(c.integrated_new);
+            }
+        }
+        total
+    }
+
+    /// Accounts and integrations over every day up to and including `day`.
+    pub fn progress_by(&self, day: BusinessDay) -> Progress {
+        let mut total = Progress::default();
+        for c in self.days.range(..=day).map(|(_, c)| c) {
+            total.accounts += u64::from(c.accounts_new);
+            total.integrated += u64::from(c.integrated_new);
         }
         total
     }

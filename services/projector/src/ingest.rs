@@ -73,6 +73,9 @@ const LINGER: Duration = Duration::from_millis(5);
 /// A batch this large is folded without waiting.
 const LINGER_UNTIL: usize = 2_000;
 
+/// Messages folded under one hold of the write lock (about a millisecond's fold).
+const FOLD_CHUNK: usize = 1_000;
+
 /// After this long without a message, the consumer is asked whether it has any waiting: one
 /// that has (or that the server lost, e.g. with a cluster node) is reopened from the position.
 const STALL_AFTER: Duration = Duration::from_secs(10);
@@ -295,18 +298,21 @@ pub fn fold_batches(
     while let Some(batch) = rx.blocking_recv() {
         let started = Instant::now();
         let messages = batch.len() as u64;
-        let prepared = {
+        // The write lock is taken per chunk, so a query waits for at most one chunk's fold.
+        for chunk in batch.chunks(FOLD_CHUNK) {
             let mut projection = shared.projection_write();
-            for m in &batch {
+            for m in chunk {
                 if filter.accepts(m.subject.as_str()) {
                     projection.apply(m.seq, m.recorded_at, m.subject.as_str(), &m.payload);
                 } else {
                     projection.skip(m.seq, m.recorded_at);
                 }
             }
-            let changes = projection.take_changes();
-            Store::prepare(&projection, &changes)
-        };
+        }
+        let changes = shared.projection_write().take_changes();
+        // Only this thread writes, so the projection still matches the changes here, and
+        // queries read beside the preparation.
+        let prepared = Store::prepare(&shared.projection_read(), &changes);
         let folded = started.elapsed();
         let position = shared.store.commit(prepared)?;
         tracing::debug!(seq = position.seq, messages, "BatchCommitted");

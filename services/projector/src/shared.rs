@@ -5,6 +5,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use ehb_projection::Projection;
+use ehb_projection::query::cached::ReviewCache;
 use jiff::Timestamp;
 
 use ehb_store::Store;
@@ -20,6 +21,8 @@ pub struct Shared {
     pub status: Status,
     /// Who may read what; `None`: the API is open.
     pub officials: Option<Officials>,
+    /// Reviews' province parts, served again while still exact.
+    pub reviews: ReviewCache,
 }
 
 impl Shared {
@@ -33,6 +36,7 @@ impl Shared {
             store,
             status,
             officials,
+            reviews: ReviewCache::default(),
         }
     }
 

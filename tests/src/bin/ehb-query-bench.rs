@@ -5,8 +5,10 @@
 //! 1. generates the national campaign (34 provinces, 3,321 wards, residents × `--scale`) and
 //!    publishes the first half of every province's messages (the days so far);
 //! 2. publishes the other half, the provinces interleaved, at `--rate` events/s, while one client
-//!    asks, one question after another, a random ward's daily answer and the national two-day
-//!    review (every province and ward), each timed from request to the whole answer read;
+//!    asks, one question after another, a random ward's daily answer, the national two-day
+//!    review (every province and ward) of the day being ingested, and the national review of the
+//!    last finished day (the day before it, at the start of the load), each timed from request to
+//!    the whole answer read;
 //! 3. prints the rate reached and each question's p50 / p99 / max.
 //!
 //! The machine is small and noisy: nats-server, the publisher, the projector and the client
@@ -57,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
 
     // 2. The second half at `rate`, and the questions meanwhile.
     let events = later.len();
+    let finished = finished_day(&projector.base).await?;
     let publishing = async {
         let started = Instant::now();
         let slice = (rate / 100).max(1) as usize;
@@ -70,8 +73,10 @@ async fn main() -> anyhow::Result<()> {
     let asking = async {
         let client = reqwest::Client::new();
         let mut random = rand::rngs::StdRng::seed_from_u64(seed);
-        let (mut ward_times, mut review_times) = (Vec::new(), Vec::new());
-        let (mut ward_bytes, mut review_bytes) = (0usize, 0usize);
+        let (mut ward_times, mut review_times, mut finished_times) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let (mut ward_bytes, mut review_bytes, mut finished_bytes) = (0usize, 0usize, 0usize);
+        let finished_review = format!("/v1/review?date={finished}");
         let until = Instant::now() + Duration::from_secs_f64(events as f64 / rate as f64);
         while Instant::now() < until {
             let ward = &wards[random.random_range(0..wards.len())];
@@ -83,15 +88,27 @@ async fn main() -> anyhow::Result<()> {
                 let (took, bytes) = timed_get(&client, &projector.base, "/v1/review").await?;
                 review_times.push(took);
                 review_bytes = bytes;
+                let (took, bytes) = timed_get(&client, &projector.base, &finished_review).await?;
+                finished_times.push(took);
+                finished_bytes = bytes;
             }
         }
-        anyhow::Ok((ward_times, review_times, ward_bytes, review_bytes))
+        anyhow::Ok([
+            (ward_times, ward_bytes),
+            (review_times, review_bytes),
+            (finished_times, finished_bytes),
+        ])
     };
     let (published, asked) = tokio::join!(publishing, asking);
     let elapsed = published?;
-    let (mut ward_times, mut review_times, ward_bytes, review_bytes) = asked?;
+    let [
+        (mut ward_times, ward_bytes),
+        (mut review_times, review_bytes),
+        (mut finished_times, finished_bytes),
+    ] = asked?;
     ward_times.sort();
     review_times.sort();
+    finished_times.sort();
     println!(
         "ingest during the questions: {events} events in {:.1} s = {:.0} events/s (asked for {rate})",
         elapsed.as_secs_f64(),
@@ -99,7 +116,16 @@ async fn main() -> anyhow::Result<()> {
     );
     for (what, times, bytes) in [
         ("ward daily answer", &ward_times, ward_bytes),
-        ("national two-day review", &review_times, review_bytes),
+        (
+            "national two-day review, day being ingested",
+            &review_times,
+            review_bytes,
+        ),
+        (
+            &format!("national two-day review, finished day {finished}"),
+            &finished_times,
+            finished_bytes,
+        ),
     ] {
         if times.is_empty() {
             continue;
@@ -113,6 +139,19 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The day before the national review's day: the last day whose events are all in.
+async fn finished_day(base: &str) -> anyhow::Result<jiff::civil::Date> {
+    let review: serde_json::Value = reqwest::get(format!("{base}/v1/review"))
+        .await?
+        .json()
+        .await?;
+    let date: jiff::civil::Date = review["date"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("the review states no date"))?
+        .parse()?;
+    Ok(date.yesterday()?)
 }
 
 /// The provinces' messages one from each in turn, as a nation's events arrive.

@@ -2,8 +2,10 @@
 //!
 //! - [`daily`]: one ward on one day; [`series`]: one ward over a range of days.
 //! - [`summary`]: a province's rates and the wards below its average.
-//! - [`review`]: the two-day review of a province, or of every province.
+//! - [`review`]: the two-day review of a province, or of every province; [`cached`]: the same
+//!   as JSON, reusing what has not changed.
 
+pub mod cached;
 pub mod daily;
 pub mod review;
 pub mod series;
@@ -94,7 +96,7 @@ impl<'de> Deserialize<'de> for Percent {
 }
 
 /// Which population a rate divides by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RateBasis {
     /// Integrated / residents.
@@ -119,7 +121,7 @@ impl FromStr for RateBasis {
 }
 
 /// Which province average "below average" compares with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AverageKind {
     /// The plain mean of the ward rates: what officials' lists use.
@@ -173,15 +175,15 @@ pub(crate) struct Standing {
 
 impl Standing {
     pub(crate) fn of(ward: &Ward, day: BusinessDay) -> Self {
-        let c = ward.cumulative(day);
+        let c = ward.progress_by(day);
         let (residents, insured) = ward
             .meta
             .baseline
             .as_ref()
             .map_or((0, 0), |b| (b.residents, b.insured));
         Standing {
-            integrated: u64::from(c.integrated_new),
-            accounts: u64::from(c.accounts_new),
+            integrated: c.integrated,
+            accounts: c.accounts,
             residents,
             insured,
         }
@@ -249,6 +251,14 @@ impl Average {
     }
 }
 
+/// One province's wards, in code order.
+pub(crate) struct ProvinceWards<'a> {
+    pub province: ProvinceCode,
+    /// The last business day any of its wards has an event for.
+    pub latest_day: Option<BusinessDay>,
+    pub wards: Vec<(WardCode, &'a Ward)>,
+}
+
 impl Projection {
     /// The wards of a province, in code order; `None` for every province.
     pub(crate) fn wards_in(&self, province: Option<ProvinceCode>) -> Vec<(WardCode, &Ward)> {
@@ -256,6 +266,31 @@ impl Projection {
             .into_iter()
             .filter(|(_, w)| province.is_none_or(|p| w.meta.province == p))
             .collect()
+    }
+
+    /// The wards in scope grouped by province, both in code order, with each province's last
+    /// business day with events.
+    pub(crate) fn wards_by_province(&self, scope: Option<ProvinceCode>) -> Vec<ProvinceWards<'_>> {
+        let mut provinces: Vec<ProvinceWards<'_>> = Vec::new();
+        for (code, ward) in self.wards_in(scope) {
+            let province = ward.meta.province;
+            let at = match provinces.iter().position(|p| p.province == province) {
+                Some(at) => at,
+                None => {
+                    provinces.push(ProvinceWards {
+                        province,
+                        latest_day: None,
+                        wards: Vec::new(),
+                    });
+                    provinces.len() - 1
+                }
+            };
+            let group = &mut provinces[at];
+            group.latest_day = group.latest_day.max(ward.last_day());
+            group.wards.push((code, ward));
+        }
+        provinces.sort_unstable_by_key(|p| p.province);
+        provinces
     }
 
     /// The default day of a query: the last business day any ward in scope has an event for.

@@ -3,12 +3,12 @@
 use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{Average, AverageKind, QueryError, RateBasis, Rates, Standing};
+use super::{Average, AverageKind, ProvinceWards, QueryError, RateBasis, Rates, Standing};
 use crate::Projection;
 use crate::ward::Ward;
 
 /// A span of business days, both ends included.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Window {
     /// The first day.
     pub from: BusinessDay,
@@ -138,58 +138,85 @@ impl Projection {
         kind: AverageKind,
         basis: RateBasis,
     ) -> Result<TwoDayReview, QueryError> {
-        let wards = self.wards_in(province);
-        if let (Some(p), true) = (province, wards.is_empty()) {
-            return Err(QueryError::UnknownProvince(p));
-        }
-        let day = day
-            .or_else(|| self.latest_day(province))
-            .unwrap_or_else(|| BusinessDay::from_ordinal(0));
-        let window = Window {
-            from: day.plus(-1),
-            to: day,
-        };
-        let previous = Window {
-            from: day.plus(-3),
-            to: day.plus(-2),
-        };
-        let mut provinces: Vec<ProvinceCode> = wards.iter().map(|(_, w)| w.meta.province).collect();
-        provinces.sort_unstable();
-        provinces.dedup();
-        let provinces = provinces
-            .into_iter()
-            .map(|p| {
-                let in_province: Vec<_> =
-                    wards.iter().filter(|(_, w)| w.meta.province == p).collect();
-                // What is past due is judged at the end of the province's last day with events.
-                let clock = self.latest_day(Some(p)).map(|d| d.plus(1).start());
-                let due = |d: BusinessDay| {
-                    clock.is_some_and(|now| self.deadlines.due(ReportPeriod::Daily(d)) <= now)
-                };
-                review_province(p, &in_province, day, window, previous, kind, basis, &due)
-            })
-            .collect();
+        let (frame, provinces) = self.review_each(province, day, kind, basis, |p, frame| {
+            self.review_of(p, frame)
+        })?;
         Ok(TwoDayReview {
-            date: day,
-            window,
-            previous,
+            date: frame.day,
+            window: frame.window,
+            previous: frame.previous,
             scope: province,
             provinces,
         })
     }
+
+    /// Settles a review's day and calls `each` for every province in scope, in code order.
+    pub(crate) fn review_each<T>(
+        &self,
+        province: Option<ProvinceCode>,
+        day: Option<BusinessDay>,
+        kind: AverageKind,
+        basis: RateBasis,
+        mut each: impl FnMut(&ProvinceWards<'_>, &ReviewFrame) -> T,
+    ) -> Result<(ReviewFrame, Vec<T>), QueryError> {
+        let by_province = self.wards_by_province(province);
+        if let (Some(p), true) = (province, by_province.is_empty()) {
+            return Err(QueryError::UnknownProvince(p));
+        }
+        let day = day
+            .or_else(|| by_province.iter().filter_map(|p| p.latest_day).max())
+            .unwrap_or_else(|| BusinessDay::from_ordinal(0));
+        let frame = ReviewFrame::new(day, kind, basis);
+        let parts = by_province.iter().map(|p| each(p, &frame)).collect();
+        Ok((frame, parts))
+    }
+
+    /// One province's part of a review.
+    pub(crate) fn review_of(&self, p: &ProvinceWards<'_>, frame: &ReviewFrame) -> ProvinceReview {
+        // What is past due is judged at the end of the province's last day with events.
+        let clock = p.latest_day.map(|d| d.plus(1).start());
+        let due = |d: BusinessDay| {
+            clock.is_some_and(|now| self.deadlines.due(ReportPeriod::Daily(d)) <= now)
+        };
+        review_province(p.province, &p.wards, frame, &due)
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a review compares: its day, its two windows and the average wards are held against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ReviewFrame {
+    pub day: BusinessDay,
+    pub window: Window,
+    pub previous: Window,
+    pub kind: AverageKind,
+    pub basis: RateBasis,
+}
+
+impl ReviewFrame {
+    fn new(day: BusinessDay, kind: AverageKind, basis: RateBasis) -> Self {
+        ReviewFrame {
+            day,
+            window: Window {
+                from: day.plus(-1),
+                to: day,
+            },
+            previous: Window {
+                from: day.plus(-3),
+                to: day.plus(-2),
+            },
+            kind,
+            basis,
+        }
+    }
+}
+
 fn review_province(
     province: ProvinceCode,
-    wards: &[&(WardCode, &Ward)],
-    day: BusinessDay,
-    window: Window,
-    previous: Window,
-    kind: AverageKind,
-    basis: RateBasis,
+    wards: &[(WardCode, &Ward)],
+    frame: &ReviewFrame,
     is_due: &dyn Fn(BusinessDay) -> bool,
 ) -> ProvinceReview {
+    let (day, window, previous) = (frame.day, frame.window, frame.previous);
     let standings: Vec<Standing> = wards.iter().map(|(_, w)| Standing::of(w, day)).collect();
     let registered: Vec<Standing> = wards
         .iter()
@@ -197,13 +224,13 @@ fn review_province(
         .filter(|((_, w), _)| w.meta.registered())
         .map(|(_, s)| *s)
         .collect();
-    let average = Average::of(&registered, kind, basis);
+    let average = Average::of(&registered, frame.kind, frame.basis);
     let mut rows: Vec<(Option<f64>, WardReview)> = wards
         .iter()
         .zip(&standings)
         .map(|((code, ward), standing)| {
-            let gain = ward.sum(window.from, window.to);
-            let previous_gain = ward.sum(previous.from, previous.to);
+            let gain = ward.progress(window.from, window.to);
+            let previous_gain = ward.progress(previous.from, previous.to);
             let groups_without_team = ward
                 .meta
                 .baseline
@@ -224,7 +251,7 @@ fn review_province(
             if registered && average.is_above(standing) == Some(false) {
                 flags.push("below_average");
             }
-            if gain.integrated_new == 0 {
+            if gain.integrated == 0 {
                 flags.push("no_progress");
             }
             if !missing_reports.is_empty() {
@@ -243,9 +270,9 @@ fn review_province(
                 rank: None,
                 ward: *code,
                 name: ward.meta.baseline.as_ref().and_then(|b| b.name.clone()),
-                gain: u64::from(gain.integrated_new),
-                previous_gain: u64::from(previous_gain.integrated_new),
-                accounts_gain: u64::from(gain.accounts_new),
+                gain: gain.integrated,
+                previous_gain: previous_gain.integrated,
+                accounts_gain: gain.accounts,
                 integrated: standing.integrated,
                 residents: standing.residents,
                 insured: standing.insured,
@@ -258,7 +285,7 @@ fn review_province(
             };
             (
                 if registered {
-                    standing.exact(basis)
+                    standing.exact(frame.basis)
                 } else {
                     None
                 },

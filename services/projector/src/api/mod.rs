@@ -11,6 +11,7 @@ mod status;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -150,10 +151,14 @@ async fn review(
     let params = Params::from(query)?;
     let province = official.review_scope(params.province("province")?)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
-    let answer = shared
-        .projection_read()
-        .two_day_review(province, day, average, basis)?;
-    Ok(Json(answer))
+    let json = shared.reviews.two_day_review_json(
+        &shared.projection_read(),
+        province,
+        day,
+        average,
+        basis,
+    )?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 
 /// The signed-in official's scope (the nation when the API is open), for the dashboard to open

@@ -203,6 +203,19 @@ pub async fn metrics(
         "Distinct citizens counted.",
         citizens.to_string(),
     );
+    let (reused, computed) = shared.reviews.counts();
+    metric(
+        "ehb_review_parts_reused_total",
+        "counter",
+        "Provinces' review parts served again, still exact.",
+        reused.to_string(),
+    );
+    metric(
+        "ehb_review_parts_computed_total",
+        "counter",
+        "Provinces' review parts computed.",
+        computed.to_string(),
+    );
     let _ = writeln!(
         out,
         "# HELP ehb_rejects_total Messages that could not be folded, by reason.\n# TYPE ehb_rejects_total counter"

@@ -1,0 +1,200 @@
+//! The cached review is exactly the review: whatever is folded between two questions (late
+//! events, amended baselines, new wards, reports, a ward settled in another province), the JSON
+//! served from the cache equals the review computed afresh, byte for byte.
+
+mod common;
+
+use common::{Given, day};
+use ehb_projection::query::cached::ReviewCache;
+use ehb_projection::{AverageKind, RateBasis};
+use ehb_proto::{Baseline, CitizenRef, Payload, ProvinceCode, ReportFigures};
+use proptest::prelude::*;
+
+/// One step: a fact to fold, or a question to ask.
+#[derive(Debug, Clone)]
+enum Step {
+    Fact {
+        kind: u8,
+        ward: usize,
+        n: u128,
+        day: u8,
+        hour: u8,
+    },
+    Ask {
+        national: bool,
+        day: Option<u8>,
+        weighted: bool,
+        insured: bool,
+    },
+}
+
+const WARDS: [&str; 5] = ["31001", "31002", "01001", "31003", "01002"];
+
+fn steps() -> impl Strategy<Value = Vec<Step>> {
+    let fact =
+        (0u8..8, 0usize..5, 0u128..30, 1u8..9, 0u8..24).prop_map(|(kind, ward, n, day, hour)| {
+            Step::Fact {
+                kind,
+                ward,
+                n,
+                day,
+                hour,
+            }
+        });
+    let ask = (
+        any::<bool>(),
+        prop::option::of(1u8..9),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(national, day, weighted, insured)| Step::Ask {
+            national,
+            day,
+            weighted,
+            insured,
+        });
+    prop::collection::vec(prop_oneof![3 => fact, 2 => ask], 1..160)
+}
+
+fn fold(g: &mut Given, kind: u8, ward: &str, n: u128, d: u8, hour: u8) {
+    let at = format!("2026-03-{d:02}T{hour:02}:00:00+07:00");
+    match kind {
+        0 => {
+            g.account(&at, ward, n);
+        }
+        1 | 2 => {
+            g.integrated(&at, ward, n, Some("HS"));
+        }
+        3 => {
+            g.team(&at, ward, &format!("{ward}-G{}", n % 4));
+        }
+        4 => {
+            let figures = ReportFigures {
+                integrated_new: Some(n as u64),
+                ..ReportFigures::default()
+            };
+            g.daily_report(&at, ward, &format!("2026-03-{:02}", d.max(2) - 1), figures);
+        }
+        5 => {
+            g.baseline(&at, ward, 1_000 + n as u64 * 10, 600 + n as u64, 3);
+        }
+        6 => {
+            // A ward of province 31 that first appears under 01, settled by its baseline.
+            let mut e = g.event(
+                &at,
+                "31009",
+                Payload::WardBaseline(Baseline {
+                    name: None,
+                    residents: 800,
+                    insured: 300,
+                    level2_accounts: 100,
+                    groups: 2,
+                    facilities: 1,
+                    target: 300,
+                }),
+            );
+            if n.is_multiple_of(2) {
+                e.province = ProvinceCode::parse("01").expect("province");
+            }
+            g.apply(&e);
+        }
+        _ => {
+            let e = g.event(
+                &at,
+                "31009",
+                Payload::AccountActivated {
+                    citizen: CitizenRef(1_000 + n),
+                },
+            );
+            g.apply(&e);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn the_cached_review_is_the_review(steps in steps(), capacity in 1usize..12) {
+        let mut g = Given::new();
+        for ward in &WARDS[..3] {
+            g.baseline("2026-03-01T07:00:00+07:00", ward, 1_000, 500, 3);
+        }
+        let cache = ReviewCache::new(capacity);
+        for step in steps {
+            match step {
+                Step::Fact { kind, ward, n, day, hour } => {
+                    fold(&mut g, kind, WARDS[ward], n, day, hour);
+                }
+                Step::Ask { national, day: d, weighted, insured } => {
+                    let scope = (!national).then(|| ProvinceCode::parse("31").expect("31"));
+                    let on = d.map(|d| day(&format!("2026-03-{d:02}")));
+                    let kind = if weighted { AverageKind::Weighted } else { AverageKind::Plain };
+                    let basis = if insured { RateBasis::Insured } else { RateBasis::Residents };
+                    let p = &g.projection;
+                    let fresh = serde_json::to_vec(&p.two_day_review(scope, on, kind, basis)
+                        .expect("a province with wards"))
+                        .expect("json");
+                    let cached = cache.two_day_review_json(p, scope, on, kind, basis)
+                        .expect("the same answer");
+                    prop_assert_eq!(String::from_utf8(cached).expect("utf-8"),
+                        String::from_utf8(fresh).expect("utf-8"));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_finished_day_is_served_again_until_a_late_event_lands_on_it() {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T07:00:00+07:00", "31001", 1_000, 500, 3);
+    g.baseline("2026-03-01T07:00:00+07:00", "01001", 1_000, 500, 3);
+    for (d, n) in [(2, 1), (3, 2), (4, 3), (5, 4)] {
+        g.integrated(
+            &format!("2026-03-0{d}T09:00:00+07:00"),
+            "31001",
+            n,
+            Some("HS"),
+        );
+        g.integrated(
+            &format!("2026-03-0{d}T09:00:00+07:00"),
+            "01001",
+            n,
+            Some("HS"),
+        );
+    }
+    let cache = ReviewCache::default();
+    let on = Some(day("2026-03-03"));
+    let ask = |g: &Given| {
+        cache
+            .two_day_review_json(
+                &g.projection,
+                None,
+                on,
+                AverageKind::Plain,
+                RateBasis::Residents,
+            )
+            .expect("review")
+    };
+    let first = ask(&g);
+    assert_eq!(cache.counts(), (0, 2), "both provinces computed");
+    // Today's events in province 31 do not touch the 3rd: both parts are served again.
+    g.integrated("2026-03-05T10:00:00+07:00", "31001", 10, Some("HS"));
+    assert_eq!(ask(&g), first);
+    assert_eq!(cache.counts(), (2, 2));
+    // A late integration on the 2nd changes 31's part only.
+    g.integrated("2026-03-02T10:00:00+07:00", "31001", 11, Some("HS"));
+    let after = ask(&g);
+    assert_ne!(after, first);
+    assert_eq!(cache.counts(), (3, 3));
+    let fresh = g
+        .projection
+        .two_day_review(None, on, AverageKind::Plain, RateBasis::Residents)
+        .expect("review");
+    assert_eq!(after, serde_json::to_vec(&fresh).expect("json"));
+    assert_eq!(
+        fresh.provinces[1].gain, 3,
+        "31's window holds the 2nd's and the 3rd's"
+    );
+}
