@@ -122,6 +122,15 @@ fn reject_key(seq: u64) -> [u8; 10] {
 
 mod aside;
 
+/// The store's log segments. Values above a quarter of a segment become separate blob files,
+/// which a crash can leave torn, so a quarter (512 KiB) must hold any record of ours: a citizens'
+/// part is 36 KiB, and a ward's record with 3,000 teamed groups and 200 reports stays under
+/// 400 KiB (tested). Smaller segments keep less room unused: a province's catch-up leaves a 42 MiB
+/// store with these, 56 MiB with 8 MiB ones.
+const SEGMENT_BYTES: usize = 2 * 1024 * 1024;
+
+const _: () = assert!(CITIZENS_PER_PART * CITIZEN_RECORD < SEGMENT_BYTES / 4);
+
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
     // Never write an empty record in place of one that failed to serialise.
     #[allow(clippy::expect_used)]
@@ -150,9 +159,7 @@ impl Store {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(256 * 1024 * 1024)
-            // Values above a quarter of a segment become separate blob files, which a crash can
-            // leave torn; 8 MiB segments keep every record of ours inline in the log.
-            .segment_size(8 * 1024 * 1024)
+            .segment_size(SEGMENT_BYTES)
             .flush_every_ms(Some(200))
             .open()
             .map_err(wrap)?;
@@ -387,6 +394,44 @@ mod tests {
             store.load(other),
             Err(StoreError::OtherRules { .. })
         ));
+    }
+
+    #[test]
+    fn a_ward_with_thousands_of_groups_fits_inline_in_a_segment() {
+        use ehb_projection::ward::{GroupTeam, ReportRecord};
+        use ehb_proto::{ReportFigures, ReportKind, ReportPeriod};
+        let province = ProvinceCode::parse("31").expect("province");
+        let mut meta = WardMeta::new(province);
+        let day = BusinessDay::parse("date", "2026-03-01").expect("day");
+        for g in 0..3_000 {
+            let team = GroupTeam {
+                formed_on: day,
+                members: Some(12),
+            };
+            meta.teams.insert(format!("{g:0>40}"), team);
+        }
+        let at = ehb_proto::parse_instant("t", "2026-03-10T08:00:00+07:00").expect("t");
+        let figures = ReportFigures {
+            accounts_new: Some(999_999_999),
+            accounts_total: Some(999_999_999),
+            integrated_new: Some(999_999_999),
+            integrated_total: Some(999_999_999),
+            groups_with_team: Some(99_999),
+        };
+        for d in 0..200 {
+            let date = day.plus(d).to_string();
+            let period = ReportPeriod::parse(ReportKind::Daily, "p", &date).expect("period");
+            let record = ReportRecord {
+                first_filed_at: at,
+                on_time: true,
+                last_filed_at: at,
+                filings: 3,
+                figures,
+            };
+            meta.reports.insert(period, record);
+        }
+        let size = json(&meta).len();
+        assert!(size < 400 * 1024, "{size} bytes");
     }
 
     fn uuid_like() -> ehb_proto::Uuid {
