@@ -40,7 +40,7 @@ impl Shared {
         }
     }
 
-    /// Reads the projection (queries wait at most for one batch's fold).
+    /// Reads the projection (queries wait at most for one chunk of a batch to fold).
     pub fn projection_read(&self) -> RwLockReadGuard<'_, Projection> {
         // A panic while folding leaves a projection that is still consistent with its position.
         self.projection.read().unwrap_or_else(|e| e.into_inner())
