@@ -1,13 +1,14 @@
 //! Messages as the stream stored them, and reading a range of them in order.
 
+use async_nats::jetstream::Context;
 use async_nats::jetstream::stream::{LastRawMessageErrorKind, Stream};
-use async_nats::jetstream::{self, Context, consumer::DeliverPolicy, consumer::push};
 use bytes::Bytes;
 use ehb_proto::subject::STREAM_NAME;
 use futures::StreamExt;
 use jiff::Timestamp;
 
 use crate::LogError;
+use crate::delivery::open_deliveries;
 
 /// A message as the stream stored it.
 #[derive(Debug, Clone)]
@@ -25,21 +26,6 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// The stored message a JetStream delivery carries; `None` when it has no stream metadata.
-    pub fn from_message(message: jetstream::Message) -> Option<Stored> {
-        let info = message.info().ok()?;
-        let seq = info.stream_sequence;
-        let recorded_at = Timestamp::from_nanosecond(info.published.unix_timestamp_nanos()).ok();
-        let message = message.message;
-        Some(Stored {
-            seq,
-            recorded_at,
-            subject: message.subject,
-            headers: message.headers,
-            payload: message.payload,
-        })
-    }
-
     /// A message read from the stream by its sequence (`STREAM.MSG.GET`, answered by the
     /// stream's leader).
     pub fn from_stream_message(message: async_nats::jetstream::message::StreamMessage) -> Stored {
@@ -73,8 +59,8 @@ pub async fn stream_range(js: &Context) -> Result<(u64, u64), LogError> {
 }
 
 /// Reads the stored messages with sequences `from..=to`, in order, handing each to `each`
-/// (an ordered consumer: fast, and restarted by the client when a message goes missing).
-/// Stops early when `each` answers `false`.
+/// (a push consumer, reopened from where it stood when a delivery goes missing). Stops early
+/// when `each` answers `false`.
 pub async fn read_range(
     js: &Context,
     from: u64,
@@ -88,47 +74,52 @@ pub async fn read_range(
         .get_stream(STREAM_NAME)
         .await
         .map_err(|e| LogError::Stream(e.to_string()))?;
-    let consumer = stream
-        .create_consumer(push::OrderedConfig {
-            deliver_subject: js.client().new_inbox(),
-            deliver_policy: DeliverPolicy::ByStartSequence {
-                start_sequence: from.max(1),
-            },
-            ..Default::default()
-        })
-        .await
-        .map_err(|e| LogError::Stream(e.to_string()))?;
-    let mut messages = consumer
-        .messages()
-        .await
-        .map_err(|e| LogError::Stream(e.to_string()))?;
     // Every sequence is read once, in order: one the consumer delivers again is dropped, and one
     // it skips (its server's copy of the stream lacks it) is asked of the stream's leader.
     let mut expected = from.max(stream.cached_info().state.first_sequence);
-    while let Some(message) = messages.next().await {
-        let message = message.map_err(|e| LogError::Stream(e.to_string()))?;
-        let Some(stored) = Stored::from_message(message) else {
-            continue;
-        };
-        let seq = stored.seq;
-        if seq < expected {
-            continue;
-        }
-        let gap_end = seq.min(to.saturating_add(1));
-        if expected < gap_end {
-            for skipped in read_gap(&stream, expected, gap_end).await?.messages {
-                if !each(skipped) {
-                    return Ok(());
+    let mut failures = 0;
+    loop {
+        let (mut deliveries, _consumer) = open_deliveries(&js.client(), &stream, None, expected)
+            .await
+            .map_err(|e| LogError::Stream(e.to_string()))?;
+        let mut broken = None;
+        while let Some(delivered) = deliveries.next().await {
+            let stored = match delivered {
+                Ok(stored) => stored,
+                Err(err) => {
+                    broken = Some(err.to_string());
+                    break;
+                }
+            };
+            let seq = stored.seq;
+            if seq < expected {
+                continue;
+            }
+            let gap_end = seq.min(to.saturating_add(1));
+            if expected < gap_end {
+                for skipped in read_gap(&stream, expected, gap_end).await?.messages {
+                    if !each(skipped) {
+                        return Ok(());
+                    }
                 }
             }
+            expected = seq + 1;
+            failures = 0;
+            if seq > to || !each(stored) || seq == to {
+                return Ok(());
+            }
         }
-        expected = seq + 1;
-        if seq > to || !each(stored) || seq == to {
-            break;
+        let why = broken.unwrap_or_else(|| "the deliveries ended".to_owned());
+        failures += 1;
+        if failures > MAX_REOPENS {
+            return Err(LogError::Stream(why));
         }
+        tracing::warn!(error = %why, from_seq = expected, "StreamReadFailed: reopening");
     }
-    Ok(())
 }
+
+/// Consumers opened again in a row, none delivering, before a read gives up.
+const MAX_REOPENS: u32 = 5;
 
 /// What the stream holds of sequences a consumer skipped.
 #[derive(Debug, Default)]

@@ -1,7 +1,8 @@
 //! Reading the stream and folding it: a reader task and a folder thread, joined by a channel.
 //!
-//! The reader consumes `EHB_EVENTS` from the position after the last one folded with an ordered
-//! consumer (the position lives in sled, so no acknowledgement is needed) and hands over batches
+//! The reader consumes `EHB_EVENTS` from the position after the last one folded with an
+//! ephemeral push consumer read in order (the position lives in sled, so no acknowledgement is
+//! needed; a skipped delivery reopens it from the position) and hands over batches
 //! of what is ready. The folder applies a batch to the in-memory projection, takes what changed,
 //! and commits it with the new position in one sled batch. After a crash the store holds some
 //! committed position and exactly the state at it; reading resumes after it.
@@ -14,9 +15,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_nats::jetstream::consumer::{DeliverPolicy, push};
+use async_nats::jetstream::Context;
+use async_nats::jetstream::consumer::PushConsumer;
 use async_nats::jetstream::stream::Stream;
-use async_nats::jetstream::{self, Context};
+use ehb_eventlog::{Deliveries, DeliveryError, open_deliveries};
 use ehb_proto::subject::STREAM_NAME;
 use futures::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
@@ -199,19 +201,15 @@ impl Order {
         &mut self,
         stream: &Stream,
         batch: &mut Vec<Delivered>,
-        message: Option<Result<jetstream::Message, push::OrderedError>>,
+        message: Option<Result<Delivered, DeliveryError>>,
     ) -> bool {
-        let message = match message {
+        let stored = match message {
             Some(Ok(m)) => m,
             Some(Err(err)) => {
-                tracing::warn!(error = %err, "StreamReadFailed");
+                tracing::warn!(error = %err, "StreamReadFailed: reopening");
                 return false;
             }
             None => return false,
-        };
-        let Some(stored) = Delivered::from_message(message) else {
-            tracing::warn!("StreamMessageWithoutInfo");
-            return true;
         };
         if stored.seq < self.expected {
             return true;
@@ -251,13 +249,8 @@ impl Order {
     }
 }
 
-/// An ordered consumer from `next`, its messages and the order it must deliver in.
-type Opened = (
-    Stream,
-    jetstream::consumer::Consumer<push::OrderedConfig>,
-    push::Ordered,
-    Order,
-);
+/// A consumer from `next`, its deliveries and the order they must come in.
+type Opened = (Stream, PushConsumer, Deliveries, Order);
 
 async fn open(
     js: &Context,
@@ -265,21 +258,8 @@ async fn open(
     next: u64,
 ) -> Result<Opened, Box<dyn std::error::Error + Send + Sync>> {
     let stream = js.get_stream(STREAM_NAME).await?;
-    let consumer = stream
-        .create_consumer(push::OrderedConfig {
-            deliver_subject: js.client().new_inbox(),
-            filter_subject: filter.server_side().unwrap_or_default(),
-            deliver_policy: if next <= 1 {
-                DeliverPolicy::All
-            } else {
-                DeliverPolicy::ByStartSequence {
-                    start_sequence: next,
-                }
-            },
-            ..Default::default()
-        })
-        .await?;
-    let messages = consumer.clone().messages().await?;
+    let (messages, consumer) =
+        open_deliveries(&js.client(), &stream, filter.server_side(), next).await?;
     // Messages before the stream's first (removed by its limits) are not waited for.
     let order = Order {
         expected: next.max(stream.cached_info().state.first_sequence),

@@ -1,0 +1,330 @@
+//! Reading the stream in stored order through an ephemeral push consumer of our own.
+//!
+//! The client's ordered consumer wraps every message in a JetStream message holding a copy of
+//! the JetStream context (a string and several shared handles to clone and drop) and reads its
+//! reply subject twice; at a catch-up's hundreds of thousands of messages a second that is a
+//! large share of the reader's time. Here the consumer is configured as the client's ordered
+//! consumer is (no acknowledgements, flow control, idle heartbeats, one replica in memory), its
+//! deliveries are read from a plain subscription, and the reply subject is parsed once. The
+//! ordered consumer's one duty that remains, noticing a lost or skipped delivery, is the
+//! caller's: [`Deliveries`] ends with [`DeliveryError`] when the consumer's own sequence
+//! skips, and the caller reopens from its position.
+
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PushConsumer, push};
+use async_nats::jetstream::stream::Stream;
+use async_nats::{Client, StatusCode, Subscriber};
+use futures::StreamExt;
+use jiff::Timestamp;
+use thiserror::Error;
+
+use crate::Stored;
+
+/// How often an idle consumer says it is alive (as the client's ordered consumer).
+const IDLE_HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// Why deliveries stopped: the caller reopens the consumer from its position.
+#[derive(Debug, Error)]
+pub enum DeliveryError {
+    /// The consumer could not be created or subscribed to.
+    #[error("the stream's consumer could not be opened: {0}")]
+    Open(String),
+    /// A delivery went missing (the consumer's sequence skipped), so the order is broken.
+    #[error("a delivery went missing: consumer sequence {got} after {last}")]
+    Skipped {
+        /// The consumer sequence expected next minus one.
+        last: u64,
+        /// The consumer sequence that arrived.
+        got: u64,
+    },
+    /// The server reported the consumer gone or in error.
+    #[error("the consumer reported {0}")]
+    Status(String),
+    /// A delivery's reply subject did not carry its stream metadata.
+    #[error("a delivery carried no stream metadata: {0:?}")]
+    Metadata(String),
+    /// The subscription ended (the client is closing).
+    #[error("the subscription ended")]
+    Ended,
+}
+
+/// Deliveries of one ephemeral push consumer, in the stream's order.
+pub struct Deliveries {
+    client: Client,
+    subscriber: Subscriber,
+    sequence: ConsumerSequence,
+    failed: bool,
+}
+
+/// Opens an ephemeral consumer on `stream` delivering from `from` (every subject, or the one
+/// `filter` names) and subscribes to its deliveries.
+pub async fn open_deliveries(
+    client: &Client,
+    stream: &Stream,
+    filter: Option<String>,
+    from: u64,
+) -> Result<(Deliveries, PushConsumer), DeliveryError> {
+    let inbox = client.new_inbox();
+    // Subscribed first, so that nothing the consumer sends is lost.
+    let subscriber = client
+        .subscribe(inbox.clone())
+        .await
+        .map_err(|e| DeliveryError::Open(e.to_string()))?;
+    let consumer = stream
+        .create_consumer(push::Config {
+            deliver_subject: inbox,
+            filter_subject: filter.unwrap_or_default(),
+            deliver_policy: if from <= 1 {
+                DeliverPolicy::All
+            } else {
+                DeliverPolicy::ByStartSequence {
+                    start_sequence: from,
+                }
+            },
+            ack_policy: AckPolicy::None,
+            max_deliver: 1,
+            flow_control: true,
+            idle_heartbeat: IDLE_HEARTBEAT,
+            inactive_threshold: Duration::from_secs(30),
+            num_replicas: 1,
+            memory_storage: true,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| DeliveryError::Open(e.to_string()))?;
+    let deliveries = Deliveries {
+        client: client.clone(),
+        subscriber,
+        sequence: ConsumerSequence::default(),
+        failed: false,
+    };
+    Ok((deliveries, consumer))
+}
+
+/// What one message of the subscription is.
+#[derive(Debug)]
+enum Delivery {
+    /// A stored message, next in order.
+    Stored(Stored),
+    /// A flow-control request: the server sends more once this subject is answered.
+    FlowControl(async_nats::Subject),
+    /// A heartbeat that agrees with what was delivered.
+    Alive,
+}
+
+/// The consumer's own sequence, which must rise by one with every stored message delivered.
+#[derive(Debug, Default)]
+struct ConsumerSequence {
+    /// The last consumer sequence delivered.
+    last: u64,
+}
+
+impl ConsumerSequence {
+    /// Reads one message of the subscription, or why the deliveries are broken.
+    fn read(&mut self, message: async_nats::Message) -> Result<Delivery, DeliveryError> {
+        match message.status {
+            None => {}
+            Some(StatusCode::IDLE_HEARTBEAT) => {
+                if let Some(reply) = message.reply {
+                    return Ok(Delivery::FlowControl(reply));
+                }
+                // A heartbeat names the last consumer sequence sent: one not seen was lost.
+                let sent = message
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get_last(async_nats::header::NATS_LAST_CONSUMER))
+                    .and_then(|v| v.as_str().parse::<u64>().ok());
+                return match sent {
+                    Some(sent) if sent != self.last => Err(DeliveryError::Skipped {
+                        last: self.last,
+                        got: sent,
+                    }),
+                    _ => Ok(Delivery::Alive),
+                };
+            }
+            Some(status) => {
+                let what = format!("{status} {}", message.description.unwrap_or_default());
+                return Err(DeliveryError::Status(what));
+            }
+        }
+        let Some(meta) = message.reply.as_deref().and_then(Metadata::parse) else {
+            let reply = message.reply.as_deref().unwrap_or_default();
+            return Err(DeliveryError::Metadata(reply.chars().take(80).collect()));
+        };
+        if meta.consumer_seq != self.last + 1 {
+            return Err(DeliveryError::Skipped {
+                last: self.last,
+                got: meta.consumer_seq,
+            });
+        }
+        self.last = meta.consumer_seq;
+        Ok(Delivery::Stored(Stored {
+            seq: meta.stream_seq,
+            recorded_at: Timestamp::from_nanosecond(meta.published_nanos).ok(),
+            subject: message.subject,
+            headers: message.headers,
+            payload: message.payload,
+        }))
+    }
+}
+
+impl futures::Stream for Deliveries {
+    type Item = Result<Stored, DeliveryError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        if self.failed {
+            return Poll::Ready(None);
+        }
+        loop {
+            match self.subscriber.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => {
+                    self.failed = true;
+                    return Poll::Ready(Some(Err(DeliveryError::Ended)));
+                }
+                Poll::Ready(Some(message)) => match self.sequence.read(message) {
+                    Ok(Delivery::Stored(stored)) => return Poll::Ready(Some(Ok(stored))),
+                    Ok(Delivery::FlowControl(reply)) => {
+                        let client = self.client.clone();
+                        tokio::spawn(async move { client.publish(reply, "".into()).await });
+                    }
+                    Ok(Delivery::Alive) => {}
+                    Err(err) => {
+                        self.failed = true;
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// What a delivery's reply subject says of the message (ADR-15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Metadata {
+    stream_seq: u64,
+    consumer_seq: u64,
+    published_nanos: i128,
+}
+
+impl Metadata {
+    /// Reads `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<nanos>.<pending>`, or the
+    /// form with the domain and account hash before the stream (and maybe more tokens after).
+    fn parse(reply: &str) -> Option<Metadata> {
+        let rest = reply.strip_prefix("$JS.ACK.")?;
+        let mut tokens: [&str; 10] = [""; 10];
+        let mut n = 0;
+        for token in rest.split('.') {
+            if n < tokens.len() {
+                tokens[n] = token;
+            }
+            n += 1;
+        }
+        // The numbers start after stream, consumer and delivered: two places later with the
+        // domain and account hash.
+        let at = match n {
+            7 => 3,
+            n if n >= 9 => 5,
+            _ => return None,
+        };
+        Some(Metadata {
+            stream_seq: tokens[at].parse().ok()?,
+            consumer_seq: tokens[at + 1].parse().ok()?,
+            published_nanos: tokens[at + 2].parse().ok()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(
+        reply: Option<&str>,
+        status: Option<StatusCode>,
+        last: Option<&str>,
+    ) -> async_nats::Message {
+        let headers = last.map(|l| {
+            let mut h = async_nats::HeaderMap::new();
+            h.insert(async_nats::header::NATS_LAST_CONSUMER, l);
+            h
+        });
+        async_nats::Message {
+            subject: "ehb.v1.31.31001.account_activated".into(),
+            reply: reply.map(Into::into),
+            payload: "{}".into(),
+            headers,
+            status,
+            description: None,
+            length: 0,
+        }
+    }
+
+    fn stored(n: u64) -> async_nats::Message {
+        message(
+            Some(&format!(
+                "$JS.ACK.EHB_EVENTS.c.1.{}.{n}.1764400000000000000.0",
+                n + 40
+            )),
+            None,
+            None,
+        )
+    }
+
+    #[test]
+    fn deliveries_must_rise_by_one_and_heartbeats_agree() {
+        let mut sequence = ConsumerSequence::default();
+        let Ok(Delivery::Stored(first)) = sequence.read(stored(1)) else {
+            panic!("the first delivery is read");
+        };
+        assert_eq!(first.seq, 41);
+        assert_eq!(
+            first.recorded_at.map(|t| t.as_second()),
+            Some(1_764_400_000)
+        );
+        assert!(matches!(sequence.read(stored(2)), Ok(Delivery::Stored(s)) if s.seq == 42));
+        let beat = |last| message(None, Some(StatusCode::IDLE_HEARTBEAT), Some(last));
+        assert!(matches!(sequence.read(beat("2")), Ok(Delivery::Alive)));
+        assert!(matches!(
+            sequence.read(beat("3")),
+            Err(DeliveryError::Skipped { last: 2, got: 3 })
+        ));
+        let control = message(Some("$JS.FC.x"), Some(StatusCode::IDLE_HEARTBEAT), None);
+        assert!(
+            matches!(sequence.read(control), Ok(Delivery::FlowControl(s)) if s.as_str() == "$JS.FC.x")
+        );
+        assert!(matches!(
+            sequence.read(stored(4)),
+            Err(DeliveryError::Skipped { last: 2, got: 4 })
+        ));
+        assert!(matches!(
+            sequence.read(message(Some("_INBOX.x"), None, None)),
+            Err(DeliveryError::Metadata(_))
+        ));
+        let gone = message(None, Some(StatusCode::from_u16(409).expect("status")), None);
+        assert!(matches!(sequence.read(gone), Err(DeliveryError::Status(_))));
+    }
+
+    #[test]
+    fn reply_subjects_of_both_forms_are_read() {
+        let old = "$JS.ACK.EHB_EVENTS.c1.1.42.7.1764400000123456789.9";
+        let new = "$JS.ACK._.ACCHASH.EHB_EVENTS.c1.1.42.7.1764400000123456789.9.rnd";
+        let want = Metadata {
+            stream_seq: 42,
+            consumer_seq: 7,
+            published_nanos: 1_764_400_000_123_456_789,
+        };
+        assert_eq!(Metadata::parse(old), Some(want));
+        assert_eq!(Metadata::parse(new), Some(want));
+        assert_eq!(
+            Metadata::parse("$JS.ACK._.H.S.c.1.42.7.1764400000123456789.9"),
+            Some(want)
+        );
+        assert_eq!(Metadata::parse("$JS.ACK.S.c.1.x.7.1.9"), None);
+        assert_eq!(Metadata::parse("_INBOX.abc"), None);
+        assert_eq!(Metadata::parse("$JS.ACK.S.c.1.42.7.1"), None);
+    }
+}
