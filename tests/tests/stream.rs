@@ -125,3 +125,64 @@ async fn a_sequence_the_consumer_skips_is_asked_of_the_stream_and_moved_past_whe
         assert!(fields.contains(&field), "{field} in {}", gap[0]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_lost_with_its_server_falls_silent_and_a_range_read_resumes_after_it() {
+    use ehb_simulator::{Scenario, generate};
+    use futures::StreamExt;
+
+    let mut nats = NatsServer::start();
+    let publisher = ehb_e2e::publisher(&nats.url()).await;
+    // More than a consumer sends ahead of its reader, so a restart leaves some unsent.
+    let messages: Vec<_> = generate(&Scenario::small(8, 4, 40_000, 5).clean()).outgoing();
+    let done = publisher.publish_all(messages).await.expect("published");
+    assert_eq!(done.stored, 15_501);
+    let js = publisher.context().clone();
+    let stream = js.get_stream(STREAM_NAME).await.expect("the stream");
+    let (mut deliveries, _consumer) =
+        ehb_eventlog::open_deliveries(&js.client(), &stream, None, 101)
+            .await
+            .expect("opened");
+    for want in 101..=150 {
+        let got = deliveries
+            .next()
+            .await
+            .expect("a delivery")
+            .expect("in order");
+        assert_eq!(got.seq, want);
+    }
+    // The consumer lives in the server's memory: a restart loses it, and nothing more comes.
+    nats.restart();
+    let ended = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut next = 151;
+        loop {
+            match deliveries.next().await {
+                Some(Ok(m)) => {
+                    assert_eq!(m.seq, next, "what was already sent comes in order");
+                    next += 1;
+                }
+                Some(Err(err)) => return err,
+                None => panic!("the deliveries ended without saying why"),
+            }
+        }
+    })
+    .await
+    .expect("the silence is noticed");
+    assert!(
+        matches!(ended, ehb_eventlog::DeliveryError::Silent(_)),
+        "{ended}"
+    );
+    // A range read whose server restarts under it reopens from where it stood: every sequence
+    // once, in order.
+    let mut read = Vec::new();
+    ehb_eventlog::read_range(&js, 1, 15_501, |m| {
+        read.push(m.seq);
+        if m.seq == 200 {
+            nats.restart();
+        }
+        true
+    })
+    .await
+    .expect("read");
+    assert_eq!(read, (1..=15_501).collect::<Vec<u64>>());
+}

@@ -10,6 +10,7 @@
 //! caller's: [`Deliveries`] ends with [`DeliveryError`] when the consumer's own sequence
 //! skips, and the caller reopens from its position.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
@@ -25,6 +26,12 @@ use crate::Stored;
 
 /// How often an idle consumer says it is alive (as the client's ordered consumer).
 const IDLE_HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// Silence after which the consumer is taken for gone: two heartbeats missed.
+const SILENT_AFTER: Duration = Duration::from_secs(10);
+
+/// The header of a heartbeat naming the flow-control subject a stalled consumer waits on.
+const CONSUMER_STALLED: &str = "Nats-Consumer-Stalled";
 
 /// Why deliveries stopped: the caller reopens the consumer from its position.
 #[derive(Debug, Error)]
@@ -46,6 +53,10 @@ pub enum DeliveryError {
     /// A delivery's reply subject did not carry its stream metadata.
     #[error("a delivery carried no stream metadata: {0:?}")]
     Metadata(String),
+    /// Neither a delivery nor a heartbeat came for twice the heartbeat interval: the consumer is
+    /// gone (its server restarted, or it was removed while the client was away).
+    #[error("the consumer fell silent: no heartbeat for {0:?}")]
+    Silent(Duration),
     /// The subscription ended (the client is closing).
     #[error("the subscription ended")]
     Ended,
@@ -57,6 +68,10 @@ pub struct Deliveries {
     subscriber: Subscriber,
     sequence: ConsumerSequence,
     failed: bool,
+    /// Fires when neither a delivery nor a heartbeat has come for twice the interval.
+    silence: Pin<Box<tokio::time::Sleep>>,
+    /// Whether anything came since the timer was last set.
+    heard: bool,
 }
 
 /// Opens an ephemeral consumer on `stream` delivering from `from` (every subject, or the one
@@ -100,6 +115,8 @@ pub async fn open_deliveries(
         subscriber,
         sequence: ConsumerSequence::default(),
         failed: false,
+        silence: Box::pin(tokio::time::sleep(SILENT_AFTER)),
+        heard: false,
     };
     Ok((deliveries, consumer))
 }
@@ -113,6 +130,8 @@ enum Delivery {
     FlowControl(async_nats::Subject),
     /// A heartbeat that agrees with what was delivered.
     Alive,
+    /// A heartbeat saying the consumer stalled waiting for a flow-control answer: answer this.
+    Stalled(String),
 }
 
 /// The consumer's own sequence, which must rise by one with every stored message delivered.
@@ -137,13 +156,20 @@ impl ConsumerSequence {
                     .as_ref()
                     .and_then(|h| h.get_last(async_nats::header::NATS_LAST_CONSUMER))
                     .and_then(|v| v.as_str().parse::<u64>().ok());
-                return match sent {
-                    Some(sent) if sent != self.last => Err(DeliveryError::Skipped {
+                if let Some(sent) = sent
+                    && sent != self.last
+                {
+                    return Err(DeliveryError::Skipped {
                         last: self.last,
                         got: sent,
-                    }),
-                    _ => Ok(Delivery::Alive),
-                };
+                    });
+                }
+                let stalled = message
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get(CONSUMER_STALLED))
+                    .map(|v| v.as_str().to_owned());
+                return Ok(stalled.map_or(Delivery::Alive, Delivery::Stalled));
             }
             Some(status) => {
                 let what = format!("{status} {}", message.description.unwrap_or_default());
@@ -171,6 +197,20 @@ impl ConsumerSequence {
     }
 }
 
+impl Deliveries {
+    /// Reads one message of the subscription, noting that the consumer is alive.
+    fn heard(&mut self, message: async_nats::Message) -> Result<Delivery, DeliveryError> {
+        self.heard = true;
+        self.sequence.read(message)
+    }
+
+    /// Answers a flow-control request, which the server waits for before sending more.
+    fn answer(&self, subject: async_nats::Subject) {
+        let client = self.client.clone();
+        tokio::spawn(async move { client.publish(subject, "".into()).await });
+    }
+}
+
 impl futures::Stream for Deliveries {
     type Item = Result<Stored, DeliveryError>;
 
@@ -180,17 +220,27 @@ impl futures::Stream for Deliveries {
         }
         loop {
             match self.subscriber.poll_next_unpin(cx) {
-                Poll::Pending => return Poll::Pending,
+                Poll::Pending => {
+                    // The timer is set again only when the subscription is drained, not for
+                    // every message.
+                    if std::mem::take(&mut self.heard) {
+                        let deadline = tokio::time::Instant::now() + SILENT_AFTER;
+                        self.silence.as_mut().reset(deadline);
+                    }
+                    if self.silence.as_mut().poll(cx).is_ready() {
+                        self.failed = true;
+                        return Poll::Ready(Some(Err(DeliveryError::Silent(SILENT_AFTER))));
+                    }
+                    return Poll::Pending;
+                }
                 Poll::Ready(None) => {
                     self.failed = true;
                     return Poll::Ready(Some(Err(DeliveryError::Ended)));
                 }
-                Poll::Ready(Some(message)) => match self.sequence.read(message) {
+                Poll::Ready(Some(message)) => match self.heard(message) {
                     Ok(Delivery::Stored(stored)) => return Poll::Ready(Some(Ok(stored))),
-                    Ok(Delivery::FlowControl(reply)) => {
-                        let client = self.client.clone();
-                        tokio::spawn(async move { client.publish(reply, "".into()).await });
-                    }
+                    Ok(Delivery::FlowControl(reply)) => self.answer(reply),
+                    Ok(Delivery::Stalled(subject)) => self.answer(subject.into()),
                     Ok(Delivery::Alive) => {}
                     Err(err) => {
                         self.failed = true;
@@ -292,6 +342,11 @@ mod tests {
             sequence.read(beat("3")),
             Err(DeliveryError::Skipped { last: 2, got: 3 })
         ));
+        let mut stalled = beat("2");
+        if let Some(h) = stalled.headers.as_mut() {
+            h.insert(CONSUMER_STALLED, "$JS.FC.y");
+        }
+        assert!(matches!(sequence.read(stalled), Ok(Delivery::Stalled(s)) if s == "$JS.FC.y"));
         let control = message(Some("$JS.FC.x"), Some(StatusCode::IDLE_HEARTBEAT), None);
         assert!(
             matches!(sequence.read(control), Ok(Delivery::FlowControl(s)) if s.as_str() == "$JS.FC.x")

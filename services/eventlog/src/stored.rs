@@ -1,5 +1,7 @@
 //! Messages as the stream stored them, and reading a range of them in order.
 
+use std::time::Duration;
+
 use async_nats::jetstream::Context;
 use async_nats::jetstream::stream::{LastRawMessageErrorKind, Stream};
 use bytes::Bytes;
@@ -79,7 +81,7 @@ pub async fn read_range(
     let mut expected = from.max(stream.cached_info().state.first_sequence);
     let mut failures = 0;
     loop {
-        let (mut deliveries, _consumer) = open_deliveries(&js.client(), &stream, None, expected)
+        let (mut deliveries, consumer) = open_deliveries(&js.client(), &stream, None, expected)
             .await
             .map_err(|e| LogError::Stream(e.to_string()))?;
         let mut broken = None;
@@ -110,11 +112,13 @@ pub async fn read_range(
             }
         }
         let why = broken.unwrap_or_else(|| "the deliveries ended".to_owned());
+        let _ = stream.delete_consumer(&consumer.cached_info().name).await;
         failures += 1;
         if failures > MAX_REOPENS {
             return Err(LogError::Stream(why));
         }
         tracing::warn!(error = %why, from_seq = expected, "StreamReadFailed: reopening");
+        tokio::time::sleep(Duration::from_millis(200) * failures).await;
     }
 }
 

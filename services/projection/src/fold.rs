@@ -114,9 +114,7 @@ impl Projection {
                 return Err(province_conflict(event.province, ward.meta.province));
             }
             // A baseline settles which province an unregistered ward belongs to.
-            self.revisions
-                .of(ward.meta.province)
-                .every_day_changed(revision);
+            self.revisions.of(ward.meta.province).ward_left(revision);
             ward.meta.province = event.province;
         }
         let kind = event.kind();

@@ -57,6 +57,13 @@ impl ProvinceRevisions {
         self.every_day = revision;
     }
 
+    /// Records at `revision` that a ward left the province: every day changed, and the last day
+    /// with events may now be earlier, so the next event is taken as a new last day.
+    pub(crate) fn ward_left(&mut self, revision: u64) {
+        self.every_day = revision;
+        self.latest = None;
+    }
+
     /// Whether nothing on or before `day` changed after `revision`.
     pub(crate) fn unchanged_since(&self, day: BusinessDay, revision: u64) -> bool {
         if self.every_day > revision {

@@ -198,3 +198,62 @@ fn a_finished_day_is_served_again_until_a_late_event_lands_on_it() {
         "31's window holds the 2nd's and the 3rd's"
     );
 }
+
+#[test]
+fn a_ward_leaving_its_province_moves_the_province_s_last_day_back() {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T07:00:00+07:00", "31001", 1_000, 500, 3);
+    g.integrated("2026-03-05T09:00:00+07:00", "31001", 1, Some("HS"));
+    // 31009, not yet registered, is seen in 31 on the 10th, then settled in 01 by its baseline.
+    g.account("2026-03-10T09:00:00+07:00", "31009", 2);
+    let mut settled = g.event(
+        "2026-03-10T10:00:00+07:00",
+        "31009",
+        Payload::WardBaseline(Baseline {
+            name: None,
+            residents: 800,
+            insured: 300,
+            level2_accounts: 100,
+            groups: 2,
+            facilities: 1,
+            target: 300,
+        }),
+    );
+    settled.province = ProvinceCode::parse("01").expect("province");
+    g.apply(&settled);
+    let cache = ReviewCache::default();
+    let p31 = Some(ProvinceCode::parse("31").expect("31"));
+    let on = Some(day("2026-03-05"));
+    let ask = |g: &Given| {
+        let cached = cache
+            .two_day_review_json(
+                &g.projection,
+                p31,
+                on,
+                AverageKind::Plain,
+                RateBasis::Residents,
+            )
+            .expect("review");
+        let fresh = g
+            .projection
+            .two_day_review(p31, on, AverageKind::Plain, RateBasis::Residents)
+            .expect("review");
+        (cached, fresh)
+    };
+    // 31's last day is the 5th again: the 5th's daily report is not due yet.
+    let (cached, fresh) = ask(&g);
+    assert_eq!(cached, serde_json::to_vec(&fresh).expect("json"));
+    let ward = &fresh.provinces[0].wards[0];
+    assert_eq!(ward.pending_reports, vec![day("2026-03-05")]);
+    assert_eq!(ward.missing_reports, vec![day("2026-03-04")]);
+    // An event on the 7th moves 31's clock past the 5th's deadline: the report is now missing.
+    g.integrated("2026-03-07T09:00:00+07:00", "31001", 3, Some("HS"));
+    let (cached, fresh) = ask(&g);
+    let ward = &fresh.provinces[0].wards[0];
+    assert_eq!(
+        ward.missing_reports,
+        vec![day("2026-03-04"), day("2026-03-05")]
+    );
+    assert!(ward.pending_reports.is_empty());
+    assert_eq!(cached, serde_json::to_vec(&fresh).expect("json"));
+}

@@ -99,7 +99,6 @@ pub async fn read_stream(
             Ok(m) => {
                 tracing::info!(from_seq = next, "StreamConsumerOpened");
                 shared.status.set_connected(true);
-                backoff = Duration::from_millis(100);
                 m
             }
             Err(err) => {
@@ -113,6 +112,7 @@ pub async fn read_stream(
                 continue;
             }
         };
+        let opened_at = order.expected;
         // Batches grow while the folder is busy; a small batch lingers a few milliseconds for
         // company, since every commit rewrites the ward-days it touched.
         let mut pending: Vec<Delivered> = Vec::new();
@@ -179,6 +179,18 @@ pub async fn read_stream(
             if tx.send(pending).await.is_err() {
                 return;
             }
+        }
+        // Removed now rather than after its inactivity threshold.
+        let _ = stream.delete_consumer(&consumer.cached_info().name).await;
+        // A consumer that breaks before delivering anything is reopened after a pause.
+        if order.expected > opened_at {
+            backoff = Duration::from_millis(100);
+        } else {
+            tokio::select! {
+                _ = tokio::time::sleep(backoff) => {}
+                _ = cancel.cancelled() => return,
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(5));
         }
     }
 }

@@ -77,29 +77,22 @@ impl ReviewCache {
         kind: AverageKind,
         basis: RateBasis,
     ) -> Result<Vec<u8>, QueryError> {
-        // A poisoned lock held only parts that were complete when stored.
-        let mut parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
         let (frame, jsons) = projection.review_each(province, day, kind, basis, |p, frame| {
             let key = (p.province, *frame);
-            parts.clock += 1;
-            let now = parts.clock;
-            if let Some(part) = parts.entries.get_mut(&key)
-                && projection.unchanged_since(p.province, frame.day, part.revision)
-            {
-                part.used = now;
-                let json = part.json.clone();
-                parts.hits += 1;
+            if let Some(json) = self.reuse(&key, |revision| {
+                projection.unchanged_since(p.province, frame.day, revision)
+            }) {
                 return json;
             }
-            parts.misses += 1;
+            // Computed without the parts' lock, so that reviews asked at once do not queue.
             let json: Arc<RawValue> =
                 serde_json::value::to_raw_value(&projection.review_of(p, frame))
                     .expect("a review is plain data")
                     .into();
-            parts.keep(key, projection.revision(), json.clone(), now, self.capacity);
+            self.lock()
+                .keep(key, projection.revision(), json.clone(), self.capacity);
             json
         })?;
-        drop(parts);
         let written = Written {
             date: frame.day,
             window: frame.window,
@@ -120,8 +113,37 @@ impl ReviewCache {
 
     /// (parts served again, parts computed) since the cache was made.
     pub fn counts(&self) -> (u64, u64) {
-        let parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        let parts = self.lock();
         (parts.hits, parts.misses)
+    }
+
+    /// The part kept for `key` if `still_exact` holds for the revision it was computed at;
+    /// counts the reuse or the miss.
+    fn reuse(
+        &self,
+        key: &(ProvinceCode, ReviewFrame),
+        still_exact: impl Fn(u64) -> bool,
+    ) -> Option<Arc<RawValue>> {
+        let mut parts = self.lock();
+        parts.clock += 1;
+        let now = parts.clock;
+        match parts.entries.get_mut(key) {
+            Some(part) if still_exact(part.revision) => {
+                part.used = now;
+                let json = part.json.clone();
+                parts.hits += 1;
+                Some(json)
+            }
+            _ => {
+                parts.misses += 1;
+                None
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Parts> {
+        // A poisoned lock held only parts that were complete when stored.
+        self.parts.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -131,9 +153,10 @@ impl Parts {
         key: (ProvinceCode, ReviewFrame),
         revision: u64,
         json: Arc<RawValue>,
-        now: u64,
         capacity: usize,
     ) {
+        self.clock += 1;
+        let now = self.clock;
         if self.entries.len() >= capacity && !self.entries.contains_key(&key) {
             let oldest = self
                 .entries
