@@ -79,24 +79,9 @@ fn fold(g: &mut Given, kind: u8, ward: &str, n: u128, d: u8, hour: u8) {
             g.baseline(&at, ward, 1_000 + n as u64 * 10, 600 + n as u64, 3);
         }
         6 => {
-            // A ward of province 31 that first appears under 01, settled by its baseline.
-            let mut e = g.event(
-                &at,
-                "31009",
-                Payload::WardBaseline(Baseline {
-                    name: None,
-                    residents: 800,
-                    insured: 300,
-                    level2_accounts: 100,
-                    groups: 2,
-                    facilities: 1,
-                    target: 300,
-                }),
-            );
-            if n.is_multiple_of(2) {
-                e.province = ProvinceCode::parse("01").expect("province");
-            }
-            g.apply(&e);
+            // Ward 31009's baseline, half the time under province 01: a ward settled elsewhere.
+            let province = if n.is_multiple_of(2) { "01" } else { "31" };
+            settle_31009(g, &at, province);
         }
         _ => {
             let e = g.event(
@@ -109,6 +94,25 @@ fn fold(g: &mut Given, kind: u8, ward: &str, n: u128, d: u8, hour: u8) {
             g.apply(&e);
         }
     }
+}
+
+/// Ward 31009's baseline, published under `province`.
+fn settle_31009(g: &mut Given, at: &str, province: &str) {
+    let mut e = g.event(
+        at,
+        "31009",
+        Payload::WardBaseline(Baseline {
+            name: None,
+            residents: 800,
+            insured: 300,
+            level2_accounts: 100,
+            groups: 2,
+            facilities: 1,
+            target: 300,
+        }),
+    );
+    e.province = ProvinceCode::parse(province).expect("province");
+    g.apply(&e);
 }
 
 proptest! {
@@ -206,21 +210,7 @@ fn a_ward_leaving_its_province_moves_the_province_s_last_day_back() {
     g.integrated("2026-03-05T09:00:00+07:00", "31001", 1, Some("HS"));
     // 31009, not yet registered, is seen in 31 on the 10th, then settled in 01 by its baseline.
     g.account("2026-03-10T09:00:00+07:00", "31009", 2);
-    let mut settled = g.event(
-        "2026-03-10T10:00:00+07:00",
-        "31009",
-        Payload::WardBaseline(Baseline {
-            name: None,
-            residents: 800,
-            insured: 300,
-            level2_accounts: 100,
-            groups: 2,
-            facilities: 1,
-            target: 300,
-        }),
-    );
-    settled.province = ProvinceCode::parse("01").expect("province");
-    g.apply(&settled);
+    settle_31009(&mut g, "2026-03-10T10:00:00+07:00", "01");
     let cache = ReviewCache::default();
     let p31 = Some(ProvinceCode::parse("31").expect("31"));
     let on = Some(day("2026-03-05"));
