@@ -6,9 +6,10 @@
 //! large share of the reader's time. Here the consumer is configured as the client's ordered
 //! consumer is (no acknowledgements, flow control, idle heartbeats, one replica in memory), its
 //! deliveries are read from a plain subscription, and the reply subject is parsed once. The
-//! ordered consumer's one duty that remains, noticing a lost or skipped delivery, is the
-//! caller's: [`Deliveries`] ends with [`DeliveryError`] when the consumer's own sequence
-//! skips, and the caller reopens from its position.
+//! ordered consumer's duties that remain, noticing a lost delivery or a lost consumer, end the
+//! [`Deliveries`] with a [`DeliveryError`] (the consumer's own sequence skips, a heartbeat names
+//! a delivery not seen, nothing comes for two heartbeats), and the caller reopens from its
+//! position.
 
 use std::future::Future;
 use std::pin::Pin;
