@@ -1,6 +1,7 @@
 //! What is known of one ward beyond its daily counters: baseline, teams, facilities, reports.
 
 use std::collections::BTreeMap;
+use std::ops::RangeBounds;
 
 use ehb_proto::{Baseline, BusinessDay, ProvinceCode, ReportFigures, ReportPeriod};
 use jiff::Timestamp;
@@ -165,22 +166,10 @@ impl Ward {
         total
     }
 
-    /// Accounts and integrations over the days in `from..=to` (the counters rankings need).
-    pub fn progress(&self, from: BusinessDay, to: BusinessDay) -> Progress {
+    /// Accounts and integrations over `days` (the counters rankings need).
+    pub fn progress(&self, days: impl RangeBounds<BusinessDay>) -> Progress {
         let mut total = Progress::default();
-        if from <= to {
-            for c in self.days.range(from..=to).map(|(_, c)| c) {
-                total.accounts += u64::from(c.accounts_new);
-                total.integrated += u64::from(c.integrated_new);
-            }
-        }
-        total
-    }
-
-    /// Accounts and integrations over every day up to and including `day`.
-    pub fn progress_by(&self, day: BusinessDay) -> Progress {
-        let mut total = Progress::default();
-        for c in self.days.range(..=day).map(|(_, c)| c) {
+        for c in self.days.range(days).map(|(_, c)| c) {
             total.accounts += u64::from(c.accounts_new);
             total.integrated += u64::from(c.integrated_new);
         }

@@ -12,6 +12,7 @@ pub mod series;
 pub mod summary;
 pub mod table;
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use ehb_proto::{BusinessDay, ProvinceCode, WardCode};
@@ -175,7 +176,7 @@ pub(crate) struct Standing {
 
 impl Standing {
     pub(crate) fn of(ward: &Ward, day: BusinessDay) -> Self {
-        let c = ward.progress_by(day);
+        let c = ward.progress(..=day);
         let (residents, insured) = ward
             .meta
             .baseline
@@ -271,26 +272,18 @@ impl Projection {
     /// The wards in scope grouped by province, both in code order, with each province's last
     /// business day with events.
     pub(crate) fn wards_by_province(&self, scope: Option<ProvinceCode>) -> Vec<ProvinceWards<'_>> {
-        let mut provinces: Vec<ProvinceWards<'_>> = Vec::new();
+        let mut provinces: BTreeMap<ProvinceCode, ProvinceWards<'_>> = BTreeMap::new();
         for (code, ward) in self.wards_in(scope) {
             let province = ward.meta.province;
-            let at = match provinces.iter().position(|p| p.province == province) {
-                Some(at) => at,
-                None => {
-                    provinces.push(ProvinceWards {
-                        province,
-                        latest_day: None,
-                        wards: Vec::new(),
-                    });
-                    provinces.len() - 1
-                }
-            };
-            let group = &mut provinces[at];
+            let group = provinces.entry(province).or_insert_with(|| ProvinceWards {
+                province,
+                latest_day: None,
+                wards: Vec::new(),
+            });
             group.latest_day = group.latest_day.max(ward.last_day());
             group.wards.push((code, ward));
         }
-        provinces.sort_unstable_by_key(|p| p.province);
-        provinces
+        provinces.into_values().collect()
     }
 
     /// The default day of a query: the last business day any ward in scope has an event for.

@@ -229,8 +229,8 @@ fn review_province(
         .iter()
         .zip(&standings)
         .map(|((code, ward), standing)| {
-            let gain = ward.progress(window.from, window.to);
-            let previous_gain = ward.progress(previous.from, previous.to);
+            let gain = ward.progress(window.from..=window.to);
+            let previous_gain = ward.progress(previous.from..=previous.to);
             let groups_without_team = ward
                 .meta
                 .baseline
