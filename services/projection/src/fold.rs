@@ -201,7 +201,7 @@ impl Projection {
                             record.last_filed_at = filed_at;
                             record.figures = *figures;
                         }
-                        meta_changed = true;
+                        self.changes.reports.push((ward_code, *period));
                     }
                     None => {
                         ward.meta.reports.insert(
@@ -214,7 +214,7 @@ impl Projection {
                                 figures: *figures,
                             },
                         );
-                        meta_changed = true;
+                        self.changes.reports.push((ward_code, *period));
                     }
                 }
             }

@@ -31,4 +31,4 @@ pub use query::{AverageKind, Percent, QueryError, RateBasis, Rates};
 pub use state::{
     ByType, CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, Position, Projection, Reject, Totals,
 };
-pub use ward::{Ward, WardBaseline, WardMeta};
+pub use ward::{GroupTeam, ReportRecord, Ward, WardBaseline, WardMeta};

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ehb_proto::{BusinessDay, CitizenRef, EventType, ProvinceCode, WardCode};
+use ehb_proto::{BusinessDay, CitizenRef, EventType, ProvinceCode, ReportPeriod, WardCode};
 use foldhash::fast::RandomState;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::counters::DayCounters;
 use crate::deadlines::ReportDeadlines;
 use crate::revisions::Revisions;
-use crate::ward::{Ward, WardMeta};
+use crate::ward::{ReportRecord, Ward, WardMeta};
 
 /// The citizen has an activated level-2 account (counted once).
 pub const CITIZEN_ACCOUNT: u8 = 1;
@@ -147,8 +147,11 @@ pub struct Projection {
 /// What changed since the changes were last taken: what a store must write.
 #[derive(Debug, Default)]
 pub struct Changes {
-    /// Wards whose baseline, teams, facilities or reports changed.
+    /// Wards whose baseline, teams, facilities or unregistered count changed.
     pub wards: Vec<WardCode>,
+    /// Reports filed or amended, by ward and period (written apart from their ward's record,
+    /// so that a report does not rewrite every other report the ward filed).
+    pub reports: Vec<(WardCode, ReportPeriod)>,
     /// Ward-days whose counters changed.
     pub days: Vec<(WardCode, BusinessDay)>,
     /// Citizens newly counted, or counted for one more fact, with their flags.
@@ -250,6 +253,7 @@ impl Projection {
     pub fn discard_changes(&mut self) {
         self.clear_dirty();
         self.changes.wards.clear();
+        self.changes.reports.clear();
         self.changes.days.clear();
         self.changes.citizens.clear();
         self.changes.rejects.clear();
@@ -308,6 +312,24 @@ impl Projection {
         match self.wards.get_mut(&code) {
             Some(w) => {
                 w.days.insert(day, counters);
+                let province = w.meta.province;
+                self.restored(province);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Restores one of a ward's reports from a store (after its ward's meta).
+    pub fn restore_report(
+        &mut self,
+        code: WardCode,
+        period: ReportPeriod,
+        record: ReportRecord,
+    ) -> bool {
+        match self.wards.get_mut(&code) {
+            Some(w) => {
+                w.meta.reports.insert(period, record);
                 let province = w.meta.province;
                 self.restored(province);
                 true

@@ -82,7 +82,8 @@ pub struct WardMeta {
     pub teams: BTreeMap<String, GroupTeam>,
     /// Linked facilities, by facility code, with the day they linked.
     pub facilities: BTreeMap<String, BusinessDay>,
-    /// Reports filed, by period.
+    /// Reports filed, by period (a record without them reads as none filed).
+    #[serde(default)]
     pub reports: BTreeMap<ReportPeriod, ReportRecord>,
     /// Events folded while the ward had no baseline.
     pub unregistered_events: u64,

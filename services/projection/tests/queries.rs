@@ -294,13 +294,20 @@ fn a_projection_restored_from_its_changes_has_the_same_digest() {
     let mut restored = Projection::new(ReportDeadlines::default());
     // Write what changed, in two batches, the way a store would, then read it all back.
     let mut wards = std::collections::BTreeMap::new();
+    let mut reports = std::collections::BTreeMap::new();
     let mut days = std::collections::BTreeMap::new();
     let mut citizens = Vec::new();
     let mut drain = |p: &mut Projection| {
         let changes = p.take_changes();
         for code in changes.wards {
-            let meta = serde_json::to_string(&p.ward(code).expect("ward").meta).expect("json");
-            wards.insert(code, meta);
+            // A ward's reports are written apart, as a store writes them.
+            let mut meta = p.ward(code).expect("ward").meta.clone();
+            meta.reports.clear();
+            wards.insert(code, serde_json::to_string(&meta).expect("json"));
+        }
+        for (code, period) in changes.reports {
+            let record = &p.ward(code).expect("ward").meta.reports[&period];
+            reports.insert((code, period), serde_json::to_string(record).expect("json"));
         }
         for (code, d) in changes.days {
             let counters =
@@ -312,12 +319,24 @@ fn a_projection_restored_from_its_changes_has_the_same_digest() {
     drain(&mut g.projection);
     g.integrated("2026-03-13T10:00:00+07:00", "31002", 100_000, Some("TE"));
     g.integrated("2026-03-13T10:00:00+07:00", "31002", 100_000, Some("TE"));
+    // An amended report: in the second batch its ward's record is not written, the report is.
+    let amended = ReportFigures {
+        integrated_new: Some(3),
+        ..ReportFigures::default()
+    };
+    g.daily_report("2026-03-13T17:00:00+07:00", "31001", "2026-03-12", amended);
     drain(&mut g.projection);
+    // Four reports, one of them amended.
+    assert_eq!(reports.len(), 4);
     for (code, meta) in &wards {
         restored.restore_ward(*code, serde_json::from_str(meta).expect("meta"));
     }
     for ((code, d), counters) in &days {
         assert!(restored.restore_day(*code, *d, serde_json::from_str(counters).expect("counters")));
+    }
+    for ((code, period), record) in &reports {
+        let record = serde_json::from_str(record).expect("report");
+        assert!(restored.restore_report(*code, *period, record));
     }
     for (p, c, f) in citizens {
         restored.restore_citizen(p, c, f);

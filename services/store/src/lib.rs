@@ -2,7 +2,9 @@
 //!
 //! One tree, keys by prefix:
 //! - `m:position`, `m:totals`, `m:rules`: where the projection stands and the rules it was built by;
-//! - `w:<ward u32>`: a ward's baseline, teams, facilities, reports (JSON);
+//! - `w:<ward u32>`: a ward's baseline, teams, facilities (JSON);
+//! - `p:<ward u32><kind u8><day>`: one of a ward's reports (JSON), apart from the ward's record so
+//!   that filing a report writes that report only;
 //! - `d:<ward u32><day>`: a ward-day's counters (JSON);
 //! - `c:<seq u64><part u16>`: the citizens a batch counted, as 18-byte records (province, citizen
 //!   u128, facts flags): a few writes per batch rather than one per citizen, since sled is the
@@ -13,10 +15,13 @@
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use ehb_projection::{
-    Changes, DayCounters, Position, Projection, Reject, ReportDeadlines, Totals, WardMeta,
+    Changes, DayCounters, GroupTeam, Position, Projection, Reject, ReportDeadlines, ReportRecord,
+    Totals, WardBaseline, WardMeta,
 };
-use ehb_proto::{BusinessDay, CitizenRef, ProvinceCode, WardCode};
+use ehb_proto::{BusinessDay, CitizenRef, ProvinceCode};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -84,43 +89,13 @@ pub struct PreparedCommit {
     pub records: usize,
 }
 
-fn day_key(ward: WardCode, day: BusinessDay) -> Vec<u8> {
-    let mut key = Vec::with_capacity(10);
-    key.extend_from_slice(b"d:");
-    key.extend_from_slice(&ward.get().to_be_bytes());
-    key.extend_from_slice(&((day.ordinal() as u32) ^ 0x8000_0000).to_be_bytes());
-    key
-}
-
-fn ward_key(ward: WardCode) -> Vec<u8> {
-    let mut key = Vec::with_capacity(6);
-    key.extend_from_slice(b"w:");
-    key.extend_from_slice(&ward.get().to_be_bytes());
-    key
-}
-
-fn citizens_key(seq: u64, part: u16) -> [u8; 12] {
-    let mut key = [0u8; 12];
-    key[..2].copy_from_slice(b"c:");
-    key[2..10].copy_from_slice(&seq.to_be_bytes());
-    key[10..].copy_from_slice(&part.to_be_bytes());
-    key
-}
-
-/// The size of one citizen record in a `c:` part.
-const CITIZEN_RECORD: usize = 18;
-
-/// The most citizen records in one `c:` part (36 KiB).
-const CITIZENS_PER_PART: usize = 2048;
-
-fn reject_key(seq: u64) -> [u8; 10] {
-    let mut key = [0u8; 10];
-    key[..2].copy_from_slice(b"r:");
-    key[2..].copy_from_slice(&seq.to_be_bytes());
-    key
-}
-
 mod aside;
+mod keys;
+
+use keys::{
+    CITIZEN_RECORD, CITIZENS_PER_PART, citizens_key, day_key, reject_key, report_key, ward_day_of,
+    ward_key, ward_of, ward_period_of,
+};
 
 /// The store's log segments. sled writes a log item above a quarter of a segment as a separate
 /// blob file, which a crash can leave torn, and an item can be a whole leaf of up to 16 records
@@ -141,10 +116,45 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("projection records are plain JSON with string keys")
 }
 
+/// The records' layout: 2 since reports are kept apart from their ward's record (a store of
+/// the earlier layout is set aside and rebuilt, since its reports are inside the wards').
+const RECORDS: u32 = 2;
+
+/// A ward's record: its meta without the reports, which have records of their own.
+#[derive(Serialize)]
+struct WardRecord<'a> {
+    province: ProvinceCode,
+    baseline: &'a Option<WardBaseline>,
+    teams: &'a BTreeMap<String, GroupTeam>,
+    facilities: &'a BTreeMap<String, BusinessDay>,
+    unregistered_events: u64,
+}
+
+impl<'a> WardRecord<'a> {
+    fn of(meta: &'a WardMeta) -> Self {
+        // Destructured in full, so that a new field of the meta cannot be left out unseen.
+        let WardMeta {
+            province,
+            baseline,
+            teams,
+            facilities,
+            reports: _,
+            unregistered_events,
+        } = meta;
+        WardRecord {
+            province: *province,
+            baseline,
+            teams,
+            facilities,
+            unregistered_events: *unregistered_events,
+        }
+    }
+}
+
 /// The rules a projection was built by, so that a change of rules rebuilds it.
 fn rules(deadlines: &ReportDeadlines) -> String {
     format!(
-        "contract=v{};daily_by={};weekly_before={:?};monthly_before={}",
+        "contract=v{};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={}",
         ehb_proto::SCHEMA_VERSION,
         deadlines.daily_by_hour,
         deadlines.weekly_before,
@@ -212,14 +222,20 @@ impl Store {
         }
         for item in self.tree.scan_prefix(b"w:") {
             let (key, value) = item.map_err(|e| self.err(e))?;
-            let ward = ward_from(&key[2..])?;
             let meta: WardMeta = decode(&key, &value)?;
-            projection.restore_ward(ward, meta);
+            projection.restore_ward(ward_of(&key)?, meta);
+        }
+        for item in self.tree.scan_prefix(b"p:") {
+            let (key, value) = item.map_err(|e| self.err(e))?;
+            let (ward, period) = ward_period_of(&key)?;
+            let record: ReportRecord = decode(&key, &value)?;
+            if !projection.restore_report(ward, period, record) {
+                return Err(corrupt(&key, "a report of a ward that has no record"));
+            }
         }
         for item in self.tree.scan_prefix(b"d:") {
             let (key, value) = item.map_err(|e| self.err(e))?;
-            let ward = ward_from(&key[2..6])?;
-            let day = BusinessDay::from_ordinal((be_u32(&key[6..10])? ^ 0x8000_0000) as i32);
+            let (ward, day) = ward_day_of(&key)?;
             let counters: DayCounters = decode(&key, &value)?;
             if !projection.restore_day(ward, day, counters) {
                 return Err(corrupt(&key, "counters of a ward that has no record"));
@@ -260,13 +276,22 @@ impl Store {
         let mut records = 0;
         for code in &changes.wards {
             if let Some(ward) = projection.ward(*code) {
-                batch.insert(ward_key(*code), json(&ward.meta));
+                batch.insert(&ward_key(*code)[..], json(&WardRecord::of(&ward.meta)));
+                records += 1;
+            }
+        }
+        for (code, period) in &changes.reports {
+            if let Some(report) = projection
+                .ward(*code)
+                .and_then(|w| w.meta.reports.get(period))
+            {
+                batch.insert(&report_key(*code, *period)[..], json(report));
                 records += 1;
             }
         }
         for (code, day) in &changes.days {
             if let Some(counters) = projection.ward(*code).and_then(|w| w.days.get(day)) {
-                batch.insert(day_key(*code, *day), json(counters));
+                batch.insert(&day_key(*code, *day)[..], json(counters));
                 records += 1;
             }
         }
@@ -326,7 +351,7 @@ fn decode<T: serde::de::DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T,
     serde_json::from_slice(value).map_err(|e| corrupt(key, &e.to_string()))
 }
 
-fn corrupt(key: &[u8], reason: &str) -> StoreError {
+pub(crate) fn corrupt(key: &[u8], reason: &str) -> StoreError {
     StoreError::Corrupt {
         key: String::from_utf8_lossy(&key[..key.len().min(2)]).into_owned()
             + &hex(&key[key.len().min(2)..]),
@@ -336,71 +361,4 @@ fn corrupt(key: &[u8], reason: &str) -> StoreError {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn be_u32(bytes: &[u8]) -> Result<u32, StoreError> {
-    let raw: [u8; 4] = bytes.try_into().map_err(|_| corrupt(bytes, "short key"))?;
-    Ok(u32::from_be_bytes(raw))
-}
-
-fn ward_from(bytes: &[u8]) -> Result<WardCode, StoreError> {
-    WardCode::from_number(be_u32(bytes)?).ok_or_else(|| corrupt(bytes, "bad ward code"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_sort_by_ward_then_day() {
-        let w = WardCode::parse("31117").expect("ward");
-        let before = day_key(w, BusinessDay::from_ordinal(-1));
-        let after = day_key(w, BusinessDay::from_ordinal(20_000));
-        assert!(before < after);
-        assert!(reject_key(2) < reject_key(256));
-    }
-
-    #[test]
-    fn a_store_loads_what_was_committed_and_refuses_other_rules() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(dir.path()).expect("open");
-        let mut p = store.load(ReportDeadlines::default()).expect("load");
-        let e = ehb_proto::Event {
-            id: uuid_like(),
-            occurred_at: ehb_proto::parse_instant("t", "2026-03-10T08:00:00+07:00").expect("t"),
-            province: ProvinceCode::parse("31").expect("p"),
-            ward: WardCode::parse("31117").expect("w"),
-            group: None,
-            source: ehb_proto::Text::from("c06"),
-            payload: ehb_proto::Payload::AccountActivated {
-                citizen: CitizenRef(7),
-            },
-        };
-        p.apply(1, None, &e.subject(), &e.to_json());
-        p.apply(2, None, "ehb.v1.31.31117.account_activated", b"{");
-        let changes = p.take_changes();
-        let prepared = Store::prepare(&p, &changes);
-        // The ward (flagged unregistered), its day, the citizen and the reject.
-        assert_eq!(prepared.records, 4);
-        store.commit(prepared).expect("commit");
-        drop(store);
-        let store = Store::open(dir.path()).expect("reopen");
-        let loaded = store.load(ReportDeadlines::default()).expect("load");
-        assert_eq!(loaded.position().seq, 2);
-        assert_eq!(loaded.digest(), p.digest());
-        assert_eq!(store.rejects(0, 10).expect("rejects").len(), 1);
-        assert_eq!(store.rejects(2, 10).expect("rejects").len(), 0);
-        let other = ReportDeadlines {
-            daily_by_hour: 9,
-            ..ReportDeadlines::default()
-        };
-        assert!(matches!(
-            store.load(other),
-            Err(StoreError::OtherRules { .. })
-        ));
-    }
-
-    fn uuid_like() -> ehb_proto::Uuid {
-        ehb_proto::Uuid::from_u128(1)
-    }
 }

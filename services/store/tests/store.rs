@@ -1,0 +1,147 @@
+//! The store against real sled folders: what is committed loads back, reports written apart.
+
+use std::path::Path;
+
+use ehb_projection::{Projection, ReportDeadlines};
+use ehb_proto::{
+    Baseline, BusinessDay, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportPeriod,
+    Text, WardCode,
+};
+use ehb_store::{Store, StoreError};
+
+fn event(at: &str, payload: Payload<'static>) -> Event<'static> {
+    Event {
+        id: ehb_proto::Uuid::from_u128(1),
+        occurred_at: ehb_proto::parse_instant("t", at).expect("t"),
+        province: ProvinceCode::parse("31").expect("p"),
+        ward: WardCode::parse("31117").expect("w"),
+        group: None,
+        source: Text::from("c06"),
+        payload,
+    }
+}
+
+/// Opens the store again once sled's background threads have let go of the dropped one.
+fn reopen(path: &Path) -> Store {
+    for _ in 0..100 {
+        match Store::open(path) {
+            Ok(store) => return store,
+            Err(StoreError::Sled {
+                source: sled::Error::Io(_),
+                ..
+            }) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(other) => panic!("reopen: {other}"),
+        }
+    }
+    panic!("the store stayed locked for 5 s after it was dropped");
+}
+
+fn apply(p: &mut Projection, seq: u64, e: &Event<'_>) {
+    p.apply(seq, None, &e.subject(), &e.to_json());
+}
+
+fn daily(day: &str, integrated_new: u64) -> Payload<'static> {
+    let day = BusinessDay::parse("period", day).expect("day");
+    Payload::ReportFiled {
+        period: ReportPeriod::Daily(day),
+        figures: ReportFigures {
+            integrated_new: Some(integrated_new),
+            ..ReportFigures::default()
+        },
+    }
+}
+
+#[test]
+fn a_store_loads_what_was_committed_and_refuses_other_rules() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let mut p = store.load(ReportDeadlines::default()).expect("load");
+    let e = event(
+        "2026-03-10T08:00:00+07:00",
+        Payload::AccountActivated {
+            citizen: CitizenRef(7),
+        },
+    );
+    apply(&mut p, 1, &e);
+    p.apply(2, None, "ehb.v1.31.31117.account_activated", b"{");
+    let changes = p.take_changes();
+    let prepared = Store::prepare(&p, &changes);
+    // The ward (flagged unregistered), its day, the citizen and the reject.
+    assert_eq!(prepared.records, 4);
+    store.commit(prepared).expect("commit");
+    drop(store);
+    let store = reopen(dir.path());
+    let loaded = store.load(ReportDeadlines::default()).expect("load");
+    assert_eq!(loaded.position().seq, 2);
+    assert_eq!(loaded.digest(), p.digest());
+    assert_eq!(store.rejects(0, 10).expect("rejects").len(), 1);
+    assert_eq!(store.rejects(2, 10).expect("rejects").len(), 0);
+    let other = ReportDeadlines {
+        daily_by_hour: 9,
+        ..ReportDeadlines::default()
+    };
+    assert!(matches!(
+        store.load(other),
+        Err(StoreError::OtherRules { .. })
+    ));
+}
+
+#[test]
+fn a_report_is_written_alone_and_loads_back_into_its_ward() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let mut p = store.load(ReportDeadlines::default()).expect("load");
+    let baseline = Payload::WardBaseline(Baseline {
+        name: None,
+        residents: 1000,
+        insured: 900,
+        level2_accounts: 300,
+        groups: 4,
+        facilities: 1,
+        target: 800,
+    });
+    apply(&mut p, 1, &event("2026-03-09T07:00:00+07:00", baseline));
+    let (first, second) = ("2026-03-10", "2026-03-11");
+    apply(
+        &mut p,
+        2,
+        &event("2026-03-10T17:00:00+07:00", daily(first, 5)),
+    );
+    apply(
+        &mut p,
+        3,
+        &event("2026-03-11T17:00:00+07:00", daily(second, 6)),
+    );
+    let changes = p.take_changes();
+    let prepared = Store::prepare(&p, &changes);
+    // The ward, two reports, and the counters of the three days the events occurred on.
+    assert_eq!(prepared.records, 6);
+    store.commit(prepared).expect("commit");
+    // An amended report: only it and its filing day's counters are written again.
+    apply(
+        &mut p,
+        4,
+        &event("2026-03-11T18:00:00+07:00", daily(first, 7)),
+    );
+    let changes = p.take_changes();
+    let prepared = Store::prepare(&p, &changes);
+    assert_eq!(prepared.records, 2);
+    store.commit(prepared).expect("commit");
+    drop(store);
+    let loaded = reopen(dir.path())
+        .load(ReportDeadlines::default())
+        .expect("load");
+    let ward = WardCode::parse("31117").expect("w");
+    let reports = &loaded.ward(ward).expect("ward").meta.reports;
+    assert_eq!(reports, &p.ward(ward).expect("ward").meta.reports);
+    assert_eq!(reports.len(), 2);
+    let first = BusinessDay::parse("period", first).expect("day");
+    let amended = &reports[&ReportPeriod::Daily(first)];
+    assert_eq!(
+        (amended.filings, amended.figures.integrated_new),
+        (2, Some(7))
+    );
+    assert_eq!(loaded.digest(), p.digest());
+}
