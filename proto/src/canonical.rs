@@ -127,6 +127,7 @@ impl<'a> Reader<'a> {
                 "residents" => d.residents.replace(self.number()?).is_none(),
                 "insured" => d.insured.replace(self.number()?).is_none(),
                 "level2_accounts" => d.level2_accounts.replace(self.number()?).is_none(),
+                "eligible" => d.eligible.replace(self.number()?).is_none(),
                 "target" => d.target.replace(self.number()?).is_none(),
                 _ => return None,
             };

@@ -67,6 +67,8 @@ pub(crate) struct DataIn<'a> {
     #[serde(default)]
     pub(crate) level2_accounts: Option<u64>,
     #[serde(default)]
+    pub(crate) eligible: Option<u64>,
+    #[serde(default)]
     pub(crate) groups: Option<u32>,
     #[serde(default)]
     pub(crate) facilities: Option<u32>,
@@ -106,6 +108,7 @@ impl<'a> DataIn<'a> {
                 "residents",
                 "insured",
                 "level2_accounts",
+                "eligible",
                 "groups",
                 "facilities",
                 "target",
@@ -126,6 +129,7 @@ impl<'a> DataIn<'a> {
             ("residents", self.residents.is_some()),
             ("insured", self.insured.is_some()),
             ("level2_accounts", self.level2_accounts.is_some()),
+            ("eligible", self.eligible.is_some()),
             ("groups", self.groups.is_some()),
             ("facilities", self.facilities.is_some()),
             ("target", self.target.is_some()),

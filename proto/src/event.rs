@@ -81,6 +81,11 @@ pub struct Baseline<'a> {
     pub insured: u64,
     /// Level-2 accounts already active when the figures were taken.
     pub level2_accounts: u64,
+    /// Of the insured, those already holding a level-2 account when the figures were taken: the
+    /// citizens who could integrate their card (social security's and the police's reconciled
+    /// figure), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<u64>,
     /// Residential groups (tổ dân phố, thôn, xóm, bản); each must form a guidance team.
     pub groups: u32,
     /// Health facilities that must link their data.
@@ -201,6 +206,7 @@ impl<'a> Event<'a> {
                     residents: b.residents,
                     insured: b.insured,
                     level2_accounts: b.level2_accounts,
+                    eligible: b.eligible,
                     groups: b.groups,
                     facilities: b.facilities,
                     target: b.target,

@@ -120,6 +120,7 @@ pub(crate) fn validate<'a>(
                 residents: required(d.residents, "residents")?,
                 insured: required(d.insured, "insured")?,
                 level2_accounts: required(d.level2_accounts, "level2_accounts")?,
+                eligible: d.eligible,
                 groups: required(d.groups, "groups")?,
                 facilities: required(d.facilities, "facilities")?,
                 target: required(d.target, "target")?,
@@ -192,6 +193,19 @@ fn check_baseline(b: &Baseline<'_>) -> Result<(), ContractError> {
     ] {
         if value > b.residents {
             return Err(ContractError::invalid(name, "cannot exceed data.residents"));
+        }
+    }
+    if let Some(eligible) = b.eligible {
+        for (other, value) in [
+            ("data.insured", b.insured),
+            ("data.level2_accounts", b.level2_accounts),
+        ] {
+            if eligible > value {
+                return Err(ContractError::invalid(
+                    "data.eligible",
+                    format!("cannot exceed {other}"),
+                ));
+            }
         }
     }
     if b.groups > 100_000 {

@@ -141,3 +141,35 @@ fn compact_and_spaced_json_decode_alike() {
         samples::decodes_alike(&sample).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+#[test]
+fn the_eligible_cannot_exceed_the_insured_nor_the_level2_holders() {
+    let baseline = samples::valid()[8].clone();
+    match ehb_proto::decode(&bytes(&baseline)).expect("valid").payload {
+        ehb_proto::Payload::WardBaseline(b) => assert_eq!(b.eligible, Some(600_000)),
+        other => panic!("a baseline, not {other:?}"),
+    }
+    for (eligible, other) in [(851_702, "data.insured"), (2_000, "data.level2_accounts")] {
+        let mut sample = baseline.clone();
+        sample["data"]["eligible"] = serde_json::json!(eligible);
+        if other == "data.level2_accounts" {
+            sample["data"]["level2_accounts"] = serde_json::json!(1_999);
+        }
+        let err = ehb_proto::decode(&bytes(&sample)).expect_err("refused");
+        assert_eq!(err.field(), "data.eligible");
+        assert_eq!(
+            err.to_string(),
+            format!("field `data.eligible` is invalid: cannot exceed {other}")
+        );
+    }
+    // Optional: a baseline without it is valid, and says nothing of the eligible.
+    let mut sample = baseline;
+    sample["data"]
+        .as_object_mut()
+        .expect("data")
+        .remove("eligible");
+    match ehb_proto::decode(&bytes(&sample)).expect("valid").payload {
+        ehb_proto::Payload::WardBaseline(b) => assert_eq!(b.eligible, None),
+        other => panic!("a baseline, not {other:?}"),
+    }
+}

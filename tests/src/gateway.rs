@@ -44,7 +44,13 @@ impl Access {
         };
         let text = [
             format!("pseudonym_key = \"{PSEUDONYM_KEY}\"\n"),
-            entry("Police", "c06", &keys[0], "\"account.activated\"", ""),
+            entry(
+                "Police",
+                "c06",
+                &keys[0],
+                "\"account.activated\", \"card.integrated\"",
+                "",
+            ),
             entry(
                 "Social security",
                 "vss",

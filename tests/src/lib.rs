@@ -222,8 +222,8 @@ pub async fn publisher(url: &str) -> Publisher {
     publisher
 }
 
-/// Asserts that every ward's cumulative integrations, accounts, teams and linked facilities on
-/// `day`, as the projector answers them, equal the simulator's truth.
+/// Asserts that every ward's cumulative integrations, accounts, level-2 holders, eligible, teams
+/// and linked facilities on `day`, as the projector answers them, equal the simulator's truth.
 pub async fn assert_wards_match_truth(
     projector: &Projector,
     wards: &std::collections::BTreeMap<ehb_proto::WardCode, ehb_simulator::WardTruth>,
@@ -239,6 +239,11 @@ pub async fn assert_wards_match_truth(
             "{ward}"
         );
         assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
+        assert_eq!(daily["populations"]["level2"], expected.level2, "{ward}");
+        assert_eq!(
+            daily["populations"]["eligible"], expected.eligible,
+            "{ward}"
+        );
         assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
         assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
         assert_reports_match_truth(projector, *ward, expected).await;

@@ -120,13 +120,20 @@ async fn each_token_sees_its_scope_and_nothing_else() {
             ("/v1/wards/31001/daily?date=2026-03-10", 200, ""),
             ("/v1/wards/31001/series", 200, ""),
             ("/v1/wards/31002/daily", 403, "ward"),
+            ("/v1/wards/31002/series", 403, "ward"),
             ("/v1/wards/01001/series", 403, "ward"),
-            ("/v1/review", 403, "province"),
-            ("/v1/review?province=31", 403, "province"),
-            ("/v1/provinces/31/summary", 403, "province"),
-            ("/v1/review.csv", 403, "province"),
-            ("/v1/provinces/31/series", 403, "province"),
-            ("/v1/provinces/31/summary.xlsx", 403, "province"),
+            // A commune reads where it stands: its own province's lists and files.
+            ("/v1/review", 200, ""),
+            ("/v1/review?province=31", 200, ""),
+            ("/v1/provinces/31/summary", 200, ""),
+            ("/v1/review.csv", 200, ""),
+            ("/v1/provinces/31/series", 200, ""),
+            ("/v1/provinces/31/summary.xlsx", 200, ""),
+            // Not another province's, nor the nation's.
+            ("/v1/review?province=01", 403, "province"),
+            ("/v1/provinces/01/summary", 403, "province"),
+            ("/v1/provinces/01/series", 403, "province"),
+            ("/v1/review.xlsx?province=01", 403, "province"),
             ("/v1/digest", 403, "authorization"),
             ("/v1/rejects", 403, "authorization"),
             ("/v1/status", 403, "authorization"),
@@ -150,12 +157,36 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         ],
     )
     .await;
-    // A province's review defaults to its own province.
-    let (_, _, review) = get(base, "/v1/review", Some(PROVINCE_31)).await;
-    assert_eq!(ehb_e2e::review_provinces(&review), ["31"]);
+    // A province's review defaults to its own province; so does a ward's, with every ward of it.
+    for token in [PROVINCE_31, WARD_31001] {
+        let (_, _, review) = get(base, "/v1/review", Some(token)).await;
+        assert_eq!(ehb_e2e::review_provinces(&review), ["31"]);
+        assert_eq!(
+            review["provinces"][0]["wards"].as_array().map(Vec::len),
+            Some(2)
+        );
+    }
+    // The ward's own answer says where it stands in that list.
+    let (_, _, daily) = get(
+        base,
+        "/v1/wards/31001/daily?date=2026-03-10",
+        Some(WARD_31001),
+    )
+    .await;
+    let (_, _, review) = get(base, "/v1/review?date=2026-03-10", Some(WARD_31001)).await;
+    let row = review["provinces"][0]["wards"]
+        .as_array()
+        .and_then(|w| w.iter().find(|w| w["ward"] == "31001"))
+        .expect("the ward's row")
+        .clone();
+    assert_eq!(daily["standing"]["rank"], row["rank"]);
+    assert_eq!(daily["standing"]["flags"], row["flags"]);
+    assert_eq!(daily["standing"]["ranked"], 2);
+    // 1 of 1,000 residents against 31002's 1 of 2,000.
+    assert_eq!(daily["standing"]["rank"], 1);
     assert_eq!(
-        review["provinces"][0]["wards"].as_array().map(Vec::len),
-        Some(2)
+        daily["standing"]["average"],
+        review["provinces"][0]["average"]
     );
 
     expect(

@@ -59,10 +59,12 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
         id: uuid::Uuid::now_v7().to_string(),
         ..m.clone()
     };
+    // The police supply integrations too: the same citizen's card, reported by both sources.
+    assert!(may_publish(&cluster, "police", foreign(&card)).await);
     let mut other = Events::new();
     let reader_event = out(&[other.account(at, "31002", 9)]).remove(0);
     let refused = [
-        ("police", foreign(&card)),
+        ("police", foreign(&baseline)),
         ("vss", foreign(&account)),
         ("health", foreign(&baseline)),
         ("ward-office", foreign(&account)),
@@ -93,7 +95,7 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
         .get_stream("EHB_EVENTS")
         .await
         .expect("the stream");
-    assert_eq!(stream.cached_info().state.messages, 4);
+    assert_eq!(stream.cached_info().state.messages, 5);
     assert_eq!(stream.cached_info().config.num_replicas, 3);
 
     // A projector reading as `projector` folds exactly what was allowed in.
@@ -104,13 +106,15 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
         &["--stream-replicas", "3"],
     )
     .await;
-    projector.wait_applied(4, Duration::from_secs(60)).await;
+    projector.wait_applied(5, Duration::from_secs(60)).await;
     let (_, daily) = projector.get("/v1/wards/31001/daily?date=2026-03-10").await;
     assert_eq!(daily["accounts"]["cumulative"], 1);
+    // Counted once, whichever source reported it.
     assert_eq!(daily["integrated"]["cumulative"], 1);
+    assert_eq!(daily["duplicates_absorbed"], 1);
     assert_eq!(daily["groups"]["with_team"], 1);
     let (_, status) = projector.get("/v1/status").await;
-    assert_eq!(status["events_applied"], 4);
+    assert_eq!(status["events_applied"], 5);
     assert_eq!(status["rejects"], 0);
 }
 

@@ -111,7 +111,7 @@ fn cases() -> Vec<Case> {
             401,
             "authorization",
         ),
-        case("type not allowed", C06, ok_card.clone(), 403, "type"),
+        case("type not allowed", Ward, ok_card.clone(), 403, "type"),
         case(
             "source not its own",
             Vss,

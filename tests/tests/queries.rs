@@ -63,7 +63,18 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     );
     assert_eq!(
         daily["rates"],
-        json!({"per_residents": 3.0, "per_insured": 7.5})
+        json!({"per_residents": 3.0, "per_insured": 7.5, "per_level2": 5.66, "per_eligible": null})
+    );
+    // Level-2 holders: the baseline's 500 and the 30 accounts activated; these baselines do not
+    // give the eligible.
+    assert_eq!(
+        daily["populations"],
+        json!({"residents": 1000, "insured": 400, "level2": 530, "eligible": null})
+    );
+    assert_eq!(
+        daily["not_integrated"],
+        json!({"residents": 970, "insured": 370, "level2": 500, "eligible": null,
+               "insured_without_level2": null})
     );
     assert_eq!(
         daily["groups"],
@@ -89,7 +100,7 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     assert_eq!(summary["integrated"], 51);
     assert_eq!(
         summary["rates"],
-        json!({"per_residents": 1.7, "per_insured": 3.64})
+        json!({"per_residents": 1.7, "per_insured": 3.64, "per_level2": 3.33, "per_eligible": null})
     );
     assert_eq!(
         summary["average"],
@@ -103,6 +114,22 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     assert_eq!(
         weighted["average"],
         json!({"kind": "weighted", "basis": "insured", "value": 3.64})
+    );
+    let (_, level2) = projector
+        .get("/v1/provinces/31/summary?date=2026-03-11&average=weighted&rate=level2")
+        .await;
+    assert_eq!(
+        level2["average"],
+        json!({"kind": "weighted", "basis": "level2", "value": 3.33})
+    );
+    // No ward's baseline gives the eligible: no average on them.
+    let (status, eligible) = projector
+        .get("/v1/provinces/31/summary?date=2026-03-11&rate=eligible")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        eligible["average"],
+        json!({"kind": "plain", "basis": "eligible", "value": null})
     );
 
     let (_, review) = projector
@@ -286,9 +313,11 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         records[3][..4],
         row(&["Tỉnh", "Hạng", "Mã xã", "Tên xã/phường"])
     );
-    assert_eq!(records[3].len(), 14);
+    // Level-2 holders: the baselines' half of the residents and the accounts activated; these
+    // baselines do not give the eligible, so their column and rate stay empty.
+    assert_eq!(records[3].len(), 18);
     assert_eq!(
-        records[4][..13],
+        records[4][..17],
         row(&[
             "31",
             "1",
@@ -300,14 +329,18 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
             "31",
             "1000",
             "400",
+            "530",
+            "",
             "3.10",
             "7.75",
+            "5.85",
+            "",
             "1"
         ])
     );
-    assert_eq!(records[4][13], "thiếu báo cáo, tổ chưa có nhóm hỗ trợ");
+    assert_eq!(records[4][17], "thiếu báo cáo, tổ chưa có nhóm hỗ trợ");
     assert_eq!(
-        records[5][..13],
+        records[5][..17],
         row(&[
             "31",
             "2",
@@ -319,13 +352,17 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
             "20",
             "2000",
             "1000",
+            "1000",
+            "",
             "1.00",
             "2.00",
+            "2.00",
+            "",
             "3"
         ])
     );
     assert_eq!(
-        records[5][13],
+        records[5][17],
         "dưới bình quân, thiếu báo cáo, tổ chưa có nhóm hỗ trợ"
     );
     assert_eq!(
@@ -341,8 +378,12 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
             "51",
             "3000",
             "1400",
+            "1530",
+            "",
             "1.70",
             "3.64",
+            "3.33",
+            "",
             "4",
             ""
         ])
@@ -365,23 +406,39 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         ("Mã xã".to_owned(), "Lũy kế đã tích hợp".to_owned())
     );
     assert_eq!(
-        (cell(5, 2), cell(5, 7), cell(5, 10), cell(5, 11)),
+        (
+            cell(5, 2),
+            cell(5, 7),
+            cell(5, 10),
+            cell(5, 12),
+            cell(5, 13),
+            cell(5, 14)
+        ),
         (
             "31001".to_owned(),
             "31".to_owned(),
+            "530".to_owned(),
             "3.1".to_owned(),
-            "7.75".to_owned()
+            "7.75".to_owned(),
+            "5.85".to_owned()
         )
     );
     assert_eq!(
-        (cell(6, 2), cell(6, 4), cell(6, 12)),
+        (cell(6, 2), cell(6, 4), cell(6, 16)),
         ("31002".to_owned(), "20".to_owned(), "3".to_owned())
     );
     assert_eq!(
-        (cell(7, 0), cell(7, 7), cell(7, 10), cell(7, 11)),
+        (
+            cell(7, 0),
+            cell(7, 7),
+            cell(7, 10),
+            cell(7, 12),
+            cell(7, 13)
+        ),
         (
             "Tổng cộng".to_owned(),
             "51".to_owned(),
+            "1530".to_owned(),
             "1.7".to_owned(),
             "3.64".to_owned()
         )
@@ -396,9 +453,12 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
     );
     let cells = xlsx_cells(body, "Bao_cao");
     let cell = |r: usize, c: usize| cells[r][c].clone();
-    assert_eq!(cell(3, 0), "Bình quân tỷ lệ các xã: 2,05 %");
     assert_eq!(
-        (cell(5, 0), cell(5, 3), cell(5, 8)),
+        cell(3, 0),
+        "Bình quân tỷ lệ các xã (đã tích hợp/dân số): 2,05 %"
+    );
+    assert_eq!(
+        (cell(5, 0), cell(5, 3), cell(5, 12)),
         (
             "Hạng".to_owned(),
             "Lũy kế đã tích hợp".to_owned(),
@@ -406,15 +466,15 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         )
     );
     assert_eq!(
-        (cell(6, 1), cell(6, 3), cell(6, 6)),
+        (cell(6, 1), cell(6, 3), cell(6, 8)),
         ("31001".to_owned(), "31".to_owned(), "3.1".to_owned())
     );
     assert_eq!(
-        (cell(7, 1), cell(7, 8)),
+        (cell(7, 1), cell(7, 12)),
         ("31002".to_owned(), "dưới bình quân".to_owned())
     );
     assert_eq!(
-        (cell(8, 0), cell(8, 3), cell(8, 4), cell(8, 8)),
+        (cell(8, 0), cell(8, 3), cell(8, 4), cell(8, 12)),
         (
             "Tổng cộng".to_owned(),
             "51".to_owned(),
@@ -427,7 +487,9 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
     assert_eq!(status, 200);
     let text = String::from_utf8(body).expect("UTF-8");
     assert!(
-        text.contains("\nTổng cộng,,2 xã/phường,51,3000,1400,1.70,3.64,1 xã dưới bình quân\n"),
+        text.contains(
+            "\nTổng cộng,,2 xã/phường,51,3000,1400,1530,,1.70,3.64,3.33,,1 xã dưới bình quân\n"
+        ),
         "{text}"
     );
 

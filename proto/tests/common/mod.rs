@@ -46,7 +46,8 @@ pub fn valid() -> Vec<Value> {
         envelope(
             "ward.baseline",
             json!({"name": "Phường Lê Thanh Nghị", "residents": 1857877, "insured": 851701,
-                   "level2_accounts": 1200000, "groups": 36, "facilities": 4, "target": 700000}),
+                   "level2_accounts": 1200000, "eligible": 600000, "groups": 36, "facilities": 4,
+                   "target": 700000}),
         ),
         envelope("facility.linked", json!({"facility": "TYT-31117"})),
     ]

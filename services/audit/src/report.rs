@@ -8,7 +8,7 @@ use std::path::Path;
 use ehb_projection::query::daily::{Daily, DisagreeingReport};
 use ehb_projection::query::summary::ProvinceSummary;
 use ehb_projection::query::table::{vietnamese_count as int, vietnamese_percent as pct};
-use ehb_projection::{AverageKind, RateBasis};
+use ehb_projection::{AverageKind, Populations, RateBasis};
 use ehb_proto::BusinessDay;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -276,7 +276,12 @@ impl Certification {
             let col = [2, 3, 4, 5, 8][i];
             sheet.write_number_with_format(row, col, *v as f64, &number)?;
         }
-        let rates = ehb_projection::Rates::new(totals[3], totals[0], totals[1]);
+        let populations = self
+            .wards
+            .iter()
+            .filter_map(|w| w.populations)
+            .sum::<Populations>();
+        let rates = ehb_projection::Rates::new(totals[3], &populations);
         for (col, rate) in [(6, rates.per_residents), (7, rates.per_insured)] {
             if let Some(rate) = rate {
                 sheet.write_number_with_format(row, col, rate.value(), &percent)?;

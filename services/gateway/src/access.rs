@@ -204,7 +204,11 @@ impl Access {
 
 /// The upstream sources of a new access file, with the event types each publishes.
 pub const DEFAULT_SOURCES: [(&str, &str, &[&str]); 4] = [
-    ("c06", "Police e-ID (C06)", &["account.activated"]),
+    (
+        "c06",
+        "Police e-ID (C06)",
+        &["account.activated", "card.integrated"],
+    ),
     ("vss", "Social security (VSS)", &["card.integrated"]),
     (
         "ward-office",

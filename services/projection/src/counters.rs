@@ -7,6 +7,8 @@ use serde::de::Deserializer;
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
+use crate::ward::Progress;
+
 /// Integrations broken down by beneficiary code, with a slot for cards that carried none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BeneficiaryCounts([u32; Beneficiary::COUNT + 1]);
@@ -117,6 +119,11 @@ pub struct DayCounters {
     pub accounts_new: u32,
     /// Citizens who integrated their card (each citizen once in the province).
     pub integrated_new: u32,
+    /// Citizens the events show both activating an account and integrating a card, counted on
+    /// the day of the later of the two: the eligible (insured with a level-2 account) that the
+    /// campaign added to the baseline's.
+    #[serde(default)]
+    pub eligible_new: u32,
     /// Those integrations by beneficiary code.
     pub by_beneficiary: BeneficiaryCounts,
     /// Those integrations by issuer.
@@ -135,10 +142,20 @@ pub struct DayCounters {
 }
 
 impl DayCounters {
+    /// The counters rates are made of.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            accounts: u64::from(self.accounts_new),
+            integrated: u64::from(self.integrated_new),
+            eligible: u64::from(self.eligible_new),
+        }
+    }
+
     /// Adds another day's counts into this one (for sums over windows).
     pub fn add_all(&mut self, other: &DayCounters) {
         self.accounts_new += other.accounts_new;
         self.integrated_new += other.integrated_new;
+        self.eligible_new += other.eligible_new;
         self.by_beneficiary.add_all(&other.by_beneficiary);
         self.by_issuer.add_all(&other.by_issuer);
         self.teams_new += other.teams_new;

@@ -129,6 +129,9 @@ impl Projection {
                 if *flags & CITIZEN_ACCOUNT == 0 {
                     *flags |= CITIZEN_ACCOUNT;
                     counters.accounts_new += 1;
+                    if *flags & CITIZEN_INTEGRATED != 0 {
+                        counters.eligible_new += 1;
+                    }
                     self.changes
                         .citizens
                         .push((event.province, *citizen, *flags));
@@ -146,6 +149,9 @@ impl Projection {
                 if *flags & CITIZEN_INTEGRATED == 0 {
                     *flags |= CITIZEN_INTEGRATED;
                     counters.integrated_new += 1;
+                    if *flags & CITIZEN_ACCOUNT != 0 {
+                        counters.eligible_new += 1;
+                    }
                     counters.by_beneficiary.add(*beneficiary);
                     counters.by_issuer.add(*issuer);
                     self.changes

@@ -27,8 +27,8 @@ pub use counters::DayCounters;
 pub use deadlines::ReportDeadlines;
 pub use digest::{Digest, DigestParts, JoinError};
 pub use fold::Applied;
-pub use query::{AverageKind, Percent, QueryError, RateBasis, Rates};
+pub use query::{AverageKind, NotIntegrated, Percent, Populations, QueryError, RateBasis, Rates};
 pub use state::{
     ByType, CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, Position, Projection, Reject, Totals,
 };
-pub use ward::{GroupTeam, ReportRecord, Ward, WardBaseline, WardMeta};
+pub use ward::{GroupTeam, Progress, ReportRecord, Ward, WardBaseline, WardMeta};

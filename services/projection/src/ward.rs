@@ -22,6 +22,9 @@ pub struct WardBaseline {
     pub insured: u64,
     /// Level-2 accounts active when the figures were taken.
     pub level2_accounts: u64,
+    /// Insured residents holding a level-2 account when the figures were taken, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<u64>,
     /// Residential groups.
     pub groups: u32,
     /// Health facilities.
@@ -39,6 +42,7 @@ impl WardBaseline {
             residents: b.residents,
             insured: b.insured,
             level2_accounts: b.level2_accounts,
+            eligible: b.eligible,
             groups: b.groups,
             facilities: b.facilities,
             target: b.target,
@@ -118,13 +122,15 @@ impl WardMeta {
     }
 }
 
-/// Citizens newly counted over some days: the two counters rates and rankings are made of.
+/// Citizens newly counted over some days: the counters rates and rankings are made of.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
     /// Level-2 accounts activated.
     pub accounts: u64,
     /// Cards integrated.
     pub integrated: u64,
+    /// Citizens who both activated an account and integrated a card.
+    pub eligible: u64,
 }
 
 /// A ward: what is known of it, and its counters per business day.
@@ -173,6 +179,7 @@ impl Ward {
         for c in self.days.range(days).map(|(_, c)| c) {
             total.accounts += u64::from(c.accounts_new);
             total.integrated += u64::from(c.integrated_new);
+            total.eligible += u64::from(c.eligible_new);
         }
         total
     }

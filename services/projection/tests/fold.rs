@@ -68,6 +68,38 @@ fn a_citizen_counts_once_per_fact_whatever_the_event_id() {
 }
 
 #[test]
+fn a_card_reported_by_the_police_and_by_social_security_counts_once() {
+    let mut g = Given::new();
+    let card = |g: &mut Given, at: &str, source: &'static str, beneficiary: &str| {
+        let mut e = g.event(
+            at,
+            "31117",
+            ehb_proto::Payload::CardIntegrated {
+                citizen: ehb_proto::CitizenRef(7),
+                beneficiary: Some(beneficiary.parse().expect("code")),
+                issuer: Some(ehb_proto::Issuer::Vss),
+            },
+        );
+        e.source = ehb_proto::Text::from(source);
+        g.apply(&e)
+    };
+    assert_eq!(
+        card(&mut g, "2026-03-10T10:00:00+07:00", "c06", "HS"),
+        Applied::Folded
+    );
+    assert_eq!(
+        card(&mut g, "2026-03-10T16:00:00+07:00", "vss", "HS"),
+        Applied::Duplicate
+    );
+    let d10 = &g.projection.ward(ward("31117")).expect("ward").days[&day("2026-03-10")];
+    assert_eq!((d10.integrated_new, d10.duplicates), (1, 1));
+    assert_eq!(
+        d10.by_beneficiary.to_map().into_iter().collect::<Vec<_>>(),
+        vec![("HS", 1)]
+    );
+}
+
+#[test]
 fn a_redelivered_sequence_is_applied_once() {
     let mut g = Given::new();
     g.account("2026-03-10T08:00:00+07:00", "31117", 1);

@@ -49,6 +49,7 @@ fn messages(facts: &[Fact]) -> Vec<(String, Vec<u8>)> {
                 residents: 1000,
                 insured: 500,
                 level2_accounts: 400,
+                eligible: Some(250),
                 groups: 3,
                 facilities: 2,
                 target: 400,

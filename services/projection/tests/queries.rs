@@ -410,13 +410,25 @@ fn the_review_form_totals_its_wards_and_rates_the_registered_ones() {
     // registered wards, as the province's own rates (650 / 6000 and 650 / 1900).
     assert_eq!(table.totals[7], Cell::Count(655));
     assert_eq!(table.totals[8], Cell::Count(6000));
+    // Level-2 holders: half the residents by the baselines (no account activated since: 650 /
+    // 3000); the eligible are not given by these baselines, so neither is their rate.
+    assert_eq!(table.totals[10], Cell::Count(3000));
+    assert_eq!(table.totals[11], Cell::Text(String::new()));
     assert_eq!(
-        (&table.totals[10], &table.totals[11]),
-        (&Cell::Percent(Some(10.83)), &Cell::Percent(Some(34.21)))
+        table.totals[12..16],
+        [
+            Cell::Percent(Some(10.83)),
+            Cell::Percent(Some(34.21)),
+            Cell::Percent(Some(21.67)),
+            Cell::Percent(None)
+        ]
     );
     let summary = review.summary_table(&review.provinces[0]);
-    assert_eq!(summary.totals[6], Cell::Percent(Some(10.83)));
-    assert_eq!(summary.lines[2], "Bình quân tỷ lệ các xã: 16,67 %");
+    assert_eq!(summary.totals[8], Cell::Percent(Some(10.83)));
+    assert_eq!(
+        summary.lines[2],
+        "Bình quân tỷ lệ các xã (đã tích hợp/dân số): 16,67 %"
+    );
 }
 
 #[test]

@@ -106,6 +106,7 @@ fn settle_31009(g: &mut Given, at: &str, province: &str) {
             residents: 800,
             insured: 300,
             level2_accounts: 100,
+            eligible: Some(60),
             groups: 2,
             facilities: 1,
             target: 300,

@@ -191,6 +191,8 @@ export async function provinceView(route) {
       ${card('integrated', t('integrated'), fmt.count(summary.integrated))}
       ${card('rate-residents', t('rate_residents'), fmt.percent(summary.rates.per_residents), `${esc(t('residents'))}: <span data-k="residents">${fmt.count(summary.residents)}</span>`)}
       ${card('rate-insured', t('rate_insured'), fmt.percent(summary.rates.per_insured), `${esc(t('insured'))}: <span data-k="insured">${fmt.count(summary.insured)}</span>`)}
+      ${card('rate-level2', t('rate_level2'), fmt.percent(summary.rates.per_level2), `${esc(t('level2'))}: <span data-k="level2">${fmt.count(summary.populations.level2)}</span>`)}
+      ${card('rate-eligible', t('rate_eligible'), fmt.percent(summary.rates.per_eligible), `${esc(t('not_integrated'))}: <span data-k="eligible-not-integrated">${summary.not_integrated.eligible === null ? '—' : fmt.count(summary.not_integrated.eligible)}</span>`)}
       ${card('average', t('average_residents'), fmt.percent(summary.average.value))}
       ${card('average-insured', t('average_insured'), fmt.percent(insured.average.value))}
       ${card('gain', t('gain'), fmt.count(province?.gain), `${esc(t('previous_gain'))}: <span data-k="previous-gain">${fmt.count(province?.previous_gain)}</span>`)}
@@ -266,8 +268,12 @@ export async function wardView(route) {
     <section class="cards">
       ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
       ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative))}
+      ${card('rank', t('rank_in_province'), daily.standing.rank === null ? '—' : `${fmt.count(daily.standing.rank)}/${fmt.count(daily.standing.ranked)}`, `${esc(t('average_residents'))}: <span data-k="province-average">${fmt.percent(daily.standing.average.value)}</span>`)}
+      ${card('standing-flags', t('flags'), daily.standing.flags.map((f) => t(f)).join(', ') || '—')}
       ${card('rate-residents', t('rate_residents'), fmt.percent(daily.rates.per_residents))}
       ${card('rate-insured', t('rate_insured'), fmt.percent(daily.rates.per_insured))}
+      ${card('rate-level2', t('rate_level2'), fmt.percent(daily.rates.per_level2), daily.populations ? `${esc(t('level2'))}: <span data-k="level2">${fmt.count(daily.populations.level2)}</span>` : '')}
+      ${card('rate-eligible', t('rate_eligible'), fmt.percent(daily.rates.per_eligible), daily.not_integrated?.eligible != null ? `${esc(t('not_integrated'))}: <span data-k="eligible-not-integrated">${fmt.count(daily.not_integrated.eligible)}</span>` : '')}
       ${card('target', t('progress'), target ? fmt.percent(target.percent) : '—', target ? `${esc(t('target'))}: <span data-k="target-count">${fmt.count(target.target)}</span>` : '')}
       ${card('accounts-new', t('accounts_today'), fmt.count(daily.accounts.new), `${esc(t('accounts'))}: <span data-k="accounts">${fmt.count(daily.accounts.cumulative)}</span>`)}
       ${card('with-team', `${t('groups')} ${t('with_team')}`, fmt.count(groups.with_team), groups.total !== null ? `/ <span data-k="groups-total">${fmt.count(groups.total)}</span>` : '')}

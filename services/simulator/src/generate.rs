@@ -39,6 +39,11 @@ pub struct WardTruth {
     pub accounts: u64,
     /// Distinct citizens who integrated.
     pub integrated: u64,
+    /// Level-2 account holders at the end: the baseline's and the accounts activated.
+    pub level2: u64,
+    /// Eligible at the end: the baseline's, and the citizens who both activated an account and
+    /// integrated a card.
+    pub eligible: u64,
     /// Integrations per business day.
     pub integrated_by_day: BTreeMap<BusinessDay, u64>,
     /// Accounts per business day.
@@ -287,11 +292,16 @@ pub fn generate(scenario: &Scenario) -> Generated {
         let activated_in_campaign = (integrated as f64 * b.rng.random_range(0.5..0.9)) as u64;
         let extra_accounts = (integrated as f64 * b.rng.random_range(0.05..0.15)) as u64;
         let start = scenario.start.start() + SignedDuration::from_mins(5);
+        let level2_accounts = (residents as f64 * 0.55) as u64;
+        // The insured who already hold an account: at least every citizen who integrates
+        // without activating one in the campaign.
+        let eligible = (insured as f64 * 0.55) as u64;
         let baseline = Payload::WardBaseline(Baseline {
             name: Some(Text::from(format!("Xã số {}", i + 1))),
             residents,
             insured,
-            level2_accounts: (residents as f64 * 0.55) as u64,
+            level2_accounts,
+            eligible: Some(eligible),
             groups,
             facilities,
             target: (insured as f64 * 0.8) as u64,
@@ -302,6 +312,8 @@ pub fn generate(scenario: &Scenario) -> Generated {
             residents,
             insured,
             groups: u64::from(groups),
+            level2: level2_accounts,
+            eligible,
             ..WardTruth::default()
         };
         let integrations = split(integrated, &weights);
@@ -328,6 +340,7 @@ pub fn generate(scenario: &Scenario) -> Generated {
                         Payload::AccountActivated { citizen: who },
                     );
                     accounts_today += 1;
+                    truth.eligible += 1;
                 }
                 let pick: f64 = b.rng.random();
                 let mut acc = 0.0;
@@ -369,6 +382,7 @@ pub fn generate(scenario: &Scenario) -> Generated {
             truth.accounts_by_day.insert(day, accounts_today);
             truth.integrated += n;
             truth.accounts += accounts_today;
+            truth.level2 += accounts_today;
         }
         // Guidance teams in the first ten days, for most groups.
         let teams = (f64::from(groups) * b.rng.random_range(0.7..1.0)).round() as u32;

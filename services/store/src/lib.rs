@@ -116,9 +116,10 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("projection records are plain JSON with string keys")
 }
 
-/// The records' layout: 2 since reports are kept apart from their ward's record (a store of
-/// the earlier layout is set aside and rebuilt, since its reports are inside the wards').
-const RECORDS: u32 = 2;
+/// The records' layout: 2 since reports are kept apart from their ward's record, 3 since a
+/// ward-day counts the eligible the events add. A store of an earlier layout is set aside and
+/// rebuilt from the stream (its records lack what this one keeps).
+const RECORDS: u32 = 3;
 
 /// A ward's record: its meta without the reports, which have records of their own.
 #[derive(Serialize)]

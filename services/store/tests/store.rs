@@ -98,6 +98,7 @@ fn a_report_is_written_alone_and_loads_back_into_its_ward() {
         residents: 1000,
         insured: 900,
         level2_accounts: 300,
+        eligible: Some(250),
         groups: 4,
         facilities: 1,
         target: 800,

@@ -46,6 +46,7 @@ impl Events {
                 residents,
                 insured,
                 level2_accounts: residents / 2,
+                eligible: None,
                 groups,
                 facilities: 3,
                 target: insured,

@@ -44,6 +44,16 @@ pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: La
             "rate-insured",
             lang.percent(&summary["rates"]["per_insured"]),
         ),
+        ("rate-level2", lang.percent(&summary["rates"]["per_level2"])),
+        (
+            "rate-eligible",
+            lang.percent(&summary["rates"]["per_eligible"]),
+        ),
+        ("level2", lang.count(&summary["populations"]["level2"])),
+        (
+            "eligible-not-integrated",
+            lang.count(&summary["not_integrated"]["eligible"]),
+        ),
         ("residents", lang.count(&summary["residents"])),
         ("insured", lang.count(&summary["insured"])),
         ("average", lang.percent(&summary["average"]["value"])),
@@ -129,6 +139,28 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
             lang.percent(&daily["rates"]["per_residents"]),
         ),
         ("rate-insured", lang.percent(&daily["rates"]["per_insured"])),
+        ("rate-level2", lang.percent(&daily["rates"]["per_level2"])),
+        (
+            "rate-eligible",
+            lang.percent(&daily["rates"]["per_eligible"]),
+        ),
+        ("level2", lang.count(&daily["populations"]["level2"])),
+        (
+            "rank",
+            format!(
+                "{}/{}",
+                lang.count(&daily["standing"]["rank"]),
+                lang.count(&daily["standing"]["ranked"])
+            ),
+        ),
+        (
+            "province-average",
+            lang.percent(&daily["standing"]["average"]["value"]),
+        ),
+        (
+            "eligible-not-integrated",
+            lang.count(&daily["not_integrated"]["eligible"]),
+        ),
         ("target", lang.percent(&daily["target"]["percent"])),
         ("target-count", lang.count(&daily["target"]["target"])),
         ("accounts-new", lang.count(&daily["accounts"]["new"])),

@@ -6,7 +6,10 @@ use ehb_proto::{BusinessDay, ProvinceCode, ReportFigures, ReportPeriod, WardCode
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{Percent, QueryError, Rates, Standing};
+use super::standing::WardStanding;
+use super::{
+    AverageKind, NotIntegrated, Percent, Populations, QueryError, RateBasis, Rates, Standing,
+};
 use crate::Projection;
 use crate::counters::IssuerCounts;
 use crate::ward::{Ward, WardBaseline};
@@ -28,8 +31,12 @@ pub struct Daily {
     pub accounts: NewAndCumulative,
     /// Cards integrated.
     pub integrated: Integrated,
-    /// Cumulative integrations over residents and over insured.
+    /// Cumulative integrations over each population.
     pub rates: Rates,
+    /// The populations the rates divide by (none without a baseline).
+    pub populations: Option<Populations>,
+    /// Citizens not yet integrated in each population (none without a baseline).
+    pub not_integrated: Option<NotIntegrated>,
     /// Progress to the ward's target.
     pub target: Option<TargetProgress>,
     /// Groups with a guidance team, of all groups.
@@ -42,6 +49,8 @@ pub struct Daily {
     pub period_reports: Vec<PeriodReport>,
     /// Facts reported again on this day and counted once.
     pub duplicates_absorbed: u32,
+    /// Where the ward stands in its province's two-day review of this day.
+    pub standing: WardStanding,
     /// The reference figures used.
     pub baseline: Option<WardBaseline>,
 }
@@ -210,12 +219,26 @@ impl Projection {
 }
 
 impl Projection {
-    /// The daily figures of `ward` on `day` (default: the last day with events in its province).
+    /// The daily figures of `ward` on `day` (default: the last day with events in its province),
+    /// its standing ranked by residents against the plain mean of ward rates.
     pub fn daily(&self, code: WardCode, day: Option<BusinessDay>) -> Result<Daily, QueryError> {
+        self.daily_ranked(code, day, AverageKind::default(), RateBasis::default())
+    }
+
+    /// The daily figures of `ward` on `day`, its standing ranked by `basis` against the `kind`
+    /// of average.
+    pub fn daily_ranked(
+        &self,
+        code: WardCode,
+        day: Option<BusinessDay>,
+        kind: AverageKind,
+        basis: RateBasis,
+    ) -> Result<Daily, QueryError> {
         let ward = self.ward(code).ok_or(QueryError::UnknownWard(code))?;
         let day = day
             .or_else(|| self.latest_day(Some(ward.meta.province)))
             .unwrap_or_else(|| BusinessDay::from_ordinal(0));
+        let standing_in_province = self.standing(code, Some(day), kind, basis)?;
         let today = ward.sum(day, day);
         let total = ward.cumulative(day);
         let standing = Standing::of(ward, day);
@@ -247,6 +270,10 @@ impl Projection {
                 by_issuer: total.by_issuer,
             },
             rates: standing.rates(),
+            populations: baseline.as_ref().map(|_| standing.populations),
+            not_integrated: baseline
+                .as_ref()
+                .map(|_| NotIntegrated::of(standing.integrated, &standing.populations)),
             target: baseline.as_ref().map(|b| TargetProgress {
                 target: b.target,
                 integrated: standing.integrated,
@@ -266,6 +293,7 @@ impl Projection {
             report: self.report_status(ward, ReportPeriod::Daily(day)),
             period_reports,
             duplicates_absorbed: today.duplicates,
+            standing: standing_in_province,
             baseline,
         })
     }

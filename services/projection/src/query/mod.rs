@@ -9,6 +9,7 @@ pub mod cached;
 pub mod daily;
 pub mod review;
 pub mod series;
+pub mod standing;
 pub mod summary;
 pub mod table;
 
@@ -20,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::Projection;
-use crate::ward::Ward;
+use crate::ward::{Progress, Ward, WardBaseline};
 
 /// Why a query cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -105,6 +106,11 @@ pub enum RateBasis {
     Residents,
     /// Integrated / holders of a valid insurance card.
     Insured,
+    /// Integrated / level-2 account holders.
+    Level2,
+    /// Integrated / eligible: insured level-2 account holders (wards whose baseline does not
+    /// give them have no rate on this basis).
+    Eligible,
 }
 
 impl FromStr for RateBasis {
@@ -113,9 +119,11 @@ impl FromStr for RateBasis {
         match s {
             "residents" => Ok(RateBasis::Residents),
             "insured" => Ok(RateBasis::Insured),
+            "level2" => Ok(RateBasis::Level2),
+            "eligible" => Ok(RateBasis::Eligible),
             _ => Err(QueryError::Invalid {
                 field: "rate",
-                reason: "must be \"residents\" or \"insured\"".into(),
+                reason: "must be \"residents\", \"insured\", \"level2\" or \"eligible\"".into(),
             }),
         }
     }
@@ -146,61 +154,164 @@ impl FromStr for AverageKind {
     }
 }
 
-/// Both rates of a ward or a province.
+/// The rates of a ward or a province: cumulative integrations over each population.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rates {
     /// Integrated / residents, percent.
     pub per_residents: Option<Percent>,
     /// Integrated / insured, percent.
     pub per_insured: Option<Percent>,
+    /// Integrated / level-2 account holders, percent.
+    pub per_level2: Option<Percent>,
+    /// Integrated / eligible (insured level-2 account holders), percent; none when the baseline
+    /// does not give the eligible.
+    pub per_eligible: Option<Percent>,
 }
 
 impl Rates {
-    /// The rates of `integrated` over `residents` and `insured`.
-    pub fn new(integrated: u64, residents: u64, insured: u64) -> Self {
+    /// The rates of `integrated` over each of `populations`.
+    pub fn new(integrated: u64, populations: &Populations) -> Self {
         Rates {
-            per_residents: Percent::of(integrated, residents),
-            per_insured: Percent::of(integrated, insured),
+            per_residents: Percent::of(integrated, populations.residents),
+            per_insured: Percent::of(integrated, populations.insured),
+            per_level2: Percent::of(integrated, populations.level2),
+            per_eligible: populations
+                .eligible
+                .and_then(|e| Percent::of(integrated, e)),
         }
     }
 }
 
-/// One ward's standing at a day: its cumulative integrations against its population.
+/// The populations integrations are measured against, at a day: the baseline's figures plus
+/// what the events added by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Populations {
+    /// Residents (the baseline's).
+    pub residents: u64,
+    /// Holders of a valid insurance card (the baseline's).
+    pub insured: u64,
+    /// Level-2 account holders: the baseline's, plus the accounts the events activated.
+    pub level2: u64,
+    /// Insured level-2 account holders: the baseline's, plus the citizens the events show both
+    /// activating an account and integrating a card; none when a baseline does not give them.
+    pub eligible: Option<u64>,
+}
+
+impl Default for Populations {
+    /// No one yet (the start of a sum).
+    fn default() -> Self {
+        Populations {
+            residents: 0,
+            insured: 0,
+            level2: 0,
+            eligible: Some(0),
+        }
+    }
+}
+
+impl Populations {
+    /// A ward's populations, from its baseline (none: an unregistered ward, no population)
+    /// and its progress up to the day.
+    pub fn of(baseline: Option<&WardBaseline>, progress: Progress) -> Self {
+        match baseline {
+            None => Populations {
+                eligible: None,
+                ..Populations::default()
+            },
+            Some(b) => Populations {
+                residents: b.residents,
+                insured: b.insured,
+                level2: b.level2_accounts + progress.accounts,
+                eligible: b.eligible.map(|e| e + progress.eligible),
+            },
+        }
+    }
+
+    /// The population a rate on `basis` divides by.
+    pub fn on(&self, basis: RateBasis) -> Option<u64> {
+        match basis {
+            RateBasis::Residents => Some(self.residents),
+            RateBasis::Insured => Some(self.insured),
+            RateBasis::Level2 => Some(self.level2),
+            RateBasis::Eligible => self.eligible,
+        }
+    }
+}
+
+impl std::ops::Add for Populations {
+    type Output = Populations;
+
+    /// Both together (the eligible only when both know them).
+    fn add(self, other: Populations) -> Populations {
+        Populations {
+            residents: self.residents + other.residents,
+            insured: self.insured + other.insured,
+            level2: self.level2 + other.level2,
+            eligible: self.eligible.zip(other.eligible).map(|(a, b)| a + b),
+        }
+    }
+}
+
+impl std::iter::Sum for Populations {
+    fn sum<I: Iterator<Item = Populations>>(all: I) -> Populations {
+        all.fold(Populations::default(), |sum, p| sum + p)
+    }
+}
+
+/// Citizens not yet integrated in each population, as social security breaks them down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotIntegrated {
+    /// Residents who have not integrated.
+    pub residents: u64,
+    /// Insured who have not integrated.
+    pub insured: u64,
+    /// Level-2 account holders who have not integrated their card.
+    pub level2: u64,
+    /// Eligible (insured, with a level-2 account) who have not integrated their card.
+    pub eligible: Option<u64>,
+    /// Insured without a level-2 account: they need one before they can integrate.
+    pub insured_without_level2: Option<u64>,
+}
+
+impl NotIntegrated {
+    /// Each population less `integrated`.
+    pub fn of(integrated: u64, p: &Populations) -> Self {
+        NotIntegrated {
+            residents: p.residents.saturating_sub(integrated),
+            insured: p.insured.saturating_sub(integrated),
+            level2: p.level2.saturating_sub(integrated),
+            eligible: p.eligible.map(|e| e.saturating_sub(integrated)),
+            insured_without_level2: p.eligible.map(|e| p.insured.saturating_sub(e)),
+        }
+    }
+}
+
+/// One ward's standing at a day: its cumulative integrations against its populations.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Standing {
     pub integrated: u64,
     pub accounts: u64,
-    pub residents: u64,
-    pub insured: u64,
+    pub populations: Populations,
 }
 
 impl Standing {
     pub(crate) fn of(ward: &Ward, day: BusinessDay) -> Self {
-        let c = ward.progress(..=day);
-        let (residents, insured) = ward
-            .meta
-            .baseline
-            .as_ref()
-            .map_or((0, 0), |b| (b.residents, b.insured));
+        let progress = ward.progress(..=day);
         Standing {
-            integrated: c.integrated,
-            accounts: c.accounts,
-            residents,
-            insured,
+            integrated: progress.integrated,
+            accounts: progress.accounts,
+            populations: Populations::of(ward.meta.baseline.as_ref(), progress),
         }
     }
 
     /// The exact rate on `basis`, as a fraction (for comparisons and means).
     pub(crate) fn exact(&self, basis: RateBasis) -> Option<f64> {
-        let whole = match basis {
-            RateBasis::Residents => self.residents,
-            RateBasis::Insured => self.insured,
-        };
+        let whole = self.populations.on(basis)?;
         (whole > 0).then(|| self.integrated as f64 / whole as f64 * 100.0)
     }
 
     pub(crate) fn rates(&self) -> Rates {
-        Rates::new(self.integrated, self.residents, self.insured)
+        Rates::new(self.integrated, &self.populations)
     }
 }
 
@@ -227,14 +338,11 @@ impl Average {
                 (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
             }
             AverageKind::Weighted => {
-                let integrated: u64 = standings.iter().map(|s| s.integrated).sum();
-                let whole: u64 = standings
+                // Over the wards whose population on this basis is known, as the plain mean.
+                let (integrated, whole) = standings
                     .iter()
-                    .map(|s| match basis {
-                        RateBasis::Residents => s.residents,
-                        RateBasis::Insured => s.insured,
-                    })
-                    .sum();
+                    .filter_map(|s| Some((s.integrated, s.populations.on(basis)?)))
+                    .fold((0u64, 0u64), |(i, w), (si, sw)| (i + si, w + sw));
                 (whole > 0).then(|| integrated as f64 / whole as f64 * 100.0)
             }
         };

@@ -3,7 +3,9 @@
 use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{Average, AverageKind, ProvinceWards, QueryError, RateBasis, Rates, Standing};
+use super::{
+    Average, AverageKind, Populations, ProvinceWards, QueryError, RateBasis, Rates, Standing,
+};
 use crate::Projection;
 use crate::ward::Ward;
 
@@ -88,7 +90,11 @@ pub struct WardReview {
     pub residents: u64,
     /// Insured.
     pub insured: u64,
-    /// Both rates at D.
+    /// Level-2 account holders at D (the baseline's and the accounts activated since).
+    pub level2: u64,
+    /// Eligible at D (insured with a level-2 account), when the baseline gives them.
+    pub eligible: Option<u64>,
+    /// The rates at D.
     pub rates: Rates,
     /// Groups without a team at D (from the baseline's group count).
     pub groups_without_team: Option<u64>,
@@ -274,8 +280,10 @@ fn review_province(
                 previous_gain: previous_gain.integrated,
                 accounts_gain: gain.accounts,
                 integrated: standing.integrated,
-                residents: standing.residents,
-                insured: standing.insured,
+                residents: standing.populations.residents,
+                insured: standing.populations.insured,
+                level2: standing.populations.level2,
+                eligible: standing.populations.eligible,
                 rates: standing.rates(),
                 groups_without_team,
                 missing_reports,
@@ -322,13 +330,12 @@ fn review_province(
         })
         .collect();
     let integrated = registered.iter().map(|s| s.integrated).sum();
-    let residents = registered.iter().map(|s| s.residents).sum();
-    let insured = registered.iter().map(|s| s.insured).sum();
+    let populations: Populations = registered.iter().map(|s| s.populations).sum();
     ProvinceReview {
         province,
         gain: wards.iter().map(|w| w.gain).sum(),
         previous_gain: wards.iter().map(|w| w.previous_gain).sum(),
-        rates: Rates::new(integrated, residents, insured),
+        rates: Rates::new(integrated, &populations),
         average,
         flagged,
         wards,

@@ -3,7 +3,7 @@
 use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
 use serde::Serialize;
 
-use super::{QueryError, Rates};
+use super::{Populations, QueryError, Rates};
 use crate::Projection;
 
 /// The longest range a series may span, in days.
@@ -35,7 +35,7 @@ pub struct SeriesDay {
     pub integrated_new: u64,
     /// Integrations up to that day.
     pub integrated_cumulative: u64,
-    /// Both rates at the end of that day.
+    /// The rates at the end of that day.
     pub rates: Rates,
     /// Teams formed that day.
     pub teams_new: u64,
@@ -55,11 +55,7 @@ impl Projection {
     ) -> Result<Series, QueryError> {
         check_range(from, to)?;
         let ward = self.ward(code).ok_or(QueryError::UnknownWard(code))?;
-        let (residents, insured) = ward
-            .meta
-            .baseline
-            .as_ref()
-            .map_or((0, 0), |b| (b.residents, b.insured));
+        let baseline = ward.meta.baseline.as_ref();
         let mut running = ward.cumulative(from.plus(-1));
         let mut days = Vec::new();
         let mut day = from;
@@ -73,7 +69,7 @@ impl Projection {
                 accounts_cumulative: u64::from(running.accounts_new),
                 integrated_new: u64::from(today.integrated_new),
                 integrated_cumulative: integrated,
-                rates: Rates::new(integrated, residents, insured),
+                rates: Rates::new(integrated, &Populations::of(baseline, running.progress())),
                 teams_new: u64::from(today.teams_new),
                 facilities_new: u64::from(today.facilities_new),
                 report: match ward.meta.reports.get(&ReportPeriod::Daily(day)) {
@@ -135,7 +131,7 @@ pub struct ProvinceSeriesDay {
     pub integrated_new: u64,
     /// Integrations up to that day.
     pub integrated_cumulative: u64,
-    /// Both rates at the end of that day.
+    /// The rates at the end of that day.
     pub rates: Rates,
 }
 
@@ -156,8 +152,6 @@ impl Projection {
             .iter()
             .filter_map(|(_, w)| w.meta.baseline.as_ref().map(|b| (*w, b)))
             .collect();
-        let residents = registered.iter().map(|(_, b)| b.residents).sum();
-        let insured = registered.iter().map(|(_, b)| b.insured).sum();
         let mut integrated: u64 = registered
             .iter()
             .map(|(w, _)| u64::from(w.cumulative(from.plus(-1)).integrated_new))
@@ -166,10 +160,13 @@ impl Projection {
         let mut day = from;
         while day <= to {
             let (mut accounts_new, mut integrated_new) = (0, 0);
-            for (ward, _) in &registered {
+            let mut populations = Populations::default();
+            for (ward, baseline) in &registered {
                 let today = ward.sum(day, day);
                 accounts_new += u64::from(today.accounts_new);
                 integrated_new += u64::from(today.integrated_new);
+                let progress = ward.progress(..=day);
+                populations = populations + Populations::of(Some(baseline), progress);
             }
             integrated += integrated_new;
             days.push(ProvinceSeriesDay {
@@ -177,7 +174,7 @@ impl Projection {
                 accounts_new,
                 integrated_new,
                 integrated_cumulative: integrated,
-                rates: Rates::new(integrated, residents, insured),
+                rates: Rates::new(integrated, &populations),
             });
             day = day.plus(1);
         }

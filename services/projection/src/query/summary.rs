@@ -3,7 +3,9 @@
 use ehb_proto::{BusinessDay, ProvinceCode, WardCode};
 use serde::Serialize;
 
-use super::{Average, AverageKind, QueryError, RateBasis, Rates, Standing};
+use super::{
+    Average, AverageKind, NotIntegrated, Populations, QueryError, RateBasis, Rates, Standing,
+};
 use crate::Projection;
 
 /// A province at a business day.
@@ -27,6 +29,11 @@ pub struct ProvinceSummary {
     pub integrated: u64,
     /// The province's rates (total integrated over total population).
     pub rates: Rates,
+    /// The registered wards' populations together (the eligible only when every baseline
+    /// gives them).
+    pub populations: Populations,
+    /// Citizens of the registered wards not yet integrated, in each population.
+    pub not_integrated: NotIntegrated,
     /// The average the wards are compared with, and which one it is.
     pub average: Average,
     /// Registered wards below that average, by rate, highest first.
@@ -46,7 +53,7 @@ pub struct WardRate {
     pub residents: u64,
     /// Insured.
     pub insured: u64,
-    /// Both rates.
+    /// Its rates.
     pub rates: Rates,
 }
 
@@ -81,8 +88,7 @@ impl Projection {
         let standings: Vec<Standing> = registered.iter().map(|(_, _, s)| *s).collect();
         let average = Average::of(&standings, kind, basis);
         let integrated = standings.iter().map(|s| s.integrated).sum();
-        let residents = standings.iter().map(|s| s.residents).sum();
-        let insured = standings.iter().map(|s| s.insured).sum();
+        let populations: Populations = standings.iter().map(|s| s.populations).sum();
         let mut below: Vec<(f64, WardRate)> = registered
             .iter()
             .filter(|(_, _, s)| average.is_above(s) == Some(false))
@@ -91,8 +97,8 @@ impl Projection {
                     ward: *code,
                     name: ward.meta.baseline.as_ref().and_then(|b| b.name.clone()),
                     integrated: s.integrated,
-                    residents: s.residents,
-                    insured: s.insured,
+                    residents: s.populations.residents,
+                    insured: s.populations.insured,
                     rates: s.rates(),
                 };
                 (s.exact(basis).unwrap_or(0.0), rate)
@@ -104,11 +110,13 @@ impl Projection {
             date: day,
             registered_wards: registered.len(),
             unregistered_wards,
-            residents,
-            insured,
+            residents: populations.residents,
+            insured: populations.insured,
             accounts,
             integrated,
-            rates: Rates::new(integrated, residents, insured),
+            rates: Rates::new(integrated, &populations),
+            populations,
+            not_integrated: NotIntegrated::of(integrated, &populations),
             average,
             below_average: below.into_iter().map(|(_, w)| w).collect(),
         })

@@ -5,7 +5,7 @@
 use ehb_proto::BusinessDay;
 
 use super::review::{ProvinceReview, TwoDayReview, WardReview};
-use super::{Percent, Rates};
+use super::{AverageKind, Percent, Populations, RateBasis, Rates};
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,11 +80,53 @@ fn unit(review: &TwoDayReview) -> String {
     }
 }
 
-fn rates_cells(rates: &Rates) -> [Cell; 2] {
+fn rates_cells(rates: &Rates) -> [Cell; 4] {
     [
-        Cell::Percent(rates.per_residents.map(|p| p.value())),
-        Cell::Percent(rates.per_insured.map(|p| p.value())),
+        rates.per_residents,
+        rates.per_insured,
+        rates.per_level2,
+        rates.per_eligible,
     ]
+    .map(|rate| Cell::Percent(rate.map(|p| p.value())))
+}
+
+/// The rate a ranking divides by, in the forms' words.
+fn basis_label(basis: RateBasis) -> &'static str {
+    match basis {
+        RateBasis::Residents => "đã tích hợp/dân số",
+        RateBasis::Insured => "đã tích hợp/có BHYT",
+        RateBasis::Level2 => "đã tích hợp/có tài khoản mức 2",
+        RateBasis::Eligible => "đã tích hợp/có BHYT và tài khoản mức 2",
+    }
+}
+
+/// The populations' cells: residents, insured, level-2 holders, eligible (empty when unknown).
+fn population_cells(p: &Populations) -> [Cell; 4] {
+    [
+        Cell::Count(p.residents),
+        Cell::Count(p.insured),
+        Cell::Count(p.level2),
+        p.eligible.map_or(Cell::Text(String::new()), Cell::Count),
+    ]
+}
+
+/// A ward's populations as its review row gives them.
+fn populations(w: &WardReview) -> Populations {
+    Populations {
+        residents: w.residents,
+        insured: w.insured,
+        level2: w.level2,
+        eligible: w.eligible,
+    }
+}
+
+/// The populations of the registered wards together (the eligible only when each gives them).
+fn registered_populations(wards: &[&WardReview]) -> Populations {
+    wards
+        .iter()
+        .filter(|w| !w.flags.contains(&"unregistered"))
+        .map(|w| populations(w))
+        .sum()
 }
 
 /// Sums of the wards' counts, in the order given by `pick`.
@@ -100,10 +142,12 @@ fn sums<const N: usize>(wards: &[&WardReview], pick: impl Fn(&WardReview) -> [u6
 /// The rates of the registered wards together (as the province's own rates: a ward without a
 /// baseline has integrations but no residents to divide them by).
 fn registered_rates(wards: &[&WardReview]) -> Rates {
-    let registered: Vec<&WardReview> = wards.iter().copied().filter(|w| w.rank.is_some()).collect();
-    let [integrated, residents, insured] =
-        sums(&registered, |w| [w.integrated, w.residents, w.insured]);
-    Rates::new(integrated, residents, insured)
+    let integrated = wards
+        .iter()
+        .filter(|w| !w.flags.contains(&"unregistered"))
+        .map(|w| w.integrated)
+        .sum();
+    Rates::new(integrated, &registered_populations(wards))
 }
 
 impl TwoDayReview {
@@ -133,9 +177,8 @@ impl TwoDayReview {
                     Cell::Count(w.previous_gain),
                     Cell::Count(w.accounts_gain),
                     Cell::Count(w.integrated),
-                    Cell::Count(w.residents),
-                    Cell::Count(w.insured),
                 ];
+                row.extend(population_cells(&populations(w)));
                 row.extend(rates_cells(&w.rates));
                 row.push(Cell::Count(w.groups_without_team.unwrap_or(0)));
                 let flags: Vec<&str> = w.flags.iter().map(|f| flag_label(f)).collect();
@@ -144,22 +187,12 @@ impl TwoDayReview {
             })
             .collect();
         let all: Vec<&WardReview> = wards.iter().map(|(_, w)| *w).collect();
-        let [
-            gain,
-            previous,
-            accounts,
-            integrated,
-            residents,
-            insured,
-            without,
-        ] = sums(&all, |w| {
+        let [gain, previous, accounts, integrated, without] = sums(&all, |w| {
             [
                 w.gain,
                 w.previous_gain,
                 w.accounts_gain,
                 w.integrated,
-                w.residents,
-                w.insured,
                 w.groups_without_team.unwrap_or(0),
             ]
         });
@@ -172,9 +205,8 @@ impl TwoDayReview {
             Cell::Count(previous),
             Cell::Count(accounts),
             Cell::Count(integrated),
-            Cell::Count(residents),
-            Cell::Count(insured),
         ];
+        totals.extend(population_cells(&registered_populations(&all)));
         totals.extend(rates_cells(&registered_rates(&all)));
         totals.push(Cell::Count(without));
         totals.push(Cell::Text(String::new()));
@@ -202,8 +234,12 @@ impl TwoDayReview {
                 "Lũy kế đã tích hợp",
                 "Dân số",
                 "Có BHYT",
+                "Có tài khoản mức 2",
+                "Có BHYT và tài khoản mức 2",
                 "Tỷ lệ/dân số (%)",
                 "Tỷ lệ/có BHYT (%)",
+                "Tỷ lệ/có tài khoản mức 2 (%)",
+                "Tỷ lệ/có BHYT và tài khoản mức 2 (%)",
                 "Tổ chưa có nhóm hỗ trợ",
                 "Cảnh báo",
             ],
@@ -225,9 +261,8 @@ impl TwoDayReview {
                     Cell::Text(w.ward.to_string()),
                     Cell::Text(w.name.clone().unwrap_or_default()),
                     Cell::Count(w.integrated),
-                    Cell::Count(w.residents),
-                    Cell::Count(w.insured),
                 ];
+                row.extend(population_cells(&populations(w)));
                 row.extend(rates_cells(&w.rates));
                 let below = w.flags.contains(&"below_average");
                 row.push(Cell::Text(
@@ -236,16 +271,14 @@ impl TwoDayReview {
                 row
             })
             .collect();
-        let [integrated, residents, insured] =
-            sums(&wards, |w| [w.integrated, w.residents, w.insured]);
+        let [integrated] = sums(&wards, |w| [w.integrated]);
         let mut totals = vec![
             Cell::Text("Tổng cộng".to_owned()),
             Cell::Text(String::new()),
             Cell::Text(format!("{} xã/phường", wards.len())),
             Cell::Count(integrated),
-            Cell::Count(residents),
-            Cell::Count(insured),
         ];
+        totals.extend(population_cells(&registered_populations(&wards)));
         totals.extend(rates_cells(&registered_rates(&wards)));
         totals.push(Cell::Text(format!(
             "{} xã dưới bình quân",
@@ -263,7 +296,14 @@ impl TwoDayReview {
             lines: vec![
                 format!("Đơn vị: tỉnh/thành phố {}", province.province),
                 format!("Số liệu đến hết ngày {}", vietnamese_date(self.date)),
-                format!("Bình quân tỷ lệ các xã: {average}"),
+                format!(
+                    "{} ({}): {average}",
+                    match province.average.kind {
+                        AverageKind::Plain => "Bình quân tỷ lệ các xã",
+                        AverageKind::Weighted => "Tỷ lệ chung của tỉnh",
+                    },
+                    basis_label(province.average.basis)
+                ),
             ],
             headers: vec![
                 "Hạng",
@@ -272,8 +312,12 @@ impl TwoDayReview {
                 "Lũy kế đã tích hợp",
                 "Dân số",
                 "Có BHYT",
+                "Có tài khoản mức 2",
+                "Có BHYT và tài khoản mức 2",
                 "Tỷ lệ/dân số (%)",
                 "Tỷ lệ/có BHYT (%)",
+                "Tỷ lệ/có tài khoản mức 2 (%)",
+                "Tỷ lệ/có BHYT và tài khoản mức 2 (%)",
                 "So với bình quân",
             ],
             rows,

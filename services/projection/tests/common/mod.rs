@@ -97,6 +97,7 @@ impl Given {
                 residents,
                 insured,
                 level2_accounts: residents / 2,
+                eligible: None,
                 groups,
                 facilities: 2,
                 target: insured,

@@ -79,10 +79,10 @@ async fn daily(
 ) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
     let ward = params::ward(&ward)?;
-    let day = params.day("date")?;
+    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let projection = shared.projection_read();
     official.ward(ward, projection.ward(ward).map(|w| w.meta.province))?;
-    let answer = projection.daily(ward, day)?;
+    let answer = projection.daily_ranked(ward, day, average, basis)?;
     Ok(Json(answer))
 }
 
@@ -164,7 +164,7 @@ async fn review(
 /// The signed-in official's scope (the nation when the API is open), for the dashboard to open
 /// the right page.
 async fn whoami(State(shared): State<Arc<Shared>>, official: Official) -> impl IntoResponse {
-    let (scope, province, ward) = match official.0 {
+    let (scope, province, ward) = match official.scope {
         Scope::National => ("national", None, None),
         Scope::Province(p) => ("province", Some(p.to_string()), None),
         Scope::Ward(w) => {

@@ -45,7 +45,7 @@ const RATE: Param = Param(
     "rate",
     ParameterIn::Query,
     false,
-    "residents (the default) or insured: which rate ranks and averages",
+    "residents (the default), insured, level2 (level-2 account holders) or eligible (insured level-2 account holders): which rate ranks and averages",
 );
 const FROM: Param = Param(
     "from",
@@ -70,8 +70,8 @@ const ROUTES: &[Route] = &[
     Route {
         path: "/v1/wards/{ward}/daily",
         tag: "queries",
-        summary: "A ward on a day: accounts and integrations (new and cumulative), both rates, target, teams, facilities, the day's and the period reports",
-        params: &[WARD, DATE],
+        summary: "A ward on a day: accounts and integrations (new and cumulative), the rates over residents, insured, level-2 holders and eligible, those populations and who in each is not yet integrated, target, teams, facilities, the day's and the period reports, and where the ward stands in its province's two-day review (rank, average, flags)",
+        params: &[WARD, DATE, AVERAGE, RATE],
         ok: "application/json",
         statuses: &[200, 400, 401, 403, 404],
     },
@@ -86,7 +86,7 @@ const ROUTES: &[Route] = &[
     Route {
         path: "/v1/provinces/{province}/summary",
         tag: "queries",
-        summary: "A province: both rates, the average and the wards below it",
+        summary: "A province: its rates, populations and not yet integrated, the average and the wards below it",
         params: &[PROVINCE, DATE, AVERAGE, RATE],
         ok: "application/json",
         statuses: &[200, 400, 401, 403, 404],
@@ -110,7 +110,7 @@ const ROUTES: &[Route] = &[
     Route {
         path: "/v1/provinces/{province}/series",
         tag: "queries",
-        summary: "A province's registered wards day by day: integrations, accounts, running total, both rates",
+        summary: "A province's registered wards day by day: integrations, accounts, running total, the rates",
         params: &[PROVINCE, FROM, TO],
         ok: "application/json",
         statuses: &[200, 400, 401, 403, 404],
@@ -314,7 +314,7 @@ mod tests {
         let paths = doc["paths"].as_object().expect("paths");
         assert_eq!(paths.len(), ROUTES.len());
         let daily = &doc["paths"]["/v1/wards/{ward}/daily"]["get"];
-        assert_eq!(daily["parameters"].as_array().map(Vec::len), Some(2));
+        assert_eq!(daily["parameters"].as_array().map(Vec::len), Some(4));
         for code in ["200", "400", "401", "403", "404"] {
             assert!(daily["responses"][code].is_object(), "{code}");
         }

@@ -52,7 +52,7 @@ impl Params {
             .map_err(ApiError::from)
     }
 
-    /// `rate=residents|insured` (default residents).
+    /// `rate=residents|insured|level2|eligible` (default residents).
     pub fn basis(&self) -> Result<RateBasis, ApiError> {
         self.get("rate")
             .map_or(Ok(RateBasis::Residents), str::parse)
