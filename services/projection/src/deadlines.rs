@@ -1,6 +1,6 @@
-//! When reports are due, and whether one was filed on time.
+//! When reports are due, whether one was filed on time, and which days' events it speaks of.
 
-use ehb_proto::ReportPeriod;
+use ehb_proto::{BusinessDay, ReportPeriod};
 use jiff::civil::Weekday;
 use jiff::{SignedDuration, Timestamp};
 
@@ -13,6 +13,11 @@ pub struct ReportDeadlines {
     pub weekly_before: Weekday,
     /// A monthly report is due before this day of the month it covers (default the 25th).
     pub monthly_before_day: u8,
+    /// Monthly figures close on this day of the month (default the 14th: a monthly report
+    /// speaks of the 15th of the month before to the 14th of its own, as the reporting-regime
+    /// decree, Nghị định 09/2019/NĐ-CP, Article 12, closes monthly figures); 0 closes them on the
+    /// month's last day.
+    pub monthly_closes_on: u8,
 }
 
 impl Default for ReportDeadlines {
@@ -21,6 +26,7 @@ impl Default for ReportDeadlines {
             daily_by_hour: 8,
             weekly_before: Weekday::Wednesday,
             monthly_before_day: 25,
+            monthly_closes_on: 14,
         }
     }
 }
@@ -47,6 +53,32 @@ impl ReportDeadlines {
                 let day = i32::from(self.monthly_before_day.clamp(1, 28));
                 first.plus(day - 1).start()
             }
+        }
+    }
+
+    /// The first and last day whose events a report for `period` speaks of: the period itself,
+    /// except that a month's figures run from the day after the month before closed to the
+    /// day its own closes.
+    pub fn span(&self, period: ReportPeriod) -> (BusinessDay, BusinessDay) {
+        match period {
+            ReportPeriod::Monthly(first) if self.monthly_closes_on > 0 => {
+                let closes = i32::from(self.monthly_closes_on.clamp(1, 28));
+                let month_before = first.plus(-1);
+                let month_before = month_before.plus(1 - i32::from(month_before.date().day()));
+                (month_before.plus(closes), first.plus(closes - 1))
+            }
+            other => (other.start(), other.end()),
+        }
+    }
+
+    /// The monthly report whose figures include `day`.
+    pub fn monthly_covering(&self, day: BusinessDay) -> ReportPeriod {
+        let first = day.plus(1 - i32::from(day.date().day()));
+        let closes = self.monthly_closes_on.clamp(0, 28);
+        if closes > 0 && day.date().day() > closes as i8 {
+            ReportPeriod::Monthly(first.plus(i32::from(first.date().days_in_month())))
+        } else {
+            ReportPeriod::Monthly(first)
         }
     }
 
@@ -103,6 +135,7 @@ mod tests {
             daily_by_hour: 10,
             weekly_before: Weekday::Monday,
             monthly_before_day: 20,
+            monthly_closes_on: 0,
         };
         assert_eq!(
             custom.due(period(ReportKind::Daily, "2026-03-10")),
@@ -116,5 +149,36 @@ mod tests {
             custom.due(period(ReportKind::Monthly, "2026-03")),
             at("2026-03-20T00:00:00+07:00")
         );
+    }
+
+    fn day(text: &str) -> BusinessDay {
+        BusinessDay::parse("d", text).expect("valid day")
+    }
+
+    #[test]
+    fn monthly_figures_close_on_the_14th_unless_set_otherwise() {
+        let d = ReportDeadlines::default();
+        let march = period(ReportKind::Monthly, "2026-03");
+        assert_eq!(d.span(march), (day("2026-02-15"), day("2026-03-14")));
+        let january = period(ReportKind::Monthly, "2026-01");
+        assert_eq!(d.span(january), (day("2025-12-15"), day("2026-01-14")));
+        assert_eq!(d.monthly_covering(day("2026-03-14")), march);
+        assert_eq!(
+            d.monthly_covering(day("2026-03-15")),
+            period(ReportKind::Monthly, "2026-04")
+        );
+        assert_eq!(
+            d.monthly_covering(day("2026-12-20")),
+            period(ReportKind::Monthly, "2027-01")
+        );
+        let calendar = ReportDeadlines {
+            monthly_closes_on: 0,
+            ..d
+        };
+        assert_eq!(calendar.span(march), (day("2026-03-01"), day("2026-03-31")));
+        assert_eq!(calendar.monthly_covering(day("2026-03-20")), march);
+        // Weekly and daily reports speak of their own days.
+        let week = period(ReportKind::Weekly, "2026-03-09");
+        assert_eq!(d.span(week), (day("2026-03-09"), day("2026-03-15")));
     }
 }

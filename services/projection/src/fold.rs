@@ -253,7 +253,7 @@ impl Projection {
         revisions.event_on(day, revision);
         if let Payload::ReportFiled { period, .. } = &event.payload {
             // A report speaks of its period's days, filed on a later one.
-            revisions.day_changed(period.start(), revision);
+            revisions.day_changed(self.deadlines.span(*period).0, revision);
         }
         if every_day {
             revisions.every_day_changed(revision);

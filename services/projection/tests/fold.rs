@@ -386,22 +386,14 @@ fn weekly_and_monthly_reports_cover_the_day() {
     g.integrated("2026-03-09T09:00:00+07:00", "31117", 1, None);
     g.integrated("2026-03-15T09:00:00+07:00", "31117", 2, None);
     g.integrated("2026-03-16T09:00:00+07:00", "31117", 3, None);
-    let week = ehb_proto::ReportPeriod::parse(ehb_proto::ReportKind::Weekly, "p", "2026-03-09")
-        .expect("monday");
     let claim = ReportFigures {
         integrated_new: Some(2),
         integrated_total: Some(3),
         ..ReportFigures::default()
     };
-    let e = g.event(
-        "2026-03-17T16:00:00+07:00",
-        "31117",
-        ehb_proto::Payload::ReportFiled {
-            period: week,
-            figures: claim,
-        },
-    );
-    assert_eq!(g.apply(&e), Applied::Folded);
+    let week = (ehb_proto::ReportKind::Weekly, "2026-03-09");
+    let filed = g.report("2026-03-17T16:00:00+07:00", "31117", week, claim);
+    assert_eq!(filed, Applied::Folded);
     let d = g
         .projection
         .daily(ward("31117"), Some(day("2026-03-10")))
@@ -424,6 +416,48 @@ fn weekly_and_monthly_reports_cover_the_day() {
     let monthly = &d.period_reports[1].status;
     assert!(!monthly.filed);
     assert_eq!(ehb_proto::BusinessDay::of(monthly.due), day("2026-03-25"));
+    // March's figures close on the 14th: they run from 15 February.
+    assert_eq!(
+        (monthly.covers.from, monthly.covers.to),
+        (day("2026-02-15"), day("2026-03-14"))
+    );
+    // The 15th's figures belong to April's report.
+    let later = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-15")))
+        .expect("daily");
+    assert_eq!(
+        String::from(later.period_reports[1].period),
+        "monthly/2026-04"
+    );
+}
+
+#[test]
+fn a_monthly_report_filed_on_time_agrees_with_the_events_up_to_its_closing_day() {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 3);
+    g.integrated("2026-03-09T09:00:00+07:00", "31117", 1, None);
+    g.integrated("2026-03-14T09:00:00+07:00", "31117", 2, None);
+    // After March's figures closed, before its report was due on the 25th.
+    g.integrated("2026-03-15T09:00:00+07:00", "31117", 3, None);
+    g.integrated("2026-03-19T09:00:00+07:00", "31117", 4, None);
+    let claim = ReportFigures {
+        integrated_new: Some(2),
+        integrated_total: Some(2),
+        ..ReportFigures::default()
+    };
+    let march = (ehb_proto::ReportKind::Monthly, "2026-03");
+    let filed = g.report("2026-03-20T10:00:00+07:00", "31117", march, claim);
+    assert_eq!(filed, Applied::Folded);
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-14")))
+        .expect("daily");
+    let monthly = &d.period_reports[1].status;
+    assert_eq!((monthly.filed, monthly.on_time), (true, Some(true)));
+    assert_eq!(monthly.events.integrated_new, Some(2));
+    assert!(monthly.differences.is_empty(), "{:?}", monthly.differences);
+    assert!(g.projection.disagreeing_reports().is_empty());
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The cached review is exactly the review: whatever is folded between two questions (late
 //! events, amended baselines, new wards, reports, a ward settled in another province), the JSON
-//! served from the cache equals the review computed afresh, byte for byte.
+//! served from the cache equals the review computed afresh, byte for byte; and each ward's
+//! standing, computed on its own, is its row of that review.
 
 mod common;
 
@@ -24,9 +25,16 @@ enum Step {
         national: bool,
         day: Option<u8>,
         weighted: bool,
-        insured: bool,
+        basis: u8,
     },
 }
+
+const BASES: [RateBasis; 4] = [
+    RateBasis::Residents,
+    RateBasis::Insured,
+    RateBasis::Level2,
+    RateBasis::Eligible,
+];
 
 const WARDS: [&str; 5] = ["31001", "31002", "01001", "31003", "01002"];
 
@@ -45,13 +53,13 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
         any::<bool>(),
         prop::option::of(1u8..9),
         any::<bool>(),
-        any::<bool>(),
+        0u8..4,
     )
-        .prop_map(|(national, day, weighted, insured)| Step::Ask {
+        .prop_map(|(national, day, weighted, basis)| Step::Ask {
             national,
             day,
             weighted,
-            insured,
+            basis,
         });
     prop::collection::vec(prop_oneof![3 => fact, 2 => ask], 1..160)
 }
@@ -131,15 +139,29 @@ proptest! {
                 Step::Fact { kind, ward, n, day, hour } => {
                     fold(&mut g, kind, WARDS[ward], n, day, hour);
                 }
-                Step::Ask { national, day: d, weighted, insured } => {
+                Step::Ask { national, day: d, weighted, basis } => {
                     let scope = (!national).then(|| ProvinceCode::parse("31").expect("31"));
                     let on = d.map(|d| day(&format!("2026-03-{d:02}")));
                     let kind = if weighted { AverageKind::Weighted } else { AverageKind::Plain };
-                    let basis = if insured { RateBasis::Insured } else { RateBasis::Residents };
+                    let basis = BASES[usize::from(basis)];
                     let p = &g.projection;
-                    let fresh = serde_json::to_vec(&p.two_day_review(scope, on, kind, basis)
-                        .expect("a province with wards"))
-                        .expect("json");
+                    let review = p.two_day_review(scope, on, kind, basis)
+                        .expect("a province with wards");
+                    for province in &review.provinces {
+                        let ranked = province.wards.iter().filter(|w| w.rank.is_some()).count();
+                        for row in &province.wards {
+                            let s = p.standing(row.ward, Some(review.date), kind, basis)
+                                .expect("a ward");
+                            prop_assert_eq!(s.rank, row.rank);
+                            prop_assert_eq!(s.ranked, ranked);
+                            prop_assert_eq!(&s.flags, &row.flags);
+                            prop_assert_eq!((s.gain, s.previous_gain), (row.gain, row.previous_gain));
+                            prop_assert_eq!(s.average, province.average);
+                            prop_assert_eq!(s.province_rates, province.rates);
+                            prop_assert_eq!(s.window, review.window);
+                        }
+                    }
+                    let fresh = serde_json::to_vec(&review).expect("json");
                     let cached = cache.two_day_review_json(p, scope, on, kind, basis)
                         .expect("the same answer");
                     prop_assert_eq!(String::from_utf8(cached).expect("utf-8"),

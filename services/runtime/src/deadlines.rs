@@ -15,6 +15,10 @@ pub struct DeadlineArgs {
     /// Day of the month before which the monthly report is due.
     #[arg(long, env = "EHB_MONTHLY_REPORT_BEFORE_DAY", default_value_t = 25, value_parser = clap::value_parser!(u8).range(1..=28))]
     pub monthly_report_before_day: u8,
+    /// Day of the month on which monthly figures close (14: a monthly report speaks of the 15th
+    /// of the month before to the 14th, Nghị định 09/2019/NĐ-CP; 0: the calendar month).
+    #[arg(long, env = "EHB_MONTHLY_REPORT_CLOSES_ON", default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=28))]
+    pub monthly_report_closes_on: u8,
 }
 
 impl Default for DeadlineArgs {
@@ -24,6 +28,7 @@ impl Default for DeadlineArgs {
             daily_report_by_hour: d.daily_by_hour,
             weekly_report_before: d.weekly_before,
             monthly_report_before_day: d.monthly_before_day,
+            monthly_report_closes_on: d.monthly_closes_on,
         }
     }
 }
@@ -35,6 +40,7 @@ impl DeadlineArgs {
             daily_by_hour: self.daily_report_by_hour,
             weekly_before: self.weekly_report_before,
             monthly_before_day: self.monthly_report_before_day,
+            monthly_closes_on: self.monthly_report_closes_on,
         }
     }
 }

@@ -155,11 +155,12 @@ impl<'a> WardRecord<'a> {
 /// The rules a projection was built by, so that a change of rules rebuilds it.
 fn rules(deadlines: &ReportDeadlines) -> String {
     format!(
-        "contract=v{};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={}",
+        "contract=v{};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={};monthly_closes_on={}",
         ehb_proto::SCHEMA_VERSION,
         deadlines.daily_by_hour,
         deadlines.weekly_before,
-        deadlines.monthly_before_day
+        deadlines.monthly_before_day,
+        deadlines.monthly_closes_on
     )
 }
 

@@ -6,6 +6,7 @@ use ehb_proto::{BusinessDay, ProvinceCode, ReportFigures, ReportPeriod, WardCode
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::review::Window;
 use super::standing::WardStanding;
 use super::{
     AverageKind, NotIntegrated, Percent, Populations, QueryError, RateBasis, Rates, Standing,
@@ -111,6 +112,8 @@ pub struct Facilities {
 /// The state of a daily report.
 #[derive(Debug, Clone, Serialize)]
 pub struct DailyReportStatus {
+    /// The days whose events its figures are compared with (a month's close on the 14th).
+    pub covers: Window,
     /// Whether it was filed.
     pub filed: bool,
     /// When it is due.
@@ -177,16 +180,17 @@ pub fn differences(claimed: &ReportFigures, events: &ReportFigures) -> Vec<Diffe
     .collect()
 }
 
-/// The figures of a report's period as the events show them, in the report's terms.
-pub(crate) fn event_figures(ward: &Ward, period: ReportPeriod) -> ReportFigures {
-    let new = ward.sum(period.start(), period.end());
-    let total = ward.cumulative(period.end());
+/// The figures of the days `from..=to` a report speaks of as the events show them, in the
+/// report's terms.
+pub(crate) fn event_figures(ward: &Ward, (from, to): (BusinessDay, BusinessDay)) -> ReportFigures {
+    let new = ward.sum(from, to);
+    let total = ward.cumulative(to);
     ReportFigures {
         accounts_new: Some(u64::from(new.accounts_new)),
         accounts_total: Some(u64::from(total.accounts_new)),
         integrated_new: Some(u64::from(new.integrated_new)),
         integrated_total: Some(u64::from(total.integrated_new)),
-        groups_with_team: Some(ward.meta.teams_by(period.end())),
+        groups_with_team: Some(ward.meta.teams_by(to)),
     }
 }
 
@@ -204,8 +208,10 @@ impl Projection {
     /// The state of the report for `period` in `ward`.
     fn report_status(&self, ward: &Ward, period: ReportPeriod) -> DailyReportStatus {
         let record = ward.meta.reports.get(&period);
-        let events = event_figures(ward, period);
+        let (from, to) = self.deadlines.span(period);
+        let events = event_figures(ward, (from, to));
         DailyReportStatus {
+            covers: Window { from, to },
             filed: record.is_some(),
             due: self.deadlines.due(period),
             on_time: record.map(|r| r.on_time),
@@ -244,8 +250,8 @@ impl Projection {
         let standing = Standing::of(ward, day);
         let baseline = ward.meta.baseline.clone();
         let week = day.plus(-(day.date().weekday().to_monday_zero_offset() as i32));
-        let month = day.plus(1 - i32::from(day.date().day()));
-        let period_reports = [ReportPeriod::Weekly(week), ReportPeriod::Monthly(month)]
+        let month = self.deadlines.monthly_covering(day);
+        let period_reports = [ReportPeriod::Weekly(week), month]
             .into_iter()
             .map(|period| PeriodReport {
                 period,
@@ -316,7 +322,8 @@ impl Projection {
         let mut found = Vec::new();
         for (code, ward) in self.wards_sorted() {
             for (period, record) in &ward.meta.reports {
-                let differences = differences(&record.figures, &event_figures(ward, *period));
+                let span = self.deadlines.span(*period);
+                let differences = differences(&record.figures, &event_figures(ward, span));
                 if !differences.is_empty() {
                     found.push(DisagreeingReport {
                         ward: code,

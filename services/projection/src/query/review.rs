@@ -179,12 +179,16 @@ impl Projection {
 
     /// One province's part of a review.
     pub(crate) fn review_of(&self, p: &ProvinceWards<'_>, frame: &ReviewFrame) -> ProvinceReview {
-        // What is past due is judged at the end of the province's last day with events.
-        let clock = p.latest_day.map(|d| d.plus(1).start());
-        let due = |d: BusinessDay| {
-            clock.is_some_and(|now| self.deadlines.due(ReportPeriod::Daily(d)) <= now)
-        };
+        let due = |d: BusinessDay| self.is_past_due(p.latest_day, d);
         review_province(p.province, &p.wards, frame, &due)
+    }
+
+    /// Whether the daily report of `day` is past due in a province whose last day with events
+    /// is `latest_day`: what is past due is judged at the end of that day, the campaign's clock.
+    pub(crate) fn is_past_due(&self, latest_day: Option<BusinessDay>, day: BusinessDay) -> bool {
+        latest_day.is_some_and(|last| {
+            self.deadlines.due(ReportPeriod::Daily(day)) <= last.plus(1).start()
+        })
     }
 }
 
@@ -199,7 +203,7 @@ pub(crate) struct ReviewFrame {
 }
 
 impl ReviewFrame {
-    fn new(day: BusinessDay, kind: AverageKind, basis: RateBasis) -> Self {
+    pub(crate) fn new(day: BusinessDay, kind: AverageKind, basis: RateBasis) -> Self {
         ReviewFrame {
             day,
             window: Window {
@@ -222,7 +226,7 @@ fn review_province(
     frame: &ReviewFrame,
     is_due: &dyn Fn(BusinessDay) -> bool,
 ) -> ProvinceReview {
-    let (day, window, previous) = (frame.day, frame.window, frame.previous);
+    let day = frame.day;
     let standings: Vec<Standing> = wards.iter().map(|(_, w)| Standing::of(w, day)).collect();
     let registered: Vec<Standing> = wards
         .iter()
@@ -234,72 +238,7 @@ fn review_province(
     let mut rows: Vec<(Option<f64>, WardReview)> = wards
         .iter()
         .zip(&standings)
-        .map(|((code, ward), standing)| {
-            let gain = ward.progress(window.from..=window.to);
-            let previous_gain = ward.progress(previous.from..=previous.to);
-            let groups_without_team = ward
-                .meta
-                .baseline
-                .as_ref()
-                .map(|b| u64::from(b.groups).saturating_sub(ward.meta.teams_by(day)));
-            let (mut missing_reports, mut pending_reports, mut late_reports) =
-                (Vec::new(), Vec::new(), Vec::new());
-            for d in [window.from, window.to] {
-                match ward.meta.reports.get(&ReportPeriod::Daily(d)) {
-                    None if is_due(d) => missing_reports.push(d),
-                    None => pending_reports.push(d),
-                    Some(r) if !r.on_time => late_reports.push(d),
-                    Some(_) => {}
-                }
-            }
-            let registered = ward.meta.registered();
-            let mut flags = Vec::new();
-            if registered && average.is_above(standing) == Some(false) {
-                flags.push("below_average");
-            }
-            if gain.integrated == 0 {
-                flags.push("no_progress");
-            }
-            if !missing_reports.is_empty() {
-                flags.push("missing_report");
-            }
-            if !late_reports.is_empty() {
-                flags.push("late_report");
-            }
-            if groups_without_team.is_some_and(|n| n > 0) {
-                flags.push("groups_without_team");
-            }
-            if !registered {
-                flags.push("unregistered");
-            }
-            let row = WardReview {
-                rank: None,
-                ward: *code,
-                name: ward.meta.baseline.as_ref().and_then(|b| b.name.clone()),
-                gain: gain.integrated,
-                previous_gain: previous_gain.integrated,
-                accounts_gain: gain.accounts,
-                integrated: standing.integrated,
-                residents: standing.populations.residents,
-                insured: standing.populations.insured,
-                level2: standing.populations.level2,
-                eligible: standing.populations.eligible,
-                rates: standing.rates(),
-                groups_without_team,
-                missing_reports,
-                pending_reports,
-                late_reports,
-                flags,
-            };
-            (
-                if registered {
-                    standing.exact(frame.basis)
-                } else {
-                    None
-                },
-                row,
-            )
-        })
+        .map(|((code, ward), standing)| ward_row(*code, ward, standing, frame, &average, is_due))
         .collect();
     rows.sort_by(|(a, wa), (b, wb)| match (a, b) {
         (Some(a), Some(b)) => b.total_cmp(a).then(wa.ward.cmp(&wb.ward)),
@@ -340,4 +279,81 @@ fn review_province(
         flagged,
         wards,
     }
+}
+
+/// One ward's row of a review (unranked), with its exact rate on the review's basis when it
+/// is ranked at all.
+pub(crate) fn ward_row(
+    code: WardCode,
+    ward: &Ward,
+    standing: &Standing,
+    frame: &ReviewFrame,
+    average: &Average,
+    is_due: &dyn Fn(BusinessDay) -> bool,
+) -> (Option<f64>, WardReview) {
+    let (day, window, previous) = (frame.day, frame.window, frame.previous);
+    let gain = ward.progress(window.from..=window.to);
+    let previous_gain = ward.progress(previous.from..=previous.to);
+    let groups_without_team = ward
+        .meta
+        .baseline
+        .as_ref()
+        .map(|b| u64::from(b.groups).saturating_sub(ward.meta.teams_by(day)));
+    let (mut missing_reports, mut pending_reports, mut late_reports) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for d in [window.from, window.to] {
+        match ward.meta.reports.get(&ReportPeriod::Daily(d)) {
+            None if is_due(d) => missing_reports.push(d),
+            None => pending_reports.push(d),
+            Some(r) if !r.on_time => late_reports.push(d),
+            Some(_) => {}
+        }
+    }
+    let registered = ward.meta.registered();
+    let mut flags = Vec::new();
+    if registered && average.is_above(standing) == Some(false) {
+        flags.push("below_average");
+    }
+    if gain.integrated == 0 {
+        flags.push("no_progress");
+    }
+    if !missing_reports.is_empty() {
+        flags.push("missing_report");
+    }
+    if !late_reports.is_empty() {
+        flags.push("late_report");
+    }
+    if groups_without_team.is_some_and(|n| n > 0) {
+        flags.push("groups_without_team");
+    }
+    if !registered {
+        flags.push("unregistered");
+    }
+    let row = WardReview {
+        rank: None,
+        ward: code,
+        name: ward.meta.baseline.as_ref().and_then(|b| b.name.clone()),
+        gain: gain.integrated,
+        previous_gain: previous_gain.integrated,
+        accounts_gain: gain.accounts,
+        integrated: standing.integrated,
+        residents: standing.populations.residents,
+        insured: standing.populations.insured,
+        level2: standing.populations.level2,
+        eligible: standing.populations.eligible,
+        rates: standing.rates(),
+        groups_without_team,
+        missing_reports,
+        pending_reports,
+        late_reports,
+        flags,
+    };
+    (
+        if registered {
+            standing.exact(frame.basis)
+        } else {
+            None
+        },
+        row,
+    )
 }

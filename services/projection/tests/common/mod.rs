@@ -130,7 +130,18 @@ impl Given {
         day: &str,
         figures: ReportFigures,
     ) -> Applied {
-        let period = ReportPeriod::parse(ReportKind::Daily, "p", day).expect("day");
+        self.report(at, ward, (ReportKind::Daily, day), figures)
+    }
+
+    /// A report of `kind` for the period written `period` (a day, a Monday, or `YYYY-MM`).
+    pub fn report(
+        &mut self,
+        at: &str,
+        ward: &str,
+        (kind, period): (ReportKind, &str),
+        figures: ReportFigures,
+    ) -> Applied {
+        let period = ReportPeriod::parse(kind, "p", period).expect("a period");
         let e = self.event(at, ward, Payload::ReportFiled { period, figures });
         self.apply(&e)
     }
