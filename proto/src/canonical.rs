@@ -121,6 +121,8 @@ impl<'a> Reader<'a> {
                 "period" => d.period.replace(self.text()?).is_none(),
                 "name" => d.name.replace(self.text()?).is_none(),
                 "facility" => d.facility.replace(self.text()?).is_none(),
+                "difficulties" => d.difficulties.replace(self.text()?).is_none(),
+                "proposals" => d.proposals.replace(self.text()?).is_none(),
                 "members" => d.members.replace(self.small()?).is_none(),
                 "groups" => d.groups.replace(self.small()?).is_none(),
                 "facilities" => d.facilities.replace(self.small()?).is_none(),

@@ -112,9 +112,11 @@ impl From<WardCode> for String {
     }
 }
 
-/// Checks a residential group code (`tổ dân phố`, `thôn`, …): 1–40 of `A-Z a-z 0-9 - _`.
+/// Checks a residential group code (`tổ dân phố`, `thôn`, …): 1–40 of `A-Z a-z 0-9 - _`, and
+/// nothing that reads as a personal identifier.
 pub fn check_group(text: &str) -> Result<(), ContractError> {
-    check_token("group", text, 40)
+    check_token("group", text, 40)?;
+    crate::screen::screen_identifiers("group", text)
 }
 
 /// Checks a publisher's source name: 1–32 of `a-z 0-9 - _`.

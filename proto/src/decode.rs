@@ -76,6 +76,10 @@ pub(crate) struct DataIn<'a> {
     pub(crate) target: Option<u64>,
     #[serde(borrow, default)]
     pub(crate) facility: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) difficulties: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) proposals: Option<Text<'a>>,
 }
 
 impl<'a> DataIn<'a> {
@@ -102,7 +106,7 @@ impl<'a> DataIn<'a> {
                 &["citizen_ref", "citizen_id", "beneficiary", "issuer", "card"]
             }
             EventType::TeamFormed => &["members"],
-            EventType::ReportFiled => &["kind", "period", "figures"],
+            EventType::ReportFiled => &["kind", "period", "figures", "difficulties", "proposals"],
             EventType::WardBaseline => &[
                 "name",
                 "residents",
@@ -134,6 +138,8 @@ impl<'a> DataIn<'a> {
             ("facilities", self.facilities.is_some()),
             ("target", self.target.is_some()),
             ("facility", self.facility.is_some()),
+            ("difficulties", self.difficulties.is_some()),
+            ("proposals", self.proposals.is_some()),
         ];
         match present
             .iter()

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::card::{Beneficiary, Issuer};
 use crate::codes::{CitizenRef, ProvinceCode, WardCode};
-use crate::report::{ReportFigures, ReportPeriod};
+use crate::report::{ReportFigures, ReportNotes, ReportPeriod};
 use crate::text::Text;
 use crate::{BusinessDay, EventType, SCHEMA_VERSION};
 
@@ -58,6 +58,9 @@ pub enum Payload<'a> {
         period: ReportPeriod,
         /// The figures the report claims.
         figures: ReportFigures,
+        /// Its text sections, when it has any (boxed: most reports have none, and every event
+        /// is as large as its largest payload).
+        notes: Option<Box<ReportNotes<'a>>>,
     },
     /// `ward.baseline`: the ward's reference figures.
     WardBaseline(Baseline<'a>),
@@ -153,6 +156,8 @@ struct ReportData<'a> {
     period: Text<'a>,
     #[serde(skip_serializing_if = "ReportFigures::is_empty")]
     figures: ReportFigures,
+    #[serde(flatten)]
+    notes: ReportNotes<'a>,
 }
 
 /// The `data` written for this type (reading goes through `DataIn`).
@@ -198,9 +203,15 @@ impl<'a> Event<'a> {
                     issuer,
                 },
                 Payload::TeamFormed { members } => Payload::TeamFormed { members },
-                Payload::ReportFiled { period, figures } => {
-                    Payload::ReportFiled { period, figures }
-                }
+                Payload::ReportFiled {
+                    period,
+                    figures,
+                    notes,
+                } => Payload::ReportFiled {
+                    period,
+                    figures,
+                    notes: notes.map(|n| Box::new(n.into_owned())),
+                },
                 Payload::WardBaseline(b) => Payload::WardBaseline(Baseline {
                     name: b.name.map(Text::into_owned),
                     residents: b.residents,
@@ -234,10 +245,15 @@ impl<'a> Event<'a> {
                 issuer: issuer.map(|i| Text::from(i.as_str())),
             }),
             Payload::TeamFormed { members } => self.encode(TeamData { members: *members }),
-            Payload::ReportFiled { period, figures } => self.encode(ReportData {
+            Payload::ReportFiled {
+                period,
+                figures,
+                notes,
+            } => self.encode(ReportData {
                 kind: Text::from(period.kind().as_str()),
                 period: Text::from(period.to_string()),
                 figures: *figures,
+                notes: notes.as_deref().cloned().unwrap_or_default(),
             }),
             Payload::WardBaseline(b) => self.encode(b),
             Payload::FacilityLinked { facility } => self.encode(FacilityData {

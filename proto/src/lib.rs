@@ -7,6 +7,7 @@
 //! - [`kinds`]: the event types; [`subject`]: subjects and the stream's name and window.
 //! - [`codes`]: province, ward, group and citizen reference shapes; [`card`]: insurance card rules.
 //! - [`time`]: RFC 3339 instants and the business day in UTC+07:00; [`report`]: report periods.
+//! - [`screen`]: free text refused when it holds a personal identifier.
 //! - [`upcast`]: reading older schema versions as the current one.
 //! - `schema/` (beside `src/`): the JSON Schemas that say the same as this crate's validators.
 //!
@@ -21,6 +22,7 @@ pub mod event;
 pub mod identity;
 pub mod kinds;
 pub mod report;
+pub mod screen;
 pub mod subject;
 pub mod text;
 pub mod time;
@@ -34,7 +36,7 @@ pub use error::ContractError;
 pub use event::{Baseline, Event, Payload, format_instant};
 pub use identity::{CitizenId, Pseudonymise};
 pub use kinds::EventType;
-pub use report::{ReportFigures, ReportKind, ReportPeriod};
+pub use report::{ReportFigures, ReportKind, ReportNotes, ReportPeriod};
 pub use text::Text;
 pub use time::{BusinessDay, parse_instant};
 

@@ -5,6 +5,7 @@ use std::fmt;
 use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
 use crate::{BusinessDay, ContractError};
 
 /// How often a report is due.
@@ -164,6 +165,32 @@ pub struct ReportFigures {
     /// Groups with a guidance team at the period's end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups_with_team: Option<u64>,
+}
+
+/// The text sections of a report form: difficulties and obstacles, proposals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportNotes<'a> {
+    /// Khó khăn, vướng mắc: what stands in the way.
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub difficulties: Option<Text<'a>>,
+    /// Đề xuất, kiến nghị: what the reporter asks for.
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub proposals: Option<Text<'a>>,
+}
+
+impl ReportNotes<'_> {
+    /// Whether the report carries no text section.
+    pub fn is_empty(&self) -> bool {
+        self.difficulties.is_none() && self.proposals.is_none()
+    }
+
+    /// The same notes, owning their text.
+    pub fn into_owned(self) -> ReportNotes<'static> {
+        ReportNotes {
+            difficulties: self.difficulties.map(Text::into_owned),
+            proposals: self.proposals.map(Text::into_owned),
+        }
+    }
 }
 
 impl ReportFigures {

@@ -7,7 +7,9 @@ use crate::codes::{CitizenRef, ProvinceCode, WardCode, check_group, check_source
 use crate::decode::{DataIn, WireIn, required};
 use crate::event::{Baseline, Event, Payload};
 use crate::identity::{CitizenId, Pseudonymise};
-use crate::report::{ReportKind, ReportPeriod};
+use crate::report::{ReportKind, ReportNotes, ReportPeriod};
+use crate::screen::screen_identifiers;
+use crate::text::Text;
 use crate::time::parse_instant;
 use crate::{ContractError, EventType};
 
@@ -112,7 +114,15 @@ pub(crate) fn validate<'a>(
                     return Err(ContractError::invalid(name, "must be at most 1000000000"));
                 }
             }
-            Payload::ReportFiled { period, figures: f }
+            let notes = ReportNotes {
+                difficulties: report_text("data.difficulties", d.difficulties)?,
+                proposals: report_text("data.proposals", d.proposals)?,
+            };
+            Payload::ReportFiled {
+                period,
+                figures: f,
+                notes: (!notes.is_empty()).then(|| Box::new(notes)),
+            }
         }
         EventType::WardBaseline => {
             let b = Baseline {
@@ -228,6 +238,25 @@ fn check_baseline(b: &Baseline<'_>) -> Result<(), ContractError> {
                 "must be 1 to 120 characters",
             ));
         }
+        screen_identifiers("data.name", name.as_str())?;
     }
     Ok(())
+}
+
+/// The longest text section of a report, in characters.
+const REPORT_TEXT_CHARS: usize = 2000;
+
+/// A report's text section: 1 to 2,000 characters, holding no personal identifier.
+fn report_text<'a>(field: &str, text: Option<Text<'a>>) -> Result<Option<Text<'a>>, ContractError> {
+    if let Some(t) = &text {
+        let chars = t.as_str().chars().count();
+        if chars == 0 || chars > REPORT_TEXT_CHARS {
+            return Err(ContractError::invalid(
+                field,
+                format!("must be 1 to {REPORT_TEXT_CHARS} characters"),
+            ));
+        }
+        screen_identifiers(field, t.as_str())?;
+    }
+    Ok(text)
 }

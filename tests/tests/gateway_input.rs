@@ -387,6 +387,43 @@ fn cases() -> Vec<Case> {
             422,
             "data.kind",
         ),
+        // Free text holding a personal identifier, a card number or a phone number.
+        case(
+            "group holding an identification number",
+            Ward,
+            with("team.formed", "group", s("031095123457")),
+            422,
+            "group",
+        ),
+        case(
+            "report difficulties holding a phone number",
+            Ward,
+            with(
+                "report.filed",
+                "data.difficulties",
+                s("Liên hệ 0912 345 678"),
+            ),
+            422,
+            "data.difficulties",
+        ),
+        case(
+            "report proposals holding a card number",
+            Ward,
+            with(
+                "report.filed",
+                "data.proposals",
+                s("Thẻ DN4010123456789 lỗi"),
+            ),
+            422,
+            "data.proposals",
+        ),
+        case(
+            "baseline name holding an identification number",
+            Ward,
+            with("ward.baseline", "data.name", s("Xã 031095123457")),
+            422,
+            "data.name",
+        ),
         case(
             "baseline insured above residents",
             Ward,

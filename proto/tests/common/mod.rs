@@ -37,7 +37,9 @@ pub fn valid() -> Vec<Value> {
         ),
         envelope(
             "report.filed",
-            json!({"kind": "weekly", "period": "2026-03-09"}),
+            json!({"kind": "weekly", "period": "2026-03-09",
+                   "difficulties": "Người cao tuổi chưa có điện thoại thông minh; 1.857.877 dân.",
+                   "proposals": "Bố trí thêm tổ hỗ trợ tại 3 thôn."}),
         ),
         envelope(
             "report.filed",
@@ -194,6 +196,39 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
         (
             with(base[9].clone(), &["data", "facility"], json!("trạm y tế")),
             "data.facility",
+        ),
+        // Free text that holds a personal identifier, in any field that takes text.
+        (
+            with(base[1].clone(), &["group"], json!("031095123457")),
+            "group",
+        ),
+        (
+            with(
+                base[8].clone(),
+                &["data", "name"],
+                json!("Phường 0912 345 678"),
+            ),
+            "data.name",
+        ),
+        (
+            with(
+                base[6].clone(),
+                &["data", "difficulties"],
+                json!("Công dân số định danh 031095123457 chưa tích hợp"),
+            ),
+            "data.difficulties",
+        ),
+        (
+            with(
+                base[6].clone(),
+                &["data", "proposals"],
+                json!("thẻ HS4010123456789"),
+            ),
+            "data.proposals",
+        ),
+        (
+            with(base[6].clone(), &["data", "proposals"], json!("")),
+            "data.proposals",
         ),
     ]
 }

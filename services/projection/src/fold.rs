@@ -4,7 +4,7 @@ use ehb_proto::{ContractError, Event, Payload, ProvinceCode, decode_on_subject};
 use jiff::Timestamp;
 
 use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Position, Projection, Reject};
-use crate::ward::{GroupTeam, ReportRecord, Ward, WardBaseline, WardMeta};
+use crate::ward::{GroupTeam, ReportRecord, ReportText, Ward, WardBaseline, WardMeta};
 
 /// What applying one message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,11 +189,21 @@ impl Projection {
                     meta_changed = true;
                 }
             }
-            Payload::ReportFiled { period, figures } => {
+            Payload::ReportFiled {
+                period,
+                figures,
+                notes,
+            } => {
                 let filed_at = event.occurred_at;
+                let text = notes
+                    .as_deref()
+                    .map(ReportText::from_notes)
+                    .unwrap_or_default();
                 match ward.meta.reports.get_mut(period) {
                     Some(record)
-                        if record.first_filed_at == filed_at && record.figures == *figures =>
+                        if record.first_filed_at == filed_at
+                            && record.figures == *figures
+                            && record.text == text =>
                     {
                         duplicate = true;
                     }
@@ -206,6 +216,7 @@ impl Projection {
                         if filed_at >= record.last_filed_at {
                             record.last_filed_at = filed_at;
                             record.figures = *figures;
+                            record.text = text;
                         }
                         self.changes.reports.push((ward_code, *period));
                     }
@@ -218,6 +229,7 @@ impl Projection {
                                 last_filed_at: filed_at,
                                 filings: 1,
                                 figures: *figures,
+                                text,
                             },
                         );
                         self.changes.reports.push((ward_code, *period));

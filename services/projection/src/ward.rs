@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::RangeBounds;
 
-use ehb_proto::{Baseline, BusinessDay, ProvinceCode, ReportFigures, ReportPeriod};
+use ehb_proto::{Baseline, BusinessDay, ProvinceCode, ReportFigures, ReportNotes, ReportPeriod};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +72,35 @@ pub struct ReportRecord {
     pub filings: u32,
     /// The figures of the latest filing.
     pub figures: ReportFigures,
+    /// The text sections of the latest filing.
+    #[serde(default, skip_serializing_if = "ReportText::is_empty")]
+    pub text: ReportText,
+}
+
+/// A report's text sections as filed: difficulties and obstacles, proposals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportText {
+    /// Khó khăn, vướng mắc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulties: Option<String>,
+    /// Đề xuất, kiến nghị.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposals: Option<String>,
+}
+
+impl ReportText {
+    /// The text sections an event carries.
+    pub fn from_notes(notes: &ReportNotes<'_>) -> Self {
+        ReportText {
+            difficulties: notes.difficulties.as_ref().map(|t| t.as_str().to_owned()),
+            proposals: notes.proposals.as_ref().map(|t| t.as_str().to_owned()),
+        }
+    }
+
+    /// Whether the report carried no text section.
+    pub fn is_empty(&self) -> bool {
+        self.difficulties.is_none() && self.proposals.is_none()
+    }
 }
 
 /// Everything kept for a ward except its per-day counters.

@@ -484,3 +484,46 @@ fn a_skipped_message_moves_the_position_and_nothing_else() {
     g.projection.skip(3, None);
     assert_eq!(g.projection.position().seq, 5);
 }
+
+#[test]
+fn a_report_keeps_the_text_of_its_latest_filing() {
+    let mut g = Given::new();
+    g.baseline("2026-03-01T08:00:00+07:00", "31117", 1000, 500, 3);
+    let filing = |g: &mut Given, at: &str, difficulties: &str| {
+        let period =
+            ehb_proto::ReportPeriod::parse(ehb_proto::ReportKind::Weekly, "p", "2026-03-09")
+                .expect("monday");
+        let notes = ehb_proto::ReportNotes {
+            difficulties: Some(ehb_proto::Text::from(difficulties.to_owned())),
+            proposals: None,
+        };
+        let figures = ReportFigures::default();
+        let e = g.event(
+            at,
+            "31117",
+            ehb_proto::Payload::ReportFiled {
+                period,
+                figures,
+                notes: Some(Box::new(notes)),
+            },
+        );
+        g.apply(&e)
+    };
+    let at = "2026-03-16T09:00:00+07:00";
+    assert_eq!(filing(&mut g, at, "Mạng yếu"), Applied::Folded);
+    assert_eq!(filing(&mut g, at, "Mạng yếu"), Applied::Duplicate);
+    // Filed again at the same time with other text: an amendment, not a repetition.
+    assert_eq!(filing(&mut g, at, "Mạng yếu ở thôn 3"), Applied::Folded);
+    let d = g
+        .projection
+        .daily(ward("31117"), Some(day("2026-03-10")))
+        .expect("daily");
+    let weekly = &d.period_reports[0].status;
+    assert_eq!(weekly.filings, 2);
+    let text = weekly.text.as_ref().expect("its text");
+    assert_eq!(
+        (text.difficulties.as_deref(), text.proposals.as_deref()),
+        (Some("Mạng yếu ở thôn 3"), None)
+    );
+    assert_eq!(d.report.text, None);
+}

@@ -248,9 +248,13 @@ function reportRow(label, status, day) {
     ? `<ul class="differences">${status.differences.map((d) => `<li data-figure="${esc(d.figure)}">${esc(t(`fig_${d.figure}`))}:
         ${esc(t('claimed'))} <b>${fmt.count(d.claimed)}</b>, ${esc(t('events'))} <b>${fmt.count(d.events)}</b></li>`).join('')}</ul>`
     : (status.filed ? `<span class="note">${esc(t('no_differences'))}</span>` : '');
+  const text = status.text
+    ? ['difficulties', 'proposals'].filter((k) => status.text[k])
+      .map((k) => `<p class="report-text" data-text="${k}"><b>${esc(t(k))}:</b> ${esc(status.text[k])}</p>`).join('')
+    : '';
   return `<tr data-report="${esc(label)}"><td>${esc(label)}</td>
     <td data-k="report-state" data-state="${state}"><span class="state ${state}">${esc(t(state))}</span></td>
-    <td>${esc(localTime(status.due))}</td><td>${differences}</td></tr>`;
+    <td>${esc(localTime(status.due))}</td><td>${differences}${text}</td></tr>`;
 }
 
 /** One ward: the day's and cumulative figures, both rates, target, teams, reports, a chart. */
@@ -261,7 +265,9 @@ export async function wardView(route) {
   const series = await api(`/v1/wards/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`);
   const groups = daily.groups;
   const target = daily.target;
-  const periods = daily.period_reports.map((p) => reportRow(periodLabel(p.period), p, date)).join('');
+  // A month's figures close on the 14th: say which days its report speaks of.
+  const covers = (p) => (p.period.startsWith('monthly/') ? ` (${fmt.day(p.covers.from)}–${fmt.day(p.covers.to)})` : '');
+  const periods = daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)).join('');
   const html = `<h1 data-k="heading">${esc(daily.name ?? `${t('ward')} ${code}`)} · ${fmt.day(date)}</h1>
     <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a> ›
       <a href="${esc(href('province', daily.province))}">${esc(t('province'))} ${esc(daily.province)}</a></p>

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use ehb_proto::{BusinessDay, Payload, ReportFigures, ReportPeriod, WardCode};
+use ehb_proto::{BusinessDay, Payload, ReportFigures, ReportNotes, ReportPeriod, Text, WardCode};
 use jiff::SignedDuration;
 use rand::Rng;
 
@@ -84,12 +84,42 @@ fn file(
             .then(|| team_days.iter().filter(|d| **d <= end).count() as u64),
     };
     let at = filed_at(late);
+    let notes = match period {
+        // The weekly form's text sections, as wards write them (chosen by ward, not drawn, so
+        // that the campaign's other draws stay as they are).
+        ReportPeriod::Weekly(_) => {
+            let i = code.get() as usize;
+            Some(Box::new(ReportNotes {
+                difficulties: Some(Text::from(DIFFICULTIES[i % DIFFICULTIES.len()])),
+                proposals: Some(Text::from(PROPOSALS[i % PROPOSALS.len()])),
+            }))
+        }
+        _ => None,
+    };
     let event = b.event(
         "ward-office",
         at,
         code,
-        Payload::ReportFiled { period, figures },
+        Payload::ReportFiled {
+            period,
+            figures,
+            notes,
+        },
     );
     b.push("ward-office", at, &event);
     truth.reports.insert(period, FiledReport { late, wrong });
 }
+
+/// Difficulties the wards' weekly reports name, as the plans' progress letters list them.
+const DIFFICULTIES: [&str; 3] = [
+    "Người cao tuổi chưa có điện thoại thông minh, cần người thân hỗ trợ cài đặt.",
+    "Một bộ phận người dân chưa quan tâm đến việc tích hợp thẻ BHYT trên VNeID.",
+    "Đường truyền tại một số thôn còn chập chờn, việc kích hoạt tài khoản mức 2 bị gián đoạn.",
+];
+
+/// Proposals the wards' weekly reports make.
+const PROPOSALS: [&str; 3] = [
+    "Đề nghị tổ công nghệ số cộng đồng hỗ trợ trực tiếp tại nhà cho người cao tuổi.",
+    "Đề nghị Công an xã bố trí thêm điểm cấp tài khoản định danh mức 2 vào cuối tuần.",
+    "Đề nghị Trạm Y tế phối hợp hướng dẫn khi người dân đến khám chữa bệnh.",
+];

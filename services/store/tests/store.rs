@@ -50,6 +50,12 @@ fn daily(day: &str, integrated_new: u64) -> Payload<'static> {
             integrated_new: Some(integrated_new),
             ..ReportFigures::default()
         },
+        notes: Some(Box::new(ehb_proto::ReportNotes {
+            difficulties: Some(Text::from(format!(
+                "{integrated_new} hộ chưa có điện thoại"
+            ))),
+            proposals: None,
+        })),
     }
 }
 
@@ -143,6 +149,11 @@ fn a_report_is_written_alone_and_loads_back_into_its_ward() {
     assert_eq!(
         (amended.filings, amended.figures.integrated_new),
         (2, Some(7))
+    );
+    // The latest filing's text, kept with it.
+    assert_eq!(
+        amended.text.difficulties.as_deref(),
+        Some("7 hộ chưa có điện thoại")
     );
     assert_eq!(loaded.digest(), p.digest());
 }

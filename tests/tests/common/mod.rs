@@ -96,7 +96,15 @@ impl Events {
         figures: ReportFigures,
     ) -> Event<'static> {
         let period = ReportPeriod::parse(ehb_proto::ReportKind::Daily, "p", day).expect("day");
-        self.event(at, ward, Payload::ReportFiled { period, figures })
+        self.event(
+            at,
+            ward,
+            Payload::ReportFiled {
+                period,
+                figures,
+                notes: None,
+            },
+        )
     }
 }
 

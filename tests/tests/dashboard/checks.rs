@@ -187,13 +187,25 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
         .eval(
             "return [...document.querySelectorAll('#reports tbody tr')].map(tr =>
                [tr.querySelector('[data-k=report-state]').dataset.state,
-                tr.querySelectorAll('[data-figure]').length]);",
+                tr.querySelectorAll('[data-figure]').length,
+                [...tr.querySelectorAll('[data-text]')].map(p => p.dataset.text)]);",
             vec![],
         )
         .await;
+    // Each report's state, its differences, and the text sections it was filed with.
     let expected: Vec<Value> = reports
         .iter()
-        .map(|r| json!([state(r), r["differences"].as_array().map_or(0, Vec::len)]))
+        .map(|r| {
+            let text: Vec<&str> = ["difficulties", "proposals"]
+                .into_iter()
+                .filter(|k| r["text"][*k].is_string())
+                .collect();
+            json!([
+                state(r),
+                r["differences"].as_array().map_or(0, Vec::len),
+                text
+            ])
+        })
         .collect();
     assert_eq!(shown, Value::Array(expected));
     let series = api(

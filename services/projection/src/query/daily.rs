@@ -13,7 +13,7 @@ use super::{
 };
 use crate::Projection;
 use crate::counters::IssuerCounts;
-use crate::ward::{Ward, WardBaseline};
+use crate::ward::{ReportText, Ward, WardBaseline};
 
 /// The daily figures of one ward.
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +126,8 @@ pub struct DailyReportStatus {
     pub filings: u32,
     /// The figures it claims (latest filing).
     pub claimed: Option<ReportFigures>,
+    /// Its text sections (latest filing), when it has them.
+    pub text: Option<ReportText>,
     /// The same figures as the events show them.
     pub events: ReportFigures,
     /// Each figure the report claims differently from the events.
@@ -218,6 +220,7 @@ impl Projection {
             first_filed_at: record.map(|r| r.first_filed_at),
             filings: record.map_or(0, |r| r.filings),
             claimed: record.map(|r| r.figures),
+            text: record.map(|r| r.text.clone()).filter(|t| !t.is_empty()),
             differences: record.map_or_else(Vec::new, |r| differences(&r.figures, &events)),
             events,
         }

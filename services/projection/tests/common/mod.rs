@@ -142,7 +142,15 @@ impl Given {
         figures: ReportFigures,
     ) -> Applied {
         let period = ReportPeriod::parse(kind, "p", period).expect("a period");
-        let e = self.event(at, ward, Payload::ReportFiled { period, figures });
+        let e = self.event(
+            at,
+            ward,
+            Payload::ReportFiled {
+                period,
+                figures,
+                notes: None,
+            },
+        );
         self.apply(&e)
     }
 }
