@@ -351,6 +351,16 @@ async fn a_record_time_cut_off_leaves_out_exactly_the_late_events() {
         )
     );
     assert_eq!((cell(5, 6), cell(5, 7)), ("4".to_owned(), "8".to_owned()));
+    // Over level-2 holders (the baseline's 500, no account activated since); the baseline does
+    // not give the eligible, so that rate stays empty.
+    assert_eq!(
+        (cell(4, 10), cell(5, 10), cell(5, 11)),
+        (
+            "Tỷ lệ/tài khoản mức 2 (%)".to_owned(),
+            "8".to_owned(),
+            String::new()
+        )
+    );
     assert_eq!(
         (cell(6, 0), cell(6, 5)),
         ("Tổng cộng".to_owned(), "40".to_owned())

@@ -120,7 +120,8 @@ impl Certification {
             let _ = write!(
                 h,
                 "<h2>Tỉnh/thành {p}</h2><p>Dân số {res} · Có BHYT {ins} · Đã tích hợp {int} · \
-                 Tỷ lệ/dân số {r1} · Tỷ lệ/người có BHYT {r2} · Bình quân tỷ lệ các xã {avg} · \
+                 Tỷ lệ/dân số {r1} · Tỷ lệ/người có BHYT {r2} · Tỷ lệ/người có tài khoản mức 2 {r3} · \
+                 Tỷ lệ/người có BHYT và tài khoản mức 2 {r4} · Bình quân tỷ lệ các xã {avg} · \
                  {below} xã dưới bình quân</p>",
                 p = s.province,
                 res = int(s.residents),
@@ -128,6 +129,8 @@ impl Certification {
                 int = int(s.integrated),
                 r1 = pct(s.rates.per_residents),
                 r2 = pct(s.rates.per_insured),
+                r3 = pct(s.rates.per_level2),
+                r4 = pct(s.rates.per_eligible),
                 avg = pct(s.average.value),
                 below = s.below_average.len()
             );
@@ -239,6 +242,8 @@ impl Certification {
             "Tỷ lệ/BHYT (%)",
             "Tổ có nhóm hỗ trợ",
             "Dưới bình quân",
+            "Tỷ lệ/tài khoản mức 2 (%)",
+            "Tỷ lệ/BHYT và tài khoản mức 2 (%)",
         ];
         for (c, title) in headers.iter().enumerate() {
             sheet.write_string_with_format(4, c as u16, *title, &bold)?;
@@ -261,7 +266,12 @@ impl Certification {
                 sheet.write_number_with_format(row, col, *v as f64, &number)?;
                 totals[i] += v;
             }
-            for (col, rate) in [(6, w.rates.per_residents), (7, w.rates.per_insured)] {
+            for (col, rate) in [
+                (6, w.rates.per_residents),
+                (7, w.rates.per_insured),
+                (10, w.rates.per_level2),
+                (11, w.rates.per_eligible),
+            ] {
                 if let Some(rate) = rate {
                     sheet.write_number_with_format(row, col, rate.value(), &percent)?;
                 }
@@ -282,7 +292,12 @@ impl Certification {
             .filter_map(|w| w.populations)
             .sum::<Populations>();
         let rates = ehb_projection::Rates::new(totals[3], &populations);
-        for (col, rate) in [(6, rates.per_residents), (7, rates.per_insured)] {
+        for (col, rate) in [
+            (6, rates.per_residents),
+            (7, rates.per_insured),
+            (10, rates.per_level2),
+            (11, rates.per_eligible),
+        ] {
             if let Some(rate) = rate {
                 sheet.write_number_with_format(row, col, rate.value(), &percent)?;
             }
