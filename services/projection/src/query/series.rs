@@ -148,25 +148,30 @@ impl Projection {
         if wards.is_empty() {
             return Err(QueryError::UnknownProvince(province));
         }
-        let registered: Vec<_> = wards
+        // Each registered ward with its counters up to the day before, carried forward a day at
+        // a time (as the ward's own series does).
+        let mut registered: Vec<_> = wards
             .iter()
-            .filter_map(|(_, w)| w.meta.baseline.as_ref().map(|b| (*w, b)))
+            .filter_map(|(_, w)| {
+                let b = w.meta.baseline.as_ref()?;
+                Some((*w, b, w.cumulative(from.plus(-1))))
+            })
             .collect();
         let mut integrated: u64 = registered
             .iter()
-            .map(|(w, _)| u64::from(w.cumulative(from.plus(-1)).integrated_new))
+            .map(|(_, _, running)| u64::from(running.integrated_new))
             .sum();
         let mut days = Vec::new();
         let mut day = from;
         while day <= to {
             let (mut accounts_new, mut integrated_new) = (0, 0);
             let mut populations = Populations::default();
-            for (ward, baseline) in &registered {
+            for (ward, baseline, running) in &mut registered {
                 let today = ward.sum(day, day);
                 accounts_new += u64::from(today.accounts_new);
                 integrated_new += u64::from(today.integrated_new);
-                let progress = ward.progress(..=day);
-                populations = populations + Populations::of(Some(baseline), progress);
+                running.add_all(&today);
+                populations = populations + Populations::of(Some(baseline), running.progress());
             }
             integrated += integrated_new;
             days.push(ProvinceSeriesDay {
