@@ -80,6 +80,12 @@ pub(crate) struct DataIn<'a> {
     pub(crate) difficulties: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub(crate) proposals: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub(crate) as_of: Option<Text<'a>>,
+    #[serde(default)]
+    pub(crate) accounts: Option<u64>,
+    #[serde(default)]
+    pub(crate) integrated: Option<u64>,
 }
 
 impl<'a> DataIn<'a> {
@@ -118,6 +124,7 @@ impl<'a> DataIn<'a> {
                 "target",
             ],
             EventType::FacilityLinked => &["facility"],
+            EventType::WardOpening => &["as_of", "accounts", "integrated"],
         };
         let present = [
             ("citizen_ref", self.citizen_ref.is_some()),
@@ -140,6 +147,9 @@ impl<'a> DataIn<'a> {
             ("facility", self.facility.is_some()),
             ("difficulties", self.difficulties.is_some()),
             ("proposals", self.proposals.is_some()),
+            ("as_of", self.as_of.is_some()),
+            ("accounts", self.accounts.is_some()),
+            ("integrated", self.integrated.is_some()),
         ];
         match present
             .iter()

@@ -69,6 +69,21 @@ pub enum Payload<'a> {
         /// The facility's code.
         facility: Text<'a>,
     },
+    /// `ward.opening`: what the ward had achieved by a day before its tracking began.
+    WardOpening(Opening),
+}
+
+/// A ward's opening balance: the accounts activated and cards integrated from the pilot up to
+/// and including `as_of`, before any event of the ward is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opening {
+    /// The last business day the balance counts.
+    pub as_of: BusinessDay,
+    /// Level-2 accounts activated by the end of `as_of`.
+    pub accounts: u64,
+    /// Cards integrated by the end of `as_of`.
+    pub integrated: u64,
 }
 
 /// A ward's reference figures, as known at a point in the stream.
@@ -107,6 +122,7 @@ impl Payload<'_> {
             Payload::ReportFiled { .. } => EventType::ReportFiled,
             Payload::WardBaseline(_) => EventType::WardBaseline,
             Payload::FacilityLinked { .. } => EventType::FacilityLinked,
+            Payload::WardOpening(_) => EventType::WardOpening,
         }
     }
 }
@@ -225,6 +241,7 @@ impl<'a> Event<'a> {
                 Payload::FacilityLinked { facility } => Payload::FacilityLinked {
                     facility: facility.into_owned(),
                 },
+                Payload::WardOpening(opening) => Payload::WardOpening(opening),
             },
         }
     }
@@ -259,6 +276,7 @@ impl<'a> Event<'a> {
             Payload::FacilityLinked { facility } => self.encode(FacilityData {
                 facility: facility.clone(),
             }),
+            Payload::WardOpening(opening) => self.encode(opening),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The six event types of schema version 1.
+//! The seven event types of schema version 1.
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,17 +28,22 @@ pub enum EventType {
     /// A health facility linked its data to the insurance portal (health).
     #[serde(rename = "facility.linked")]
     FacilityLinked,
+    /// What a ward had already achieved when its tracking began: accounts and integrations as
+    /// of a day (ward office or province, for a province that joins mid-campaign).
+    #[serde(rename = "ward.opening")]
+    WardOpening,
 }
 
 impl EventType {
     /// Every event type, in the contract's order.
-    pub const ALL: [EventType; 6] = [
+    pub const ALL: [EventType; 7] = [
         EventType::AccountActivated,
         EventType::CardIntegrated,
         EventType::TeamFormed,
         EventType::ReportFiled,
         EventType::WardBaseline,
         EventType::FacilityLinked,
+        EventType::WardOpening,
     ];
 
     /// The name used in the envelope's `type` field.
@@ -50,6 +55,7 @@ impl EventType {
             EventType::ReportFiled => "report.filed",
             EventType::WardBaseline => "ward.baseline",
             EventType::FacilityLinked => "facility.linked",
+            EventType::WardOpening => "ward.opening",
         }
     }
 
@@ -62,6 +68,7 @@ impl EventType {
             EventType::ReportFiled => "report_filed",
             EventType::WardBaseline => "ward_baseline",
             EventType::FacilityLinked => "facility_linked",
+            EventType::WardOpening => "ward_opening",
         }
     }
 

@@ -33,7 +33,7 @@ pub use card::{Beneficiary, CardFacts, Issuer, validate_card};
 pub use codes::{CitizenRef, ProvinceCode, WardCode};
 pub use decode::{decode, decode_on_subject, decode_submission};
 pub use error::ContractError;
-pub use event::{Baseline, Event, Payload, format_instant};
+pub use event::{Baseline, Event, Opening, Payload, format_instant};
 pub use identity::{CitizenId, Pseudonymise};
 pub use kinds::EventType;
 pub use report::{ReportFigures, ReportKind, ReportNotes, ReportPeriod};

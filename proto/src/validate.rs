@@ -1,16 +1,17 @@
 //! Validating a decoded event against the contract's rules, and resolving raw identifiers.
 
+use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::card::{Beneficiary, Issuer, validate_card};
 use crate::codes::{CitizenRef, ProvinceCode, WardCode, check_group, check_source, check_token};
 use crate::decode::{DataIn, WireIn, required};
-use crate::event::{Baseline, Event, Payload};
+use crate::event::{Baseline, Event, Opening, Payload};
 use crate::identity::{CitizenId, Pseudonymise};
 use crate::report::{ReportKind, ReportNotes, ReportPeriod};
 use crate::screen::screen_identifiers;
 use crate::text::Text;
-use crate::time::parse_instant;
+use crate::time::{BusinessDay, parse_instant};
 use crate::{ContractError, EventType};
 
 /// How raw personal identifiers in `data` are treated.
@@ -143,6 +144,7 @@ pub(crate) fn validate<'a>(
             check_token("data.facility", facility.as_str(), 32)?;
             Payload::FacilityLinked { facility }
         }
+        EventType::WardOpening => Payload::WardOpening(opening(&d, occurred_at)?),
     };
     Ok(Event {
         id,
@@ -180,6 +182,29 @@ fn card_facts(d: &DataIn<'_>) -> Result<(Option<Beneficiary>, Option<Issuer>), C
         .transpose()
         .map_err(|e| rename(e, "data.issuer"))?;
     Ok((beneficiary, issuer))
+}
+
+/// An opening balance: a day no later than the one it is published on, figures in range.
+fn opening(d: &DataIn<'_>, published: Timestamp) -> Result<Opening, ContractError> {
+    let as_of = BusinessDay::parse("data.as_of", required(d.as_of.as_ref(), "as_of")?.as_str())?;
+    if as_of > BusinessDay::of(published) {
+        return Err(ContractError::invalid(
+            "data.as_of",
+            "cannot be later than the business day of occurred_at: a balance counts what was done by then",
+        ));
+    }
+    let accounts = required(d.accounts, "accounts")?;
+    let integrated = required(d.integrated, "integrated")?;
+    for (name, value) in [("data.accounts", accounts), ("data.integrated", integrated)] {
+        if value > MAX_FIGURE {
+            return Err(ContractError::invalid(name, "must be at most 1000000000"));
+        }
+    }
+    Ok(Opening {
+        as_of,
+        accounts,
+        integrated,
+    })
 }
 
 fn rename(err: ContractError, field: &str) -> ContractError {

@@ -173,3 +173,34 @@ fn the_eligible_cannot_exceed_the_insured_nor_the_level2_holders() {
         other => panic!("a baseline, not {other:?}"),
     }
 }
+
+#[test]
+fn an_opening_balance_counts_up_to_a_day_no_later_than_its_publication() {
+    let opening = samples::valid()[10].clone();
+    match ehb_proto::decode(&bytes(&opening)).expect("valid").payload {
+        ehb_proto::Payload::WardOpening(o) => {
+            assert_eq!(
+                (o.as_of.to_string(), o.accounts, o.integrated),
+                ("2026-02-28".to_owned(), 1250, 830)
+            );
+        }
+        other => panic!("an opening balance, not {other:?}"),
+    }
+    // Published on 10/03 (UTC+07:00): a balance as of 11/03 would count what has not happened.
+    let mut later = opening;
+    later["data"]["as_of"] = serde_json::json!("2026-03-11");
+    let err = ehb_proto::decode(&bytes(&later)).expect_err("refused");
+    assert_eq!(err.field(), "data.as_of");
+    assert_eq!(
+        err.to_string(),
+        "field `data.as_of` is invalid: cannot be later than the business day of occurred_at: \
+         a balance counts what was done by then"
+    );
+    later["data"]["as_of"] = serde_json::json!("2026-02-30");
+    assert_eq!(
+        ehb_proto::decode(&bytes(&later))
+            .expect_err("refused")
+            .field(),
+        "data.as_of"
+    );
+}

@@ -29,6 +29,8 @@ fn event_like() -> impl Strategy<Value = Value> {
         Just(json!("31001")),
         Just(json!("card.integrated")),
         Just(json!("account.activated")),
+        Just(json!("ward.opening")),
+        Just(json!("2026-02-28")),
         Just(json!("2026-03-10T08:15:00+07:00")),
         Just(json!("0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70")),
         Just(json!("9f86d081884c7d659a2feaa0c55ad015")),
@@ -52,6 +54,8 @@ fn event_like() -> impl Strategy<Value = Value> {
         "members",
         "residents",
         "card",
+        "as_of",
+        "accounts",
         "y",
     ];
     (

@@ -69,7 +69,7 @@ impl Access {
                 "Ward offices",
                 "ward-office",
                 &keys[3],
-                "\"ward.baseline\", \"team.formed\", \"report.filed\"",
+                "\"ward.baseline\", \"ward.opening\", \"team.formed\", \"report.filed\"",
                 "",
             ),
             entry("Health", "health", &keys[4], "\"facility.linked\"", ""),

@@ -222,8 +222,8 @@ pub async fn publisher(url: &str) -> Publisher {
     publisher
 }
 
-/// Asserts that every ward's cumulative integrations, accounts, level-2 holders, eligible, teams
-/// and linked facilities on `day`, as the projector answers them, equal the simulator's truth.
+/// Asserts that every ward's cumulative integrations, accounts, opening balance, level-2 holders,
+/// eligible, teams and linked facilities on `day`, as the projector answers them, equal the simulator's truth.
 pub async fn assert_wards_match_truth(
     projector: &Projector,
     wards: &std::collections::BTreeMap<ehb_proto::WardCode, ehb_simulator::WardTruth>,
@@ -239,6 +239,13 @@ pub async fn assert_wards_match_truth(
             "{ward}"
         );
         assert_eq!(daily["accounts"]["cumulative"], expected.accounts, "{ward}");
+        let opening = expected.opening.map(|(as_of, accounts, integrated)| {
+            serde_json::json!([as_of.to_string(), accounts, integrated])
+        });
+        let shown = &daily["opening"];
+        let shown = (!shown.is_null())
+            .then(|| serde_json::json!([shown["as_of"], shown["accounts"], shown["integrated"]]));
+        assert_eq!(shown, opening, "{ward}: the opening balance");
         assert_eq!(daily["populations"]["level2"], expected.level2, "{ward}");
         assert_eq!(
             daily["populations"]["eligible"], expected.eligible,

@@ -15,6 +15,7 @@ fn good(kind: &str) -> Value {
         "report.filed" => json!({"kind": "daily", "period": "2026-03-10"}),
         "ward.baseline" => json!({"residents": 1000, "insured": 600, "level2_accounts": 100,
             "groups": 4, "facilities": 2, "target": 500}),
+        "ward.opening" => json!({"as_of": "2026-02-28", "accounts": 120, "integrated": 80}),
         _ => json!({"facility": "BV-31-001"}),
     };
     let source = match kind {
@@ -444,6 +445,31 @@ fn cases() -> Vec<Case> {
             with("ward.baseline", "data.phone", s("0912345678")),
             422,
             "data.phone",
+        ),
+        case(
+            "opening balance as of a day after its publication",
+            Ward,
+            with("ward.opening", "data.as_of", s("2026-03-11")),
+            422,
+            "data.as_of",
+        ),
+        case(
+            "opening balance without its integrations",
+            Ward,
+            with("ward.opening", "data.integrated", None),
+            422,
+            "data.integrated",
+        ),
+        case(
+            "opening balance of a report's figures",
+            Ward,
+            with(
+                "ward.opening",
+                "data.figures",
+                Some(json!({"integrated_new": 1})),
+            ),
+            422,
+            "data.figures",
         ),
     ];
     // Content types.

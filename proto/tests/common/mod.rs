@@ -52,6 +52,14 @@ pub fn valid() -> Vec<Value> {
                    "target": 700000}),
         ),
         envelope("facility.linked", json!({"facility": "TYT-31117"})),
+        envelope(
+            "ward.opening",
+            json!({"as_of": "2026-02-28", "accounts": 1250, "integrated": 830}),
+        ),
+        envelope(
+            "ward.opening",
+            json!({"as_of": "2026-03-10", "accounts": 0, "integrated": 0}),
+        ),
     ]
 }
 
@@ -229,6 +237,27 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
         (
             with(base[6].clone(), &["data", "proposals"], json!("")),
             "data.proposals",
+        ),
+        // An opening balance: a date, both figures, in range, nothing else.
+        (
+            with(base[10].clone(), &["data", "as_of"], json!("28/02/2026")),
+            "data.as_of",
+        ),
+        (
+            without(base[10].clone(), &["data", "integrated"]),
+            "data.integrated",
+        ),
+        (
+            with(
+                base[10].clone(),
+                &["data", "accounts"],
+                json!(1_000_000_001u64),
+            ),
+            "data.accounts",
+        ),
+        (
+            with(base[10].clone(), &["data", "target"], json!(5)),
+            "data.target",
         ),
     ]
 }

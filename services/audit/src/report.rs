@@ -73,6 +73,7 @@ impl Certification {
                 ("report.filed", f.report_filed),
                 ("ward.baseline", f.ward_baseline),
                 ("facility.linked", f.facility_linked),
+                ("ward.opening", f.ward_opening),
             ],
             rejects: t.rejected.iter().map(|(k, n)| (k.clone(), *n)).collect(),
             duplicates: t.duplicates,

@@ -213,7 +213,12 @@ pub const DEFAULT_SOURCES: [(&str, &str, &[&str]); 4] = [
     (
         "ward-office",
         "Ward offices",
-        &["ward.baseline", "team.formed", "report.filed"],
+        &[
+            "ward.baseline",
+            "ward.opening",
+            "team.formed",
+            "report.filed",
+        ],
     ),
     ("health", "Health facilities", &["facility.linked"]),
 ];

@@ -4,7 +4,9 @@ use ehb_proto::{ContractError, Event, Payload, ProvinceCode, decode_on_subject};
 use jiff::Timestamp;
 
 use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Position, Projection, Reject};
-use crate::ward::{GroupTeam, ReportRecord, ReportText, Ward, WardBaseline, WardMeta};
+use crate::ward::{
+    GroupTeam, OpeningBalance, ReportRecord, ReportText, Ward, WardBaseline, WardMeta,
+};
 
 /// What applying one message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +119,8 @@ impl Projection {
             self.revisions.of(ward.meta.province).ward_left(revision);
             ward.meta.province = event.province;
         }
+        // Checked before anything moves: a refused event leaves no trace in the counters.
+        check_opening(ward, event)?;
         let kind = event.kind();
         let mut meta_changed = false;
         let mut duplicate = false;
@@ -251,6 +255,19 @@ impl Projection {
                     every_day = true;
                 }
             }
+            Payload::WardOpening(o) => {
+                let incoming = OpeningBalance::from_event(event.occurred_at, o);
+                match ward.meta.opening {
+                    Some(current) if current == incoming => duplicate = true,
+                    // An older publication than the one kept changes nothing (as a baseline).
+                    Some(current) if incoming.published_at < current.published_at => {}
+                    _ => {
+                        ward.meta.opening = Some(incoming);
+                        meta_changed = true;
+                        every_day = true;
+                    }
+                }
+            }
         }
         if duplicate {
             counters.duplicates += 1;
@@ -284,6 +301,39 @@ impl Projection {
         } else {
             Applied::Folded
         })
+    }
+}
+
+/// Refuses what would count a fact twice: an account or integration on a day the ward's opening
+/// balance already counts, or a balance reaching a day the events already counted facts on.
+fn check_opening(ward: &Ward, event: &Event<'_>) -> Result<(), ContractError> {
+    let day = event.day();
+    match &event.payload {
+        Payload::AccountActivated { .. } | Payload::CardIntegrated { .. } => {
+            match ward.meta.opening {
+                Some(o) if day <= o.as_of => Err(ContractError::invalid(
+                    "occurred_at",
+                    format!(
+                        "falls on {day}, on or before {}, the last day ward {}'s opening balance \
+                         counts: the balance already holds it",
+                        o.as_of, event.ward
+                    ),
+                )),
+                _ => Ok(()),
+            }
+        }
+        Payload::WardOpening(o) => match ward.first_fact_day() {
+            Some(first) if first <= o.as_of => Err(ContractError::invalid(
+                "data.as_of",
+                format!(
+                    "ward {} already has accounts or integrations counted on {first}; an opening \
+                     balance counts only the days before the first one the events count",
+                    event.ward
+                ),
+            )),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
     }
 }
 

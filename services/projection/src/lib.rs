@@ -31,4 +31,6 @@ pub use query::{AverageKind, NotIntegrated, Percent, Populations, QueryError, Ra
 pub use state::{
     ByType, CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, Position, Projection, Reject, Totals,
 };
-pub use ward::{GroupTeam, Progress, ReportRecord, ReportText, Ward, WardBaseline, WardMeta};
+pub use ward::{
+    GroupTeam, OpeningBalance, Progress, ReportRecord, ReportText, Ward, WardBaseline, WardMeta,
+};

@@ -74,6 +74,13 @@ pub struct ByType {
     pub ward_baseline: u64,
     /// `facility.linked`
     pub facility_linked: u64,
+    /// `ward.opening` (left out of the digest's writing when none, as before the type existed)
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ward_opening: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl ByType {
@@ -86,6 +93,7 @@ impl ByType {
             EventType::ReportFiled => &mut self.report_filed,
             EventType::WardBaseline => &mut self.ward_baseline,
             EventType::FacilityLinked => &mut self.facility_linked,
+            EventType::WardOpening => &mut self.ward_opening,
         } += 1;
     }
 
@@ -97,6 +105,7 @@ impl ByType {
         self.report_filed += other.report_filed;
         self.ward_baseline += other.ward_baseline;
         self.facility_linked += other.facility_linked;
+        self.ward_opening += other.ward_opening;
     }
 
     /// The sum over all types.
@@ -107,6 +116,7 @@ impl ByType {
             + self.report_filed
             + self.ward_baseline
             + self.facility_linked
+            + self.ward_opening
     }
 }
 

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::ops::RangeBounds;
 
-use ehb_proto::{Baseline, BusinessDay, ProvinceCode, ReportFigures, ReportNotes, ReportPeriod};
+use ehb_proto::{
+    Baseline, BusinessDay, Opening, ProvinceCode, ReportFigures, ReportNotes, ReportPeriod,
+};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +48,31 @@ impl WardBaseline {
             groups: b.groups,
             facilities: b.facilities,
             target: b.target,
+        }
+    }
+}
+
+/// What a ward had achieved before its tracking began, and when that was published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningBalance {
+    /// The last business day the balance counts; it enters cumulative figures from this day on.
+    pub as_of: BusinessDay,
+    /// Level-2 accounts activated by the end of `as_of`.
+    pub accounts: u64,
+    /// Cards integrated by the end of `as_of`.
+    pub integrated: u64,
+    /// When it was published (the event's `occurred_at`): a later one replaces it.
+    pub published_at: Timestamp,
+}
+
+impl OpeningBalance {
+    /// The balance an event published at `published_at` carries.
+    pub fn from_event(published_at: Timestamp, o: &Opening) -> Self {
+        OpeningBalance {
+            as_of: o.as_of,
+            accounts: o.accounts,
+            integrated: o.integrated,
+            published_at,
         }
     }
 }
@@ -118,6 +145,9 @@ pub struct WardMeta {
     /// Reports filed, by period (a record without them reads as none filed).
     #[serde(default)]
     pub reports: BTreeMap<ReportPeriod, ReportRecord>,
+    /// What the ward had achieved before its tracking began, when a balance was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<OpeningBalance>,
     /// Events folded while the ward had no baseline.
     pub unregistered_events: u64,
 }
@@ -131,6 +161,7 @@ impl WardMeta {
             teams: BTreeMap::new(),
             facilities: BTreeMap::new(),
             reports: BTreeMap::new(),
+            opening: None,
             unregistered_events: 0,
         }
     }
@@ -160,6 +191,14 @@ pub struct Progress {
     pub integrated: u64,
     /// Citizens who both activated an account and integrated a card.
     pub eligible: u64,
+}
+
+impl std::ops::AddAssign for Progress {
+    fn add_assign(&mut self, other: Progress) {
+        self.accounts += other.accounts;
+        self.integrated += other.integrated;
+        self.eligible += other.eligible;
+    }
 }
 
 /// A ward: what is known of it, and its counters per business day.
@@ -193,7 +232,8 @@ impl Ward {
         total
     }
 
-    /// The sum of the counters over every day up to and including `day`.
+    /// The sum of the events' counters over every day up to and including `day` (an opening
+    /// balance is not in it: see [`Ward::opening_by`]).
     pub fn cumulative(&self, day: BusinessDay) -> DayCounters {
         let mut total = DayCounters::default();
         for counters in self.days.range(..=day).map(|(_, c)| c) {
@@ -211,6 +251,27 @@ impl Ward {
             total.eligible += u64::from(c.eligible_new);
         }
         total
+    }
+
+    /// The opening balance's accounts and integrations, when it counts by `day` (none before
+    /// its `as_of`).
+    pub fn opening_by(&self, day: BusinessDay) -> Progress {
+        match self.meta.opening {
+            Some(o) if o.as_of <= day => Progress {
+                accounts: o.accounts,
+                integrated: o.integrated,
+                eligible: 0,
+            },
+            _ => Progress::default(),
+        }
+    }
+
+    /// The first day the events counted an account or an integration in, if any.
+    pub fn first_fact_day(&self) -> Option<BusinessDay> {
+        self.days
+            .iter()
+            .find(|(_, c)| c.accounts_new > 0 || c.integrated_new > 0)
+            .map(|(day, _)| *day)
     }
 
     /// The last business day with any event.

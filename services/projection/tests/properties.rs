@@ -23,7 +23,7 @@ const WARDS: [&str; 4] = ["31001", "31002", "01001", "31003"];
 
 fn facts() -> impl Strategy<Value = Vec<Fact>> {
     prop::collection::vec(
-        (0u8..5, 0usize..4, 0u128..40, 1u8..6, 0u8..24).prop_map(
+        (0u8..6, 0usize..4, 0u128..40, 1u8..6, 0u8..24).prop_map(
             |(kind, ward, citizen, day, hour)| Fact {
                 kind,
                 ward,
@@ -70,6 +70,11 @@ fn messages(facts: &[Fact]) -> Vec<(String, Vec<u8>)> {
                 issuer: Some(ehb_proto::Issuer::Vss),
             },
             3 => Payload::TeamFormed { members: Some(5) },
+            5 => Payload::WardOpening(ehb_proto::Opening {
+                as_of: common::day(&format!("2026-03-{:02}", f.day)).plus(-1),
+                accounts: f.citizen as u64 * 3,
+                integrated: f.citizen as u64,
+            }),
             _ => {
                 out.push((
                     format!("ehb.v1.31.{ward}.card_integrated"),

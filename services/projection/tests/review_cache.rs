@@ -40,7 +40,7 @@ const WARDS: [&str; 5] = ["31001", "31002", "01001", "31003", "01002"];
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
     let fact =
-        (0u8..8, 0usize..5, 0u128..30, 1u8..9, 0u8..24).prop_map(|(kind, ward, n, day, hour)| {
+        (0u8..9, 0usize..5, 0u128..30, 1u8..9, 0u8..24).prop_map(|(kind, ward, n, day, hour)| {
             Step::Fact {
                 kind,
                 ward,
@@ -85,6 +85,12 @@ fn fold(g: &mut Given, kind: u8, ward: &str, n: u128, d: u8, hour: u8) {
         }
         5 => {
             g.baseline(&at, ward, 1_000 + n as u64 * 10, 600 + n as u64, 3);
+        }
+        7 => {
+            // An opening balance up to the day before: refused once the ward has counted facts
+            // on or before it, and then facts on its days are refused.
+            let as_of = format!("2026-03-{:02}", d.max(2) - 1);
+            g.opening(&at, ward, &as_of, (n as u64 * 3, n as u64 * 2));
         }
         6 => {
             // Ward 31009's baseline, half the time under province 01: a ward settled elsewhere.

@@ -265,6 +265,8 @@ export async function wardView(route) {
   const series = await api(`/v1/wards/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`);
   const groups = daily.groups;
   const target = daily.target;
+  // What the ward had before its tracking began, once the day shown reaches it.
+  const opening = daily.opening && daily.opening.as_of <= date ? daily.opening : null;
   // A month's figures close on the 14th: say which days its report speaks of.
   const covers = (p) => (p.period.startsWith('monthly/') ? ` (${fmt.day(p.covers.from)}–${fmt.day(p.covers.to)})` : '');
   const periods = daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)).join('');
@@ -273,7 +275,7 @@ export async function wardView(route) {
       <a href="${esc(href('province', daily.province))}">${esc(t('province'))} ${esc(daily.province)}</a></p>
     <section class="cards">
       ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
-      ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative))}
+      ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative), opening ? `${esc(t('opening_balance'))} ${fmt.day(opening.as_of)}: <span data-k="opening-integrated">${fmt.count(opening.integrated)}</span>` : '')}
       ${card('rank', t('rank_in_province'), daily.standing.rank === null ? '—' : `${fmt.count(daily.standing.rank)}/${fmt.count(daily.standing.ranked)}`, `${esc(t('average_residents'))}: <span data-k="province-average">${fmt.percent(daily.standing.average.value)}</span>`)}
       ${card('standing-flags', t('flags'), daily.standing.flags.map((f) => t(f)).join(', ') || '—')}
       ${card('rate-residents', t('rate_residents'), fmt.percent(daily.rates.per_residents))}
@@ -281,7 +283,7 @@ export async function wardView(route) {
       ${card('rate-level2', t('rate_level2'), fmt.percent(daily.rates.per_level2), daily.populations ? `${esc(t('level2'))}: <span data-k="level2">${fmt.count(daily.populations.level2)}</span>` : '')}
       ${card('rate-eligible', t('rate_eligible'), fmt.percent(daily.rates.per_eligible), daily.not_integrated?.eligible != null ? `${esc(t('not_integrated'))}: <span data-k="eligible-not-integrated">${fmt.count(daily.not_integrated.eligible)}</span>` : '')}
       ${card('target', t('progress'), target ? fmt.percent(target.percent) : '—', target ? `${esc(t('target'))}: <span data-k="target-count">${fmt.count(target.target)}</span>` : '')}
-      ${card('accounts-new', t('accounts_today'), fmt.count(daily.accounts.new), `${esc(t('accounts'))}: <span data-k="accounts">${fmt.count(daily.accounts.cumulative)}</span>`)}
+      ${card('accounts-new', t('accounts_today'), fmt.count(daily.accounts.new), `${esc(t('accounts'))}: <span data-k="accounts">${fmt.count(daily.accounts.cumulative)}</span>${opening ? `, ${esc(t('opening_balance'))} ${fmt.day(opening.as_of)}: <span data-k="opening-accounts">${fmt.count(opening.accounts)}</span>` : ''}`)}
       ${card('with-team', `${t('groups')} ${t('with_team')}`, fmt.count(groups.with_team), groups.total !== null ? `/ <span data-k="groups-total">${fmt.count(groups.total)}</span>` : '')}
       ${card('without-team', `${t('groups')} ${t('without_team')}`, groups.without_team === null ? '—' : fmt.count(groups.without_team))}
       ${card('facilities', t('facilities'), fmt.count(daily.facilities.linked), daily.facilities.total !== null ? `/ ${fmt.count(daily.facilities.total)}` : '')}

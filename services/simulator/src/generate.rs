@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use ehb_eventlog::Outgoing;
 use ehb_proto::{
-    Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Payload, ProvinceCode,
+    Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Opening, Payload, ProvinceCode,
     ReportPeriod, Text, Uuid, WardCode,
 };
 use jiff::{SignedDuration, Timestamp};
@@ -35,10 +35,13 @@ pub struct WardTruth {
     pub insured: u64,
     /// Groups in the baseline.
     pub groups: u64,
-    /// Distinct citizens whose account was activated.
+    /// Accounts at the end: the opening balance's and the distinct citizens whose account the
+    /// events activated.
     pub accounts: u64,
-    /// Distinct citizens who integrated.
+    /// Integrations at the end: the opening balance's and the distinct citizens who integrated.
     pub integrated: u64,
+    /// The opening balance, when the ward joined with one: its day, accounts and integrations.
+    pub opening: Option<(BusinessDay, u64, u64)>,
     /// Level-2 account holders at the end: the baseline's and the accounts activated.
     pub level2: u64,
     /// Eligible at the end: the baseline's, and the citizens who both activated an account and
@@ -316,6 +319,9 @@ pub fn generate(scenario: &Scenario) -> Generated {
             eligible,
             ..WardTruth::default()
         };
+        if i % 4 == 1 {
+            open_with_pilot(&mut b, code, &mut truth, insured.saturating_sub(integrated));
+        }
         let integrations = split(integrated, &weights);
         let extras = split(extra_accounts, &weights);
         let mut next_citizen = 0u64;
@@ -421,6 +427,38 @@ pub fn generate(scenario: &Scenario) -> Generated {
         messages,
         truth: b.truth,
     }
+}
+
+/// A quarter of the wards joined after a pilot: what it achieved up to the day before the
+/// campaign's first is their opening balance, published with the baseline (made of the ward's
+/// figures, not drawn, so that the campaign's other draws stay as they are; the baseline's
+/// level-2 holders, taken when tracking began, already hold the pilot's accounts).
+/// `room`: the insured the campaign's events leave without a card integrated.
+fn open_with_pilot(b: &mut Builder<'_>, code: WardCode, truth: &mut WardTruth, room: u64) {
+    let as_of = b.scenario.start.plus(-1);
+    let (accounts, integrated) = (truth.residents / 50, (truth.residents / 80).min(room));
+    let at = b.scenario.start.start() + SignedDuration::from_mins(6);
+    let opening = Payload::WardOpening(Opening {
+        as_of,
+        accounts,
+        integrated,
+    });
+    // Its id from the ward, not the draws (a version-7 UUID's layout).
+    let a = mix(b.scenario.seed ^ (u64::from(code.get()) << 32) ^ 0x6f70_656e);
+    let id = (u128::from(a) << 64 | u128::from(mix(a))) & !(0xf << 76) | (0x7 << 76);
+    let event = Event {
+        id: Uuid::from_u128(id),
+        occurred_at: at,
+        province: b.scenario.province,
+        ward: code,
+        group: None,
+        source: Text::from("ward-office"),
+        payload: opening,
+    };
+    b.push("ward-office", at, &event);
+    truth.opening = Some((as_of, accounts, integrated));
+    truth.accounts += accounts;
+    truth.integrated += integrated;
 }
 
 /// The code of the `i`-th ward of a province: the province's two digits and a three-digit number.

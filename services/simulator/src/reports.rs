@@ -75,11 +75,15 @@ fn file(
     };
     let first = BusinessDay::from_ordinal(0);
     let integrated_new = sum(&truth.integrated_by_day, start);
+    // Totals count the opening balance too, as the ward's own books do.
+    let (opening_accounts, opening_integrated) = truth
+        .opening
+        .map_or((0, 0), |(_, accounts, integrated)| (accounts, integrated));
     let figures = ReportFigures {
         accounts_new: Some(sum(&truth.accounts_by_day, start)),
-        accounts_total: Some(sum(&truth.accounts_by_day, first)),
+        accounts_total: Some(opening_accounts + sum(&truth.accounts_by_day, first)),
         integrated_new: Some(integrated_new + if wrong { b.rng.random_range(1..20) } else { 0 }),
-        integrated_total: Some(sum(&truth.integrated_by_day, first)),
+        integrated_total: Some(opening_integrated + sum(&truth.integrated_by_day, first)),
         groups_with_team: matches!(period, ReportPeriod::Weekly(_))
             .then(|| team_days.iter().filter(|d| **d <= end).count() as u64),
     };

@@ -39,10 +39,43 @@ fn the_default_province_has_the_campaigns_shape() {
     assert!(highest > 0.45, "highest rate {highest}");
     for w in wards.values() {
         assert!(w.integrated <= w.insured, "only the insured integrate");
-        assert_eq!(w.integrated_by_day.values().sum::<u64>(), w.integrated);
-        assert_eq!(w.accounts_by_day.values().sum::<u64>(), w.accounts);
+        let (opening_accounts, opening_integrated) = w.opening.map_or((0, 0), |(_, a, i)| (a, i));
+        assert_eq!(
+            opening_integrated + w.integrated_by_day.values().sum::<u64>(),
+            w.integrated
+        );
+        assert_eq!(
+            opening_accounts + w.accounts_by_day.values().sum::<u64>(),
+            w.accounts
+        );
         assert!(w.teams <= w.groups);
     }
+}
+
+#[test]
+fn a_quarter_of_the_wards_join_with_the_pilot_s_balance() {
+    let g = province();
+    let before = BusinessDay::from_date(jiff::civil::date(2026, 2, 28));
+    let opened: Vec<_> = g
+        .truth
+        .wards
+        .values()
+        .filter_map(|w| w.opening.map(|o| (o, w)))
+        .collect();
+    assert_eq!(opened.len(), 20);
+    for ((as_of, accounts, integrated), w) in &opened {
+        assert_eq!((*as_of, *accounts), (before, w.residents / 50));
+        // The pilot's integrations, as many as the insured the campaign leaves allow.
+        let events: u64 = w.integrated_by_day.values().sum();
+        let room = w.insured - events;
+        assert_eq!(*integrated, (w.residents / 80).min(room));
+    }
+    let published = g
+        .messages
+        .iter()
+        .filter(|m| m.message.subject.ends_with(".ward_opening"))
+        .count();
+    assert_eq!(published, 20);
 }
 
 #[test]

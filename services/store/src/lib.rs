@@ -18,8 +18,8 @@ use std::path::Path;
 use std::collections::BTreeMap;
 
 use ehb_projection::{
-    Changes, DayCounters, GroupTeam, Position, Projection, Reject, ReportDeadlines, ReportRecord,
-    Totals, WardBaseline, WardMeta,
+    Changes, DayCounters, GroupTeam, OpeningBalance, Position, Projection, Reject, ReportDeadlines,
+    ReportRecord, Totals, WardBaseline, WardMeta,
 };
 use ehb_proto::{BusinessDay, CitizenRef, ProvinceCode};
 use serde::Serialize;
@@ -128,6 +128,8 @@ struct WardRecord<'a> {
     baseline: &'a Option<WardBaseline>,
     teams: &'a BTreeMap<String, GroupTeam>,
     facilities: &'a BTreeMap<String, BusinessDay>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opening: &'a Option<OpeningBalance>,
     unregistered_events: u64,
 }
 
@@ -140,6 +142,7 @@ impl<'a> WardRecord<'a> {
             teams,
             facilities,
             reports: _,
+            opening,
             unregistered_events,
         } = meta;
         WardRecord {
@@ -147,6 +150,7 @@ impl<'a> WardRecord<'a> {
             baseline,
             teams,
             facilities,
+            opening,
             unregistered_events: *unregistered_events,
         }
     }
@@ -155,8 +159,10 @@ impl<'a> WardRecord<'a> {
 /// The rules a projection was built by, so that a change of rules rebuilds it.
 fn rules(deadlines: &ReportDeadlines) -> String {
     format!(
-        "contract=v{};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={};monthly_closes_on={}",
+        "contract=v{};types={};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={};monthly_closes_on={}",
         ehb_proto::SCHEMA_VERSION,
+        // A type the contract gains was a reject in a store built before it.
+        ehb_proto::EventType::ALL.len(),
         deadlines.daily_by_hour,
         deadlines.weekly_before,
         deadlines.monthly_before_day,

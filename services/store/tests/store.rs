@@ -157,3 +157,41 @@ fn a_report_is_written_alone_and_loads_back_into_its_ward() {
     );
     assert_eq!(loaded.digest(), p.digest());
 }
+
+#[test]
+fn an_opening_balance_is_kept_with_its_ward_and_counts_after_loading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let mut p = store.load(ReportDeadlines::default()).expect("load");
+    let opening = Payload::WardOpening(ehb_proto::Opening {
+        as_of: BusinessDay::parse("as_of", "2026-03-08").expect("day"),
+        accounts: 120,
+        integrated: 80,
+    });
+    apply(&mut p, 1, &event("2026-03-09T08:00:00+07:00", opening));
+    let card = Payload::CardIntegrated {
+        citizen: CitizenRef(7),
+        beneficiary: None,
+        issuer: None,
+    };
+    apply(&mut p, 2, &event("2026-03-10T08:00:00+07:00", card));
+    let changes = p.take_changes();
+    store.commit(Store::prepare(&p, &changes)).expect("commit");
+    drop(store);
+    let loaded = reopen(dir.path())
+        .load(ReportDeadlines::default())
+        .expect("load");
+    let ward = WardCode::parse("31117").expect("w");
+    let kept = loaded
+        .ward(ward)
+        .expect("ward")
+        .meta
+        .opening
+        .expect("a balance");
+    assert_eq!((kept.accounts, kept.integrated), (120, 80));
+    let day = BusinessDay::parse("d", "2026-03-10").expect("day");
+    let daily = loaded.daily(ward, Some(day)).expect("daily");
+    assert_eq!((daily.integrated.new, daily.integrated.cumulative), (1, 81));
+    assert_eq!(loaded.digest(), p.digest());
+    assert_eq!(loaded.totals().folded.ward_opening, 1);
+}

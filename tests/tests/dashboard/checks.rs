@@ -173,6 +173,15 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
     for (key, value) in expect {
         assert_eq!(shown[key], value, "{key}");
     }
+    // A ward that joined with an opening balance shows it under both cumulative figures.
+    let opening = &daily["opening"];
+    for (key, figure) in [
+        ("opening-integrated", "integrated"),
+        ("opening-accounts", "accounts"),
+    ] {
+        let expected = (!opening.is_null()).then(|| Value::from(lang.count(&opening[figure])));
+        assert_eq!(shown.get(key).cloned(), expected, "{key}");
+    }
     // Not filed: pending while its deadline is after the end of the day shown (UTC+7).
     let end_of_day = format!("{}T17:00:00Z", daily["date"].as_str().unwrap_or_default());
     let state = |r: &Value| match (r["filed"].as_bool(), r["on_time"].as_bool()) {

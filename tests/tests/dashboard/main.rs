@@ -162,6 +162,9 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     // The province official reads its wards, and nothing of another province.
     assert_eq!(browser.go(&format!("#/ward/{other}")).await, Shown::Ready);
     check_ward(&browser, &base, PROVINCE_31, &other, Lang::Vi).await;
+    // That ward joined with the pilot's balance, so the page's balance was checked.
+    let daily = api(&base, &format!("/v1/wards/{other}/daily"), PROVINCE_31).await;
+    assert_eq!(daily["opening"]["as_of"], "2026-02-28");
     assert_eq!(
         browser.go(&format!("#/ward/{ward01}")).await,
         Shown::Refused(403)

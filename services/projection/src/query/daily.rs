@@ -13,7 +13,7 @@ use super::{
 };
 use crate::Projection;
 use crate::counters::IssuerCounts;
-use crate::ward::{ReportText, Ward, WardBaseline};
+use crate::ward::{OpeningBalance, ReportText, Ward, WardBaseline};
 
 /// The daily figures of one ward.
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +32,9 @@ pub struct Daily {
     pub accounts: NewAndCumulative,
     /// Cards integrated.
     pub integrated: Integrated,
+    /// What the ward had achieved before its tracking began, when a balance was published: its
+    /// figures are in the cumulative ones from its `as_of` on, never in a day's.
+    pub opening: Option<OpeningBalance>,
     /// Cumulative integrations over each population.
     pub rates: Rates,
     /// The populations the rates divide by (none without a baseline).
@@ -61,7 +64,7 @@ pub struct Daily {
 pub struct NewAndCumulative {
     /// On this day.
     pub new: u64,
-    /// From the start of the campaign up to and including this day.
+    /// From the start of the campaign up to and including this day (with the opening balance's).
     pub cumulative: u64,
 }
 
@@ -70,11 +73,12 @@ pub struct NewAndCumulative {
 pub struct Integrated {
     /// On this day.
     pub new: u64,
-    /// Up to and including this day.
+    /// Up to and including this day (with the opening balance's).
     pub cumulative: u64,
-    /// Up to and including this day, by beneficiary code (`HS` pupils, `SV` students, …).
+    /// The events' integrations up to and including this day, by beneficiary code (`HS` pupils,
+    /// `SV` students, …); an opening balance has no breakdown.
     pub by_beneficiary: BTreeMap<&'static str, u32>,
-    /// Up to and including this day, by card issuer.
+    /// The events' integrations up to and including this day, by card issuer.
     pub by_issuer: IssuerCounts,
 }
 
@@ -186,12 +190,12 @@ pub fn differences(claimed: &ReportFigures, events: &ReportFigures) -> Vec<Diffe
 /// report's terms.
 pub(crate) fn event_figures(ward: &Ward, (from, to): (BusinessDay, BusinessDay)) -> ReportFigures {
     let new = ward.sum(from, to);
-    let total = ward.cumulative(to);
+    let total = Standing::of(ward, to);
     ReportFigures {
         accounts_new: Some(u64::from(new.accounts_new)),
-        accounts_total: Some(u64::from(total.accounts_new)),
+        accounts_total: Some(total.accounts),
         integrated_new: Some(u64::from(new.integrated_new)),
-        integrated_total: Some(u64::from(total.integrated_new)),
+        integrated_total: Some(total.integrated),
         groups_with_team: Some(ward.meta.teams_by(to)),
     }
 }
@@ -270,14 +274,15 @@ impl Projection {
             registered: ward.meta.registered(),
             accounts: NewAndCumulative {
                 new: u64::from(today.accounts_new),
-                cumulative: u64::from(total.accounts_new),
+                cumulative: standing.accounts,
             },
             integrated: Integrated {
                 new: u64::from(today.integrated_new),
-                cumulative: u64::from(total.integrated_new),
+                cumulative: standing.integrated,
                 by_beneficiary: total.by_beneficiary.to_map(),
                 by_issuer: total.by_issuer,
             },
+            opening: ward.meta.opening,
             rates: standing.rates(),
             populations: baseline.as_ref().map(|_| standing.populations),
             not_integrated: baseline

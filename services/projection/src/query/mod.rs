@@ -295,12 +295,16 @@ pub(crate) struct Standing {
 }
 
 impl Standing {
+    /// The ward's cumulative figures at `day`: the events' and its opening balance's. The
+    /// populations grow by the events only: a baseline taken when tracking began already holds
+    /// the accounts of the balance.
     pub(crate) fn of(ward: &Ward, day: BusinessDay) -> Self {
-        let progress = ward.progress(..=day);
+        let events = ward.progress(..=day);
+        let opening = ward.opening_by(day);
         Standing {
-            integrated: progress.integrated,
-            accounts: progress.accounts,
-            populations: Populations::of(ward.meta.baseline.as_ref(), progress),
+            integrated: events.integrated + opening.integrated,
+            accounts: events.accounts + opening.accounts,
+            populations: Populations::of(ward.meta.baseline.as_ref(), events),
         }
     }
 

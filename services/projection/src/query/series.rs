@@ -29,11 +29,11 @@ pub struct SeriesDay {
     pub date: BusinessDay,
     /// Accounts activated that day.
     pub accounts_new: u64,
-    /// Accounts up to that day.
+    /// Accounts up to that day (with the opening balance's, from its day on).
     pub accounts_cumulative: u64,
     /// Integrations that day.
     pub integrated_new: u64,
-    /// Integrations up to that day.
+    /// Integrations up to that day (with the opening balance's, from its day on).
     pub integrated_cumulative: u64,
     /// The rates at the end of that day.
     pub rates: Rates,
@@ -56,20 +56,23 @@ impl Projection {
         check_range(from, to)?;
         let ward = self.ward(code).ok_or(QueryError::UnknownWard(code))?;
         let baseline = ward.meta.baseline.as_ref();
-        let mut running = ward.cumulative(from.plus(-1));
+        // The events' figures carried forward a day at a time; the opening balance joins them
+        // from its day on.
+        let mut events = ward.progress(..from);
         let mut days = Vec::new();
         let mut day = from;
         while day <= to {
             let today = ward.sum(day, day);
-            running.add_all(&today);
-            let integrated = u64::from(running.integrated_new);
+            events += today.progress();
+            let opening = ward.opening_by(day);
+            let integrated = events.integrated + opening.integrated;
             days.push(SeriesDay {
                 date: day,
                 accounts_new: u64::from(today.accounts_new),
-                accounts_cumulative: u64::from(running.accounts_new),
+                accounts_cumulative: events.accounts + opening.accounts,
                 integrated_new: u64::from(today.integrated_new),
                 integrated_cumulative: integrated,
-                rates: Rates::new(integrated, &Populations::of(baseline, running.progress())),
+                rates: Rates::new(integrated, &Populations::of(baseline, events)),
                 teams_new: u64::from(today.teams_new),
                 facilities_new: u64::from(today.facilities_new),
                 report: match ward.meta.reports.get(&ReportPeriod::Daily(day)) {
@@ -154,26 +157,22 @@ impl Projection {
             .iter()
             .filter_map(|(_, w)| {
                 let b = w.meta.baseline.as_ref()?;
-                Some((*w, b, w.cumulative(from.plus(-1))))
+                Some((*w, b, w.progress(..from)))
             })
             .collect();
-        let mut integrated: u64 = registered
-            .iter()
-            .map(|(_, _, running)| u64::from(running.integrated_new))
-            .sum();
         let mut days = Vec::new();
         let mut day = from;
         while day <= to {
-            let (mut accounts_new, mut integrated_new) = (0, 0);
+            let (mut accounts_new, mut integrated_new, mut integrated) = (0, 0, 0);
             let mut populations = Populations::default();
-            for (ward, baseline, running) in &mut registered {
+            for (ward, baseline, events) in &mut registered {
                 let today = ward.sum(day, day);
                 accounts_new += u64::from(today.accounts_new);
                 integrated_new += u64::from(today.integrated_new);
-                running.add_all(&today);
-                populations = populations + Populations::of(Some(baseline), running.progress());
+                *events += today.progress();
+                integrated += events.integrated + ward.opening_by(day).integrated;
+                populations = populations + Populations::of(Some(baseline), *events);
             }
-            integrated += integrated_new;
             days.push(ProvinceSeriesDay {
                 date: day,
                 accounts_new,

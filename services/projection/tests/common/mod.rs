@@ -4,8 +4,8 @@
 
 use ehb_projection::{Applied, Projection, ReportDeadlines};
 use ehb_proto::{
-    Baseline, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportKind, ReportPeriod,
-    Text, WardCode, parse_instant,
+    Baseline, CitizenRef, Event, Opening, Payload, ProvinceCode, ReportFigures, ReportKind,
+    ReportPeriod, Text, WardCode, parse_instant,
 };
 
 /// A projection and the next stream sequence to give a message.
@@ -101,6 +101,26 @@ impl Given {
                 groups,
                 facilities: 2,
                 target: insured,
+            }),
+        );
+        self.apply(&e)
+    }
+
+    /// An opening balance published at `at`, counting up to `as_of`.
+    pub fn opening(
+        &mut self,
+        at: &str,
+        ward: &str,
+        as_of: &str,
+        (accounts, integrated): (u64, u64),
+    ) -> Applied {
+        let e = self.event(
+            at,
+            ward,
+            Payload::WardOpening(Opening {
+                as_of: day(as_of),
+                accounts,
+                integrated,
             }),
         );
         self.apply(&e)
