@@ -6,6 +6,7 @@ use crate::error::from_json;
 use crate::event::Event;
 use crate::identity::Pseudonymise;
 use crate::report::ReportFigures;
+use crate::team::TeamComposition;
 use crate::text::Text;
 use crate::upcast::upcast;
 use crate::validate::{Identifiers, validate};
@@ -52,6 +53,8 @@ pub(crate) struct DataIn<'a> {
     pub(crate) issuer: Option<Text<'a>>,
     #[serde(default)]
     pub(crate) members: Option<u32>,
+    #[serde(default)]
+    pub(crate) composition: Option<TeamComposition>,
     #[serde(borrow, default)]
     pub(crate) kind: Option<Text<'a>>,
     #[serde(borrow, default)]
@@ -111,7 +114,7 @@ impl<'a> DataIn<'a> {
             EventType::CardIntegrated => {
                 &["citizen_ref", "citizen_id", "beneficiary", "issuer", "card"]
             }
-            EventType::TeamFormed => &["members"],
+            EventType::TeamFormed => &["members", "composition"],
             EventType::ReportFiled => &["kind", "period", "figures", "difficulties", "proposals"],
             EventType::WardBaseline => &[
                 "name",
@@ -133,6 +136,7 @@ impl<'a> DataIn<'a> {
             ("beneficiary", self.beneficiary.is_some()),
             ("issuer", self.issuer.is_some()),
             ("members", self.members.is_some()),
+            ("composition", self.composition.is_some()),
             ("kind", self.kind.is_some()),
             ("period", self.period.is_some()),
             ("figures", self.figures.is_some()),

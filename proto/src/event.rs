@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::card::{Beneficiary, Issuer};
 use crate::codes::{CitizenRef, ProvinceCode, WardCode};
 use crate::report::{ReportFigures, ReportNotes, ReportPeriod};
+use crate::team::TeamComposition;
 use crate::text::Text;
 use crate::{BusinessDay, EventType, SCHEMA_VERSION};
 
@@ -49,8 +50,10 @@ pub enum Payload<'a> {
     },
     /// `team.formed`: the event's group formed its guidance team.
     TeamFormed {
-        /// How many volunteers the team has, when reported.
+        /// How many volunteers the team has, when reported (see [`Payload::team_members`]).
         members: Option<u32>,
+        /// Who the team is made of, when reported.
+        composition: Option<TeamComposition>,
     },
     /// `report.filed`: a ward's periodic report.
     ReportFiled {
@@ -113,6 +116,11 @@ pub struct Baseline<'a> {
 }
 
 impl Payload<'_> {
+    /// A team's members: as reported, or its composition's total when only that is reported.
+    pub fn team_members(members: Option<u32>, composition: Option<TeamComposition>) -> Option<u32> {
+        members.or_else(|| composition.map(|c| c.total() as u32))
+    }
+
     /// The event type of this payload.
     pub fn kind(&self) -> EventType {
         match self {
@@ -163,6 +171,8 @@ struct CardData<'a> {
 struct TeamData {
     #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    composition: Option<TeamComposition>,
 }
 
 /// The `data` written for this type (reading goes through `DataIn`).
@@ -218,7 +228,13 @@ impl<'a> Event<'a> {
                     beneficiary,
                     issuer,
                 },
-                Payload::TeamFormed { members } => Payload::TeamFormed { members },
+                Payload::TeamFormed {
+                    members,
+                    composition,
+                } => Payload::TeamFormed {
+                    members,
+                    composition,
+                },
                 Payload::ReportFiled {
                     period,
                     figures,
@@ -261,7 +277,13 @@ impl<'a> Event<'a> {
                 beneficiary: beneficiary.map(|b| Text::from(b.code())),
                 issuer: issuer.map(|i| Text::from(i.as_str())),
             }),
-            Payload::TeamFormed { members } => self.encode(TeamData { members: *members }),
+            Payload::TeamFormed {
+                members,
+                composition,
+            } => self.encode(TeamData {
+                members: *members,
+                composition: *composition,
+            }),
             Payload::ReportFiled {
                 period,
                 figures,

@@ -24,6 +24,7 @@ pub mod kinds;
 pub mod report;
 pub mod screen;
 pub mod subject;
+pub mod team;
 pub mod text;
 pub mod time;
 pub mod upcast;
@@ -37,6 +38,7 @@ pub use event::{Baseline, Event, Opening, Payload, format_instant};
 pub use identity::{CitizenId, Pseudonymise};
 pub use kinds::EventType;
 pub use report::{ReportFigures, ReportKind, ReportNotes, ReportPeriod};
+pub use team::TeamComposition;
 pub use text::Text;
 pub use time::{BusinessDay, parse_instant};
 

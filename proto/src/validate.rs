@@ -10,6 +10,7 @@ use crate::event::{Baseline, Event, Opening, Payload};
 use crate::identity::{CitizenId, Pseudonymise};
 use crate::report::{ReportKind, ReportNotes, ReportPeriod};
 use crate::screen::screen_identifiers;
+use crate::team::{check_group_ward, check_team};
 use crate::text::Text;
 use crate::time::{BusinessDay, parse_instant};
 use crate::{ContractError, EventType};
@@ -68,6 +69,7 @@ pub(crate) fn validate<'a>(
     let ward = WardCode::parse(wire.ward.as_str())?;
     if let Some(group) = &wire.group {
         check_group(group.as_str())?;
+        check_group_ward(group.as_str(), ward)?;
     }
     check_source(wire.source.as_str())?;
     let d = wire.data;
@@ -91,13 +93,11 @@ pub(crate) fn validate<'a>(
                     field: "group".into(),
                 });
             }
-            if d.members.is_some_and(|m| m == 0 || m > 1000) {
-                return Err(ContractError::invalid(
-                    "data.members",
-                    "must be between 1 and 1000",
-                ));
+            check_team(d.members, d.composition)?;
+            Payload::TeamFormed {
+                members: d.members,
+                composition: d.composition,
             }
-            Payload::TeamFormed { members: d.members }
         }
         EventType::ReportFiled => {
             let kind = ReportKind::parse("data.kind", required(d.kind, "kind")?.as_str())?;

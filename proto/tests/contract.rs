@@ -204,3 +204,62 @@ fn an_opening_balance_counts_up_to_a_day_no_later_than_its_publication() {
         "data.as_of"
     );
 }
+
+#[test]
+fn a_team_s_composition_adds_up_to_its_members() {
+    let team = samples::valid()[12].clone();
+    match ehb_proto::decode(&bytes(&team)).expect("valid").payload {
+        ehb_proto::Payload::TeamFormed {
+            members,
+            composition,
+        } => {
+            assert_eq!(members, Some(6));
+            assert_eq!(composition.map(|c| (c.police, c.total())), Some((2, 6)));
+        }
+        other => panic!("a team, not {other:?}"),
+    }
+    // Only the composition: the members are its total.
+    match ehb_proto::decode(&bytes(&samples::valid()[13]))
+        .expect("valid")
+        .payload
+    {
+        ehb_proto::Payload::TeamFormed {
+            members,
+            composition,
+        } => assert_eq!(
+            ehb_proto::Payload::team_members(members, composition),
+            Some(4)
+        ),
+        other => panic!("a team, not {other:?}"),
+    }
+    let mut wrong = team;
+    wrong["data"]["members"] = serde_json::json!(7);
+    let err = ehb_proto::decode(&bytes(&wrong)).expect_err("refused");
+    assert_eq!(
+        (err.field(), err.to_string().as_str()),
+        (
+            "data.composition",
+            "field `data.composition` is invalid: counts 6 members in all; data.members says 7"
+        )
+    );
+}
+
+#[test]
+fn a_group_named_after_a_ward_belongs_to_that_ward() {
+    let mut card = samples::valid()[1].clone();
+    assert_eq!(card["group"], "31117-TDP05");
+    card["group"] = serde_json::json!("31118-TDP05");
+    let err = ehb_proto::decode(&bytes(&card)).expect_err("refused");
+    assert_eq!(
+        (err.field(), err.to_string().as_str()),
+        (
+            "group",
+            "field `group` is invalid: is a group of ward 31118; the event's ward is 31117"
+        )
+    );
+    // Codes that do not start with a ward's code are the ward's own naming.
+    for group in ["TDP05", "thon-3", "3111-A", "31117X"] {
+        card["group"] = serde_json::json!(group);
+        assert!(ehb_proto::decode(&bytes(&card)).is_ok(), "{group}");
+    }
+}

@@ -253,8 +253,52 @@ pub async fn assert_wards_match_truth(
         );
         assert_eq!(daily["groups"]["with_team"], expected.teams, "{ward}");
         assert_eq!(daily["facilities"]["linked"], expected.facilities, "{ward}");
+        assert_eq!(
+            daily["groups"]["team_members"], expected.team_members,
+            "{ward}"
+        );
         assert_reports_match_truth(projector, *ward, expected).await;
+        assert_groups_match_truth(projector, *ward, expected, day).await;
     }
+}
+
+/// Checks a ward's residential groups on `day`: every group's cumulative accounts and
+/// integrations, the facts without a group, the teams' members.
+async fn assert_groups_match_truth(
+    projector: &Projector,
+    ward: ehb_proto::WardCode,
+    expected: &ehb_simulator::WardTruth,
+    day: ehb_proto::BusinessDay,
+) {
+    let (code, answer) = projector
+        .get(&format!("/v1/wards/{ward}/groups?date={day}"))
+        .await;
+    assert_eq!(code, 200, "{answer}");
+    let figures = |v: &serde_json::Value| {
+        (
+            v["accounts"]["cumulative"].as_u64().unwrap_or(u64::MAX),
+            v["integrated"]["cumulative"].as_u64().unwrap_or(u64::MAX),
+        )
+    };
+    let mut shown = std::collections::BTreeMap::new();
+    for row in answer["groups"].as_array().expect("groups") {
+        let group = row["group"].as_str().expect("a code").to_owned();
+        let counts = figures(row);
+        // Groups with a team and no fact show zeros; the truth leaves them out.
+        if counts != (0, 0) {
+            shown.insert(group, counts);
+        }
+    }
+    assert_eq!(shown, expected.by_group, "{ward}: groups");
+    assert_eq!(
+        figures(&answer["without_group"]),
+        expected.without_group,
+        "{ward}: facts without a group"
+    );
+    assert_eq!(
+        answer["totals"]["team_members"], expected.team_members,
+        "{ward}"
+    );
 }
 
 /// Checks every daily and weekly report of a ward: filed or not, on time or late, and whether its

@@ -447,6 +447,24 @@ fn cases() -> Vec<Case> {
             "data.phone",
         ),
         case(
+            "a group of another ward",
+            Vss,
+            with(card, "group", s("31118-TDP01")),
+            422,
+            "group",
+        ),
+        case(
+            "a team whose composition does not add up to its members",
+            Ward,
+            with(
+                "team.formed",
+                "data.composition",
+                Some(json!({"police": 2, "health": 1})),
+            ),
+            422,
+            "data.composition",
+        ),
+        case(
             "opening balance as of a day after its publication",
             Ward,
             with("ward.opening", "data.as_of", s("2026-03-11")),

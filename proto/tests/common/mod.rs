@@ -60,6 +60,14 @@ pub fn valid() -> Vec<Value> {
             "ward.opening",
             json!({"as_of": "2026-03-10", "accounts": 0, "integrated": 0}),
         ),
+        envelope(
+            "team.formed",
+            json!({"members": 6, "composition": {"police": 2, "health": 1, "organisations": 2, "group_officials": 1}}),
+        ),
+        envelope(
+            "team.formed",
+            json!({"composition": {"digital": 3, "other": 1}}),
+        ),
     ]
 }
 
@@ -258,6 +266,23 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
         (
             with(base[10].clone(), &["data", "target"], json!(5)),
             "data.target",
+        ),
+        // A team's composition: known forces, counts in range.
+        (
+            with(base[12].clone(), &["data", "composition", "army"], json!(1)),
+            "data.composition",
+        ),
+        (
+            with(
+                base[12].clone(),
+                &["data", "composition", "police"],
+                json!(-1),
+            ),
+            "data.composition",
+        ),
+        (
+            with(base[12].clone(), &["data", "composition"], json!({})),
+            "data.composition",
         ),
     ]
 }

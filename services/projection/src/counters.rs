@@ -112,6 +112,32 @@ impl IssuerCounts {
     }
 }
 
+/// One residential group's new accounts and integrations on one day (written `[accounts,
+/// integrations]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(u32, u32)", into = "(u32, u32)")]
+pub struct GroupDay {
+    /// Level-2 accounts activated.
+    pub accounts_new: u32,
+    /// Cards integrated.
+    pub integrated_new: u32,
+}
+
+impl From<(u32, u32)> for GroupDay {
+    fn from((accounts_new, integrated_new): (u32, u32)) -> Self {
+        GroupDay {
+            accounts_new,
+            integrated_new,
+        }
+    }
+}
+
+impl From<GroupDay> for (u32, u32) {
+    fn from(g: GroupDay) -> Self {
+        (g.accounts_new, g.integrated_new)
+    }
+}
+
 /// What the events say happened in one ward on one business day.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounters {
@@ -136,6 +162,11 @@ pub struct DayCounters {
     pub duplicates: u32,
     /// Events folded into this ward and day.
     pub events: u32,
+    /// The accounts and integrations counted that day of the facts that named a residential
+    /// group, by group code. The day's own: sums over days ([`DayCounters::add_all`]) leave it
+    /// out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, GroupDay>,
     /// Whether the store has not yet seen this day's latest figures.
     #[serde(skip)]
     pub(crate) dirty: bool,
@@ -151,7 +182,17 @@ impl DayCounters {
         }
     }
 
-    /// Adds another day's counts into this one (for sums over windows).
+    /// Changes the counts of `group` on this day, made when first needed.
+    pub(crate) fn count_group(&mut self, group: &str, change: impl FnOnce(&mut GroupDay)) {
+        // Looked up before inserting: most facts name a group already counted that day, and
+        // its code need not be copied for them.
+        match self.groups.get_mut(group) {
+            Some(counts) => change(counts),
+            None => change(self.groups.entry(group.to_owned()).or_default()),
+        }
+    }
+
+    /// Adds another day's counts into this one (for sums over windows; not the groups').
     pub fn add_all(&mut self, other: &DayCounters) {
         self.accounts_new += other.accounts_new;
         self.integrated_new += other.integrated_new;

@@ -133,6 +133,9 @@ impl Projection {
                 if *flags & CITIZEN_ACCOUNT == 0 {
                     *flags |= CITIZEN_ACCOUNT;
                     counters.accounts_new += 1;
+                    if let Some(group) = &event.group {
+                        counters.count_group(group.as_str(), |g| g.accounts_new += 1);
+                    }
                     if *flags & CITIZEN_INTEGRATED != 0 {
                         counters.eligible_new += 1;
                     }
@@ -153,6 +156,9 @@ impl Projection {
                 if *flags & CITIZEN_INTEGRATED == 0 {
                     *flags |= CITIZEN_INTEGRATED;
                     counters.integrated_new += 1;
+                    if let Some(group) = &event.group {
+                        counters.count_group(group.as_str(), |g| g.integrated_new += 1);
+                    }
                     if *flags & CITIZEN_ACCOUNT != 0 {
                         counters.eligible_new += 1;
                     }
@@ -165,7 +171,10 @@ impl Projection {
                     duplicate = true;
                 }
             }
-            Payload::TeamFormed { members } => {
+            Payload::TeamFormed {
+                members,
+                composition,
+            } => {
                 // The contract requires a group on team.formed.
                 let group = event.group.as_ref().map(|g| g.as_str()).unwrap_or_default();
                 if ward.meta.teams.contains_key(group) {
@@ -175,7 +184,8 @@ impl Projection {
                         group.to_owned(),
                         GroupTeam {
                             formed_on: day,
-                            members: *members,
+                            members: Payload::team_members(*members, *composition),
+                            composition: *composition,
                         },
                     );
                     counters.teams_new += 1;

@@ -5,6 +5,7 @@ use std::ops::RangeBounds;
 
 use ehb_proto::{
     Baseline, BusinessDay, Opening, ProvinceCode, ReportFigures, ReportNotes, ReportPeriod,
+    TeamComposition,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -82,8 +83,11 @@ impl OpeningBalance {
 pub struct GroupTeam {
     /// The business day the team was formed.
     pub formed_on: BusinessDay,
-    /// Volunteers, when reported.
+    /// Volunteers, when reported (the composition's total when only it was).
     pub members: Option<u32>,
+    /// Who the team is made of, when reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub composition: Option<TeamComposition>,
 }
 
 /// A report as filed, once or several times.
@@ -174,6 +178,16 @@ impl WardMeta {
     /// Groups whose team was formed on or before `day`.
     pub fn teams_by(&self, day: BusinessDay) -> u64 {
         self.teams.values().filter(|t| t.formed_on <= day).count() as u64
+    }
+
+    /// The members of the teams formed on or before `day` (a team that reported none adds none).
+    pub fn team_members_by(&self, day: BusinessDay) -> u64 {
+        self.teams
+            .values()
+            .filter(|t| t.formed_on <= day)
+            .filter_map(|t| t.members)
+            .map(u64::from)
+            .sum()
     }
 
     /// Facilities linked on or before `day`.

@@ -69,7 +69,10 @@ fn messages(facts: &[Fact]) -> Vec<(String, Vec<u8>)> {
                 beneficiary: "HS".parse().ok(),
                 issuer: Some(ehb_proto::Issuer::Vss),
             },
-            3 => Payload::TeamFormed { members: Some(5) },
+            3 => Payload::TeamFormed {
+                members: Some(5),
+                composition: None,
+            },
             5 => Payload::WardOpening(ehb_proto::Opening {
                 as_of: common::day(&format!("2026-03-{:02}", f.day)).plus(-1),
                 accounts: f.citizen as u64 * 3,
@@ -84,7 +87,8 @@ fn messages(facts: &[Fact]) -> Vec<(String, Vec<u8>)> {
             }
         };
         let mut e: Event<'static> = g.event(&at, ward, payload);
-        if f.kind == 3 {
+        // Teams name their group; most citizen facts name one too.
+        if f.kind == 3 || (f.kind < 3 && f.citizen % 4 != 0) {
             e.group = Some(ehb_proto::Text::from(format!("{ward}-G{}", f.citizen % 3)));
         }
         out.push((e.subject(), e.to_json()));

@@ -218,6 +218,23 @@ export async function provinceView(route) {
   return { html, after, date, key: JSON.stringify([review, summary, insured, series]) };
 }
 
+/** A ward's residential groups: each group's team, figures and flags, and the facts without one. */
+function groupsTable(answer) {
+  const row = (key, label, team, f, flags) => `<tr data-group="${esc(key)}"><td data-k="group">${esc(label)}</td>
+      <td data-k="team">${team ? `${fmt.day(team.formed_on)} (${team.members === null ? '—' : fmt.count(team.members)})` : '—'}</td>
+      <td data-k="accounts">${fmt.count(f.accounts.cumulative)}</td>
+      <td data-k="integrated-new">${fmt.count(f.integrated.new)}</td>
+      <td data-k="integrated">${fmt.count(f.integrated.cumulative)}</td>
+      <td data-k="gain">${fmt.count(f.gain)}</td>
+      <td data-k="flags">${flagChips(flags)}</td></tr>`;
+  const rows = answer.groups.map((g) => row(g.group, g.group, g.team, g, g.flags)).join('')
+    + row('', t('without_group'), null, answer.without_group, []);
+  return `<section><h2>${esc(t('groups'))}</h2><div class="scroll"><table id="groups">
+      <thead><tr><th>${esc(t('group'))}</th><th>${esc(t('team_members'))}</th><th>${esc(t('accounts'))}</th>
+      <th>${esc(t('integrated_today'))}</th><th>${esc(t('integrated'))}</th><th>${esc(t('gain'))}</th><th>${esc(t('flags'))}</th></tr></thead>
+      <tbody>${rows}</tbody></table></div></section>`;
+}
+
 /** `weekly/2026-03-16` or `monthly/2026-03` in words. */
 function periodLabel(period) {
   const [kind, start] = period.split('/');
@@ -262,7 +279,10 @@ export async function wardView(route) {
   const code = route.code;
   const daily = await api(`/v1/wards/${encodeURIComponent(code)}/daily${query({ date: route.date })}`);
   const date = daily.date;
-  const series = await api(`/v1/wards/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`);
+  const [series, groupsAnswer] = await Promise.all([
+    api(`/v1/wards/${encodeURIComponent(code)}/series${query({ from: plusDays(date, -29), to: date })}`),
+    api(`/v1/wards/${encodeURIComponent(code)}/groups${query({ date })}`),
+  ]);
   const groups = daily.groups;
   const target = daily.target;
   // What the ward had before its tracking began, once the day shown reaches it.
@@ -287,11 +307,15 @@ export async function wardView(route) {
       ${card('with-team', `${t('groups')} ${t('with_team')}`, fmt.count(groups.with_team), groups.total !== null ? `/ <span data-k="groups-total">${fmt.count(groups.total)}</span>` : '')}
       ${card('without-team', `${t('groups')} ${t('without_team')}`, groups.without_team === null ? '—' : fmt.count(groups.without_team))}
       ${card('facilities', t('facilities'), fmt.count(daily.facilities.linked), daily.facilities.total !== null ? `/ ${fmt.count(daily.facilities.total)}` : '')}
+      ${card('team-members', t('team_members_total'), fmt.count(groups.team_members))}
+      ${card('groups-without-progress', t('groups_without_progress'), fmt.count(groupsAnswer.totals.without_progress), `/ ${fmt.count(groupsAnswer.totals.known)}`)}
     </section>
+    ${exportButtons([['export_groups', `/v1/wards/${encodeURIComponent(code)}/groups.{ext}${query({ date })}`]])}
     <section><h2>${esc(t('reports'))}</h2><div class="scroll"><table id="reports">
       <thead><tr><th>${esc(t('report_period'))}</th><th>${esc(t('filed'))}</th><th>${esc(t('due'))}</th><th>${esc(t('differs'))}</th></tr></thead>
       <tbody>${reportRow(`${t('report_daily')} ${fmt.day(date)}`, daily.report, date)}${periods}</tbody></table></div></section>
+    ${groupsTable(groupsAnswer)}
     <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>`;
   const after = () => dailyChart(document.getElementById('chart-daily'), series.days, true);
-  return { html, after, date, key: JSON.stringify([daily, series]) };
+  return { html, after, date, key: JSON.stringify([daily, series, groupsAnswer]) };
 }

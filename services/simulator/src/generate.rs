@@ -6,7 +6,7 @@ use bytes::Bytes;
 use ehb_eventlog::Outgoing;
 use ehb_proto::{
     Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Opening, Payload, ProvinceCode,
-    ReportPeriod, Text, Uuid, WardCode,
+    ReportPeriod, TeamComposition, Text, Uuid, WardCode,
 };
 use jiff::{SignedDuration, Timestamp};
 use rand::{Rng, SeedableRng};
@@ -53,6 +53,12 @@ pub struct WardTruth {
     pub accounts_by_day: BTreeMap<BusinessDay, u64>,
     /// Groups that formed a team.
     pub teams: u64,
+    /// Their teams' members.
+    pub team_members: u64,
+    /// Accounts and integrations (in that order) of the facts that named each group.
+    pub by_group: BTreeMap<String, (u64, u64)>,
+    /// Accounts and integrations of the facts that named no group.
+    pub without_group: (u64, u64),
     /// Facilities linked.
     pub facilities: u64,
     /// The reports filed (daily and weekly), by period; a period absent was not reported.
@@ -72,6 +78,18 @@ pub struct Truth {
     pub duplicates: u64,
     /// Per ward.
     pub wards: BTreeMap<WardCode, WardTruth>,
+}
+
+impl WardTruth {
+    /// Counts accounts and integrations to `group`, or to the facts without one.
+    fn count_group(&mut self, group: Option<&str>, (accounts, integrated): (u64, u64)) {
+        let counts = match group {
+            Some(g) => self.by_group.entry(g.to_owned()).or_default(),
+            None => &mut self.without_group,
+        };
+        counts.0 += accounts;
+        counts.1 += integrated;
+    }
 }
 
 impl Truth {
@@ -176,10 +194,11 @@ impl Builder<'_> {
         &mut self,
         source: &'static str,
         at: Timestamp,
-        ward: WardCode,
+        (ward, group): (WardCode, Option<&str>),
         payload: Payload<'static>,
     ) {
-        let event = self.event(source, at, ward, payload);
+        let mut event = self.event(source, at, ward, payload);
+        event.group = group.map(|g| Text::from(g.to_owned()));
         let late = self.rng.random::<f64>() < self.scenario.late_share;
         let publish_at = if late {
             at + SignedDuration::from_hours(self.rng.random_range(20..48))
@@ -331,6 +350,7 @@ pub fn generate(scenario: &Scenario) -> Generated {
             let mut accounts_today = 0;
             for _ in 0..*n {
                 let who = citizen(scenario.seed, code, next_citizen);
+                let group = group_of(scenario.seed, code, next_citizen, groups);
                 let at = b.time_in_day(day);
                 if next_citizen < activated_in_campaign {
                     let earlier = at - SignedDuration::from_mins(b.rng.random_range(5..120));
@@ -342,11 +362,12 @@ pub fn generate(scenario: &Scenario) -> Generated {
                     b.citizen_fact(
                         "c06",
                         earlier,
-                        code,
+                        (code, group.as_deref()),
                         Payload::AccountActivated { citizen: who },
                     );
                     accounts_today += 1;
                     truth.eligible += 1;
+                    truth.count_group(group.as_deref(), (1, 0));
                 }
                 let pick: f64 = b.rng.random();
                 let mut acc = 0.0;
@@ -368,19 +389,27 @@ pub fn generate(scenario: &Scenario) -> Generated {
                 b.citizen_fact(
                     "vss",
                     at,
-                    code,
+                    (code, group.as_deref()),
                     Payload::CardIntegrated {
                         citizen: who,
                         beneficiary,
                         issuer,
                     },
                 );
+                truth.count_group(group.as_deref(), (0, 1));
                 next_citizen += 1;
             }
             for _ in 0..*extra {
                 let who = citizen(scenario.seed, code, next_extra);
+                let group = group_of(scenario.seed, code, next_extra, groups);
                 let at = b.time_in_day(day);
-                b.citizen_fact("c06", at, code, Payload::AccountActivated { citizen: who });
+                b.citizen_fact(
+                    "c06",
+                    at,
+                    (code, group.as_deref()),
+                    Payload::AccountActivated { citizen: who },
+                );
+                truth.count_group(group.as_deref(), (1, 0));
                 next_extra += 1;
                 accounts_today += 1;
             }
@@ -399,10 +428,16 @@ pub fn generate(scenario: &Scenario) -> Generated {
                 .plus(b.rng.random_range(0..scenario.days.min(10)) as i32);
             team_days.push(day);
             let at = b.time_in_day(day);
-            let members = Some(b.rng.random_range(3..12));
-            let mut event = b.event("ward-office", at, code, Payload::TeamFormed { members });
-            event.group = Some(Text::from(format!("{code}-T{g:03}")));
+            let members = b.rng.random_range(3..12);
+            let composition = Some(composition_of(members, g));
+            let payload = Payload::TeamFormed {
+                members: Some(members),
+                composition,
+            };
+            let mut event = b.event("ward-office", at, code, payload);
+            event.group = Some(Text::from(group_code(code, g)));
             b.push("ward-office", at, &event);
+            truth.team_members += u64::from(members);
         }
         truth.teams = u64::from(teams);
         let linked = (f64::from(facilities) * b.rng.random_range(0.5..1.0)).round() as u32;
@@ -426,6 +461,34 @@ pub fn generate(scenario: &Scenario) -> Generated {
     Generated {
         messages,
         truth: b.truth,
+    }
+}
+
+/// The code of a ward's `g`-th residential group.
+fn group_code(ward: WardCode, g: u32) -> String {
+    format!("{ward}-T{g:03}")
+}
+
+/// The residential group of citizen `index` of `ward` (one in twenty facts names none, as some
+/// upstream records lack it), from the citizen, not the draws.
+fn group_of(seed: u64, ward: WardCode, index: u64, groups: u32) -> Option<String> {
+    let h = mix(seed ^ (u64::from(ward.get()) << 32) ^ index ^ 0x6772_6f75_7000_0000);
+    (!h.is_multiple_of(20)).then(|| group_code(ward, ((h >> 8) % u64::from(groups.max(1))) as u32))
+}
+
+/// A team of `members` (3 to 11) as the plans compose it: a police officer, a health worker and
+/// a group official, a second officer in the larger teams, the digital team in every other
+/// group, the mass organisations for the rest.
+fn composition_of(members: u32, g: u32) -> TeamComposition {
+    let police = if members >= 8 { 2 } else { 1 };
+    let digital = u32::from(members >= 5 && g % 2 == 1);
+    TeamComposition {
+        police,
+        health: 1,
+        group_officials: 1,
+        digital,
+        organisations: members - police - 2 - digital,
+        other: 0,
     }
 }
 

@@ -117,9 +117,10 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// The records' layout: 2 since reports are kept apart from their ward's record, 3 since a
-/// ward-day counts the eligible the events add. A store of an earlier layout is set aside and
-/// rebuilt from the stream (its records lack what this one keeps).
-const RECORDS: u32 = 3;
+/// ward-day counts the eligible the events add, 4 since it counts each residential group's
+/// accounts and integrations. A store of an earlier layout is set aside and rebuilt from the
+/// stream (its records lack what this one keeps).
+const RECORDS: u32 = 4;
 
 /// A ward's record: its meta without the reports, which have records of their own.
 #[derive(Serialize)]

@@ -83,7 +83,14 @@ impl Events {
     }
 
     pub fn team(&mut self, at: &str, ward: &str, group: &str) -> Event<'static> {
-        let mut e = self.event(at, ward, Payload::TeamFormed { members: Some(4) });
+        let mut e = self.event(
+            at,
+            ward,
+            Payload::TeamFormed {
+                members: Some(4),
+                composition: None,
+            },
+        );
         e.group = Some(Text::from(group.to_owned()));
         e
     }

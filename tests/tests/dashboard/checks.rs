@@ -182,6 +182,7 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
         let expected = (!opening.is_null()).then(|| Value::from(lang.count(&opening[figure])));
         assert_eq!(shown.get(key).cloned(), expected, "{key}");
     }
+    check_groups(browser, base, token, ward, &daily, lang).await;
     // Not filed: pending while its deadline is after the end of the day shown (UTC+7).
     let end_of_day = format!("{}T17:00:00Z", daily["date"].as_str().unwrap_or_default());
     let state = |r: &Value| match (r["filed"].as_bool(), r["on_time"].as_bool()) {
@@ -365,4 +366,57 @@ pub async fn check_export(
         "{name}: {totals:?}"
     );
     assert_eq!(Some(number(&totals[integrated])), total.as_u64(), "{name}");
+}
+
+/// The ward page's groups table against `/v1/wards/{ward}/groups`: one row per group, in code
+/// order, and one for the facts without a group.
+async fn check_groups(
+    browser: &Browser,
+    base: &str,
+    token: &str,
+    ward: &str,
+    daily: &Value,
+    lang: Lang,
+) {
+    let date = daily["date"].as_str().unwrap_or_default();
+    let answer = api(base, &format!("/v1/wards/{ward}/groups?date={date}"), token).await;
+    let row = |key: &str, f: &Value, flags: &Value| {
+        json!({"key": key, "flags": flags, "cells": {
+            "accounts": lang.count(&f["accounts"]["cumulative"]),
+            "integrated-new": lang.count(&f["integrated"]["new"]),
+            "integrated": lang.count(&f["integrated"]["cumulative"]),
+            "gain": lang.count(&f["gain"]),
+        }})
+    };
+    let mut expected: Vec<Value> = answer["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| row(g["group"].as_str().unwrap_or_default(), g, &g["flags"]))
+        .collect();
+    expected.push(row("", &answer["without_group"], &json!([])));
+    let shown: Vec<Value> = rows(browser, "#groups", "group")
+        .await
+        .into_iter()
+        .map(|mut r| {
+            // The group's label and team are compared apart, its flags by their codes.
+            if let Some(cells) = r["cells"].as_object_mut() {
+                cells.remove("group");
+                cells.remove("team");
+                cells.remove("flags");
+            }
+            r
+        })
+        .collect();
+    assert!(expected.len() > 1, "the ward has groups");
+    assert_eq!(shown, expected);
+    let figures = figures(browser, "#view").await;
+    assert_eq!(
+        figures["team-members"],
+        lang.count(&daily["groups"]["team_members"])
+    );
+    assert_eq!(
+        figures["groups-without-progress"],
+        lang.count(&answer["totals"]["without_progress"])
+    );
 }

@@ -60,7 +60,7 @@ pub struct Daily {
 }
 
 /// A figure for the day and up to the day.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct NewAndCumulative {
     /// On this day.
     pub new: u64,
@@ -102,6 +102,8 @@ pub struct Groups {
     pub total: Option<u64>,
     /// Groups still without a team.
     pub without_team: Option<u64>,
+    /// The members of the teams formed by this day (teams that reported none add none).
+    pub team_members: u64,
 }
 
 /// Linked facilities.
@@ -299,6 +301,7 @@ impl Projection {
                 without_team: baseline
                     .as_ref()
                     .map(|b| u64::from(b.groups).saturating_sub(with_team)),
+                team_members: ward.meta.team_members_by(day),
             },
             facilities: Facilities {
                 linked: ward.meta.facilities_by(day),

@@ -1,12 +1,14 @@
 //! The answers officials ask for, computed over a projection.
 //!
-//! - [`daily`]: one ward on one day; [`series`]: one ward over a range of days.
+//! - [`daily`]: one ward on one day; [`series`]: one ward over a range of days; [`groups`]: one
+//!   ward's residential groups on one day.
 //! - [`summary`]: a province's rates and the wards below its average.
 //! - [`review`]: the two-day review of a province, or of every province; [`cached`]: the same
 //!   as JSON, reusing what has not changed.
 
 pub mod cached;
 pub mod daily;
+pub mod groups;
 pub mod review;
 pub mod series;
 pub mod standing;

@@ -34,6 +34,10 @@ pub struct ProvinceSummary {
     pub populations: Populations,
     /// Citizens of the registered wards not yet integrated, in each population.
     pub not_integrated: NotIntegrated,
+    /// Guidance teams formed in all wards by the day, one per residential group.
+    pub teams: u64,
+    /// Their members (teams that reported none add none): the letters report both together.
+    pub team_members: u64,
     /// The average the wards are compared with, and which one it is.
     pub average: Average,
     /// Registered wards below that average, by rate, highest first.
@@ -75,10 +79,12 @@ impl Projection {
             .unwrap_or_else(|| BusinessDay::from_ordinal(0));
         let mut registered = Vec::new();
         let mut unregistered_wards = Vec::new();
-        let mut accounts = 0;
+        let (mut accounts, mut teams, mut team_members) = (0, 0, 0);
         for (code, ward) in &wards {
             let standing = Standing::of(ward, day);
             accounts += standing.accounts;
+            teams += ward.meta.teams_by(day);
+            team_members += ward.meta.team_members_by(day);
             if ward.meta.registered() {
                 registered.push((*code, *ward, standing));
             } else {
@@ -117,6 +123,8 @@ impl Projection {
             rates: Rates::new(integrated, &populations),
             populations,
             not_integrated: NotIntegrated::of(integrated, &populations),
+            teams,
+            team_members,
             average,
             below_average: below.into_iter().map(|(_, w)| w).collect(),
         })

@@ -127,7 +127,14 @@ impl Given {
     }
 
     pub fn team(&mut self, at: &str, ward: &str, group: &str) -> Applied {
-        let mut e = self.event(at, ward, Payload::TeamFormed { members: Some(5) });
+        let mut e = self.event(
+            at,
+            ward,
+            Payload::TeamFormed {
+                members: Some(5),
+                composition: None,
+            },
+        );
         e.group = Some(Text::from(group.to_owned()));
         self.apply(&e)
     }

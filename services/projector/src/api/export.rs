@@ -1,5 +1,5 @@
-//! The two-day review and the province summary as files an official can forward (CSV and XLSX,
-//! written by `ehb-forms`).
+//! The two-day review, the province summary and a ward's residential groups as files an official
+//! can forward (CSV and XLSX, written by `ehb-forms`).
 
 use std::sync::Arc;
 
@@ -54,6 +54,21 @@ pub async fn summary(
     };
     let name = format!("tong-hop-{province}-{}", review.date);
     file(format, &review.summary_table(one), &name)
+}
+
+/// `GET /v1/wards/{ward}/groups.csv` and `.xlsx`: the ward's residential groups form.
+pub async fn groups(
+    format: FileFormat,
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+    Path(ward): Path<String>,
+    query: QueryMap,
+) -> Result<Response, ApiError> {
+    let day = Params::from(query)?.day("date")?;
+    let projection = shared.projection_read();
+    let ward = official.readable_ward(&projection, &ward)?;
+    let groups = projection.groups(ward, day)?;
+    file(format, &groups.table(), &groups.file_name())
 }
 
 fn file(format: FileFormat, table: &ReportTable, name: &str) -> Result<Response, ApiError> {

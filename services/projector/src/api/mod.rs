@@ -42,6 +42,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/v1/wards/{ward}/daily", get(daily))
         .route("/v1/wards/{ward}/series", get(series))
+        .route("/v1/wards/{ward}/groups", get(groups))
+        .route(
+            "/v1/wards/{ward}/groups.csv",
+            get(|s, o, p, q| export::groups(FileFormat::Csv, s, o, p, q)),
+        )
+        .route(
+            "/v1/wards/{ward}/groups.xlsx",
+            get(|s, o, p, q| export::groups(FileFormat::Xlsx, s, o, p, q)),
+        )
         .route("/v1/provinces/{province}/summary", get(summary))
         .route("/v1/provinces/{province}/series", get(province_series))
         .route("/v1/review", get(review))
@@ -78,11 +87,23 @@ async fn daily(
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
-    let ward = params::ward(&ward)?;
     let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let projection = shared.projection_read();
-    official.ward(ward, projection.ward(ward).map(|w| w.meta.province))?;
+    let ward = official.readable_ward(&projection, &ward)?;
     let answer = projection.daily_ranked(ward, day, average, basis)?;
+    Ok(Json(answer))
+}
+
+async fn groups(
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+    Path(ward): Path<String>,
+    query: QueryMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let day = Params::from(query)?.day("date")?;
+    let projection = shared.projection_read();
+    let ward = official.readable_ward(&projection, &ward)?;
+    let answer = projection.groups(ward, day)?;
     Ok(Json(answer))
 }
 
@@ -93,11 +114,10 @@ async fn series(
     query: QueryMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let params = Params::from(query)?;
-    let ward = params::ward(&ward)?;
     let (from, to) = (params.day("from")?, params.day("to")?);
     let projection = shared.projection_read();
+    let ward = official.readable_ward(&projection, &ward)?;
     let province = projection.ward(ward).map(|w| w.meta.province);
-    official.ward(ward, province)?;
     let to = match to.or_else(|| province.and_then(|p| projection.latest_day(Some(p)))) {
         Some(to) => to,
         None => {

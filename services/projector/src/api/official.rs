@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use ehb_projection::Projection;
 use ehb_proto::{ProvinceCode, WardCode};
 
 use super::error::ApiError;
@@ -69,6 +70,13 @@ impl Official {
                 self.scope
             ),
         ))
+    }
+
+    /// The ward a path names (`text`), once it is a ward code this official may read.
+    pub fn readable_ward(&self, projection: &Projection, text: &str) -> Result<WardCode, ApiError> {
+        let ward = super::params::ward(text)?;
+        self.ward(ward, projection.ward(ward).map(|w| w.meta.province))?;
+        Ok(ward)
     }
 
     /// Refuses a province outside the scope; a ward's token reads its own province's summary,
