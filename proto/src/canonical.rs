@@ -117,6 +117,7 @@ impl<'a> Reader<'a> {
                 "card" => d.card.replace(self.text()?).is_none(),
                 "beneficiary" => d.beneficiary.replace(self.text()?).is_none(),
                 "issuer" => d.issuer.replace(self.text()?).is_none(),
+                "reporter" => d.reporter.replace(self.text()?).is_none(),
                 "kind" => d.kind.replace(self.text()?).is_none(),
                 "period" => d.period.replace(self.text()?).is_none(),
                 "name" => d.name.replace(self.text()?).is_none(),

@@ -56,6 +56,8 @@ pub(crate) struct DataIn<'a> {
     #[serde(default)]
     pub(crate) composition: Option<TeamComposition>,
     #[serde(borrow, default)]
+    pub(crate) reporter: Option<Text<'a>>,
+    #[serde(borrow, default)]
     pub(crate) kind: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub(crate) period: Option<Text<'a>>,
@@ -115,7 +117,14 @@ impl<'a> DataIn<'a> {
                 &["citizen_ref", "citizen_id", "beneficiary", "issuer", "card"]
             }
             EventType::TeamFormed => &["members", "composition"],
-            EventType::ReportFiled => &["kind", "period", "figures", "difficulties", "proposals"],
+            EventType::ReportFiled => &[
+                "reporter",
+                "kind",
+                "period",
+                "figures",
+                "difficulties",
+                "proposals",
+            ],
             EventType::WardBaseline => &[
                 "name",
                 "residents",
@@ -137,6 +146,7 @@ impl<'a> DataIn<'a> {
             ("issuer", self.issuer.is_some()),
             ("members", self.members.is_some()),
             ("composition", self.composition.is_some()),
+            ("reporter", self.reporter.is_some()),
             ("kind", self.kind.is_some()),
             ("period", self.period.is_some()),
             ("figures", self.figures.is_some()),

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::card::{Beneficiary, Issuer};
 use crate::codes::{CitizenRef, ProvinceCode, WardCode};
 use crate::report::{ReportFigures, ReportNotes, ReportPeriod};
+use crate::reporter::Reporter;
 use crate::team::TeamComposition;
 use crate::text::Text;
 use crate::{BusinessDay, EventType, SCHEMA_VERSION};
@@ -55,8 +56,11 @@ pub enum Payload<'a> {
         /// Who the team is made of, when reported.
         composition: Option<TeamComposition>,
     },
-    /// `report.filed`: a ward's periodic report.
+    /// `report.filed`: a periodic report of the ward's office, police, a health facility or
+    /// the regional health centre.
     ReportFiled {
+        /// Who files it.
+        reporter: Reporter,
         /// The period the report covers.
         period: ReportPeriod,
         /// The figures the report claims.
@@ -178,6 +182,8 @@ struct TeamData {
 /// The `data` written for this type (reading goes through `DataIn`).
 #[derive(Serialize)]
 struct ReportData<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reporter: Option<&'static str>,
     kind: Text<'a>,
     period: Text<'a>,
     #[serde(skip_serializing_if = "ReportFigures::is_empty")]
@@ -236,10 +242,12 @@ impl<'a> Event<'a> {
                     composition,
                 },
                 Payload::ReportFiled {
+                    reporter,
                     period,
                     figures,
                     notes,
                 } => Payload::ReportFiled {
+                    reporter,
                     period,
                     figures,
                     notes: notes.map(|n| Box::new(n.into_owned())),
@@ -285,10 +293,13 @@ impl<'a> Event<'a> {
                 composition: *composition,
             }),
             Payload::ReportFiled {
+                reporter,
                 period,
                 figures,
                 notes,
             } => self.encode(ReportData {
+                // The ward's office is the default, left unwritten.
+                reporter: (*reporter != Reporter::WardOffice).then(|| reporter.as_str()),
                 kind: Text::from(period.kind().as_str()),
                 period: Text::from(period.to_string()),
                 figures: *figures,

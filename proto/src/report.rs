@@ -18,6 +18,9 @@ pub enum ReportKind {
     Weekly,
     /// Báo cáo hằng tháng: one per calendar month.
     Monthly,
+    /// Báo cáo kết quả: the results of a campaign month, once it has ended (the ward's police to
+    /// the ward's office).
+    Final,
 }
 
 impl ReportKind {
@@ -27,6 +30,7 @@ impl ReportKind {
             ReportKind::Daily => "daily",
             ReportKind::Weekly => "weekly",
             ReportKind::Monthly => "monthly",
+            ReportKind::Final => "final",
         }
     }
 
@@ -36,9 +40,10 @@ impl ReportKind {
             "daily" => Ok(ReportKind::Daily),
             "weekly" => Ok(ReportKind::Weekly),
             "monthly" => Ok(ReportKind::Monthly),
+            "final" => Ok(ReportKind::Final),
             _ => Err(ContractError::invalid(
                 field,
-                "must be one of \"daily\", \"weekly\", \"monthly\"",
+                "must be one of \"daily\", \"weekly\", \"monthly\", \"final\"",
             )),
         }
     }
@@ -54,6 +59,8 @@ pub enum ReportPeriod {
     Weekly(BusinessDay),
     /// The month starting on this first day.
     Monthly(BusinessDay),
+    /// The results of the month starting on this first day.
+    Final(BusinessDay),
 }
 
 impl ReportPeriod {
@@ -71,9 +78,12 @@ impl ReportPeriod {
                 }
                 Ok(ReportPeriod::Weekly(day))
             }
-            ReportKind::Monthly => {
+            ReportKind::Monthly | ReportKind::Final => {
                 let bad = || {
-                    ContractError::invalid(field, "a monthly report's period is written YYYY-MM")
+                    ContractError::invalid(
+                        field,
+                        "a monthly or final report's period is its month, written YYYY-MM",
+                    )
                 };
                 if text.len() != 7 || text.as_bytes()[4] != b'-' {
                     return Err(bad());
@@ -81,7 +91,12 @@ impl ReportPeriod {
                 let year: i16 = text[..4].parse().map_err(|_| bad())?;
                 let month: i8 = text[5..].parse().map_err(|_| bad())?;
                 let first = Date::new(year, month, 1).map_err(|_| bad())?;
-                Ok(ReportPeriod::Monthly(BusinessDay::from_date(first)))
+                let first = BusinessDay::from_date(first);
+                Ok(if kind == ReportKind::Final {
+                    ReportPeriod::Final(first)
+                } else {
+                    ReportPeriod::Monthly(first)
+                })
             }
         }
     }
@@ -92,13 +107,17 @@ impl ReportPeriod {
             ReportPeriod::Daily(_) => ReportKind::Daily,
             ReportPeriod::Weekly(_) => ReportKind::Weekly,
             ReportPeriod::Monthly(_) => ReportKind::Monthly,
+            ReportPeriod::Final(_) => ReportKind::Final,
         }
     }
 
     /// The first day of the period.
     pub fn start(self) -> BusinessDay {
         match self {
-            ReportPeriod::Daily(d) | ReportPeriod::Weekly(d) | ReportPeriod::Monthly(d) => d,
+            ReportPeriod::Daily(d)
+            | ReportPeriod::Weekly(d)
+            | ReportPeriod::Monthly(d)
+            | ReportPeriod::Final(d) => d,
         }
     }
 
@@ -107,7 +126,7 @@ impl ReportPeriod {
         match self {
             ReportPeriod::Daily(d) => d,
             ReportPeriod::Weekly(d) => d.plus(6),
-            ReportPeriod::Monthly(d) => {
+            ReportPeriod::Monthly(d) | ReportPeriod::Final(d) => {
                 let days = i32::from(d.date().days_in_month());
                 d.plus(days - 1)
             }
@@ -138,7 +157,7 @@ impl fmt::Display for ReportPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReportPeriod::Daily(d) | ReportPeriod::Weekly(d) => write!(f, "{d}"),
-            ReportPeriod::Monthly(d) => {
+            ReportPeriod::Monthly(d) | ReportPeriod::Final(d) => {
                 let date = d.date();
                 write!(f, "{:04}-{:02}", date.year(), date.month())
             }

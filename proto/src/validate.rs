@@ -9,6 +9,7 @@ use crate::decode::{DataIn, WireIn, required};
 use crate::event::{Baseline, Event, Opening, Payload};
 use crate::identity::{CitizenId, Pseudonymise};
 use crate::report::{ReportKind, ReportNotes, ReportPeriod};
+use crate::reporter::Reporter;
 use crate::screen::screen_identifiers;
 use crate::team::{check_group_ward, check_team};
 use crate::text::Text;
@@ -119,7 +120,12 @@ pub(crate) fn validate<'a>(
                 difficulties: report_text("data.difficulties", d.difficulties)?,
                 proposals: report_text("data.proposals", d.proposals)?,
             };
+            let reporter = match d.reporter {
+                Some(r) => Reporter::parse("data.reporter", r.as_str())?,
+                None => Reporter::WardOffice,
+            };
             Payload::ReportFiled {
+                reporter,
                 period,
                 figures: f,
                 notes: (!notes.is_empty()).then(|| Box::new(notes)),

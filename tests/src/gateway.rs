@@ -19,7 +19,7 @@ pub const PSEUDONYM_KEY: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5
 pub struct Access {
     /// The file.
     pub path: PathBuf,
-    /// Police e-ID: `account.activated`.
+    /// Police: `account.activated`, `card.integrated`, the wards' police's reports.
     pub c06: String,
     /// Social security: `card.integrated`.
     pub vss: String,
@@ -27,7 +27,7 @@ pub struct Access {
     pub vss31: String,
     /// Ward offices: baselines, teams, reports.
     pub ward: String,
-    /// Health facilities: `facility.linked`.
+    /// Health facilities and centres: `facility.linked`, their reports.
     pub health: String,
 }
 
@@ -48,7 +48,7 @@ impl Access {
                 "Police",
                 "c06",
                 &keys[0],
-                "\"account.activated\", \"card.integrated\"",
+                "\"account.activated\", \"card.integrated\", \"report.filed\"",
                 "",
             ),
             entry(
@@ -72,7 +72,13 @@ impl Access {
                 "\"ward.baseline\", \"ward.opening\", \"team.formed\", \"report.filed\"",
                 "",
             ),
-            entry("Health", "health", &keys[4], "\"facility.linked\"", ""),
+            entry(
+                "Health",
+                "health",
+                &keys[4],
+                "\"facility.linked\", \"report.filed\"",
+                "",
+            ),
         ]
         .concat();
         let path = dir.join("gateway-access.toml");
@@ -90,12 +96,22 @@ impl Access {
 }
 
 impl Access {
-    /// The key of the source that publishes `subject`'s event type.
-    pub fn key_for(&self, subject: &str) -> &str {
-        match subject.rsplit('.').next() {
+    /// The key of the source that publishes `message`: by its type, and for reports (which
+    /// the police and health facilities file too) by the source it names.
+    pub fn key_for(&self, message: &Outgoing) -> &str {
+        let names = |source: &str| {
+            let needle = format!("\"source\":\"{source}\"");
+            message
+                .payload
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+        };
+        match message.subject.rsplit('.').next() {
             Some("account_activated") => &self.c06,
             Some("card_integrated") => &self.vss,
             Some("facility_linked") => &self.health,
+            Some("report_filed") if names("c06") => &self.c06,
+            Some("report_filed") if names("health") => &self.health,
             _ => &self.ward,
         }
     }
@@ -109,7 +125,7 @@ impl Access {
                 Default::default();
             for m in chunk {
                 by_key
-                    .entry(self.key_for(&m.subject))
+                    .entry(self.key_for(m))
                     .or_default()
                     .push(m.payload.clone());
             }

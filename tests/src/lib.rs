@@ -301,48 +301,63 @@ async fn assert_groups_match_truth(
     );
 }
 
-/// Checks every daily and weekly report of a ward: filed or not, on time or late, and whether its
-/// figures differ from the events, as the simulator made them.
+/// Checks every report of a ward, as the simulator made them: the ward office's daily and weekly
+/// reports (filed or not, on time or late, figures that differ from the events or not), and the
+/// other reporters' (the police's final, health facilities' and centres' weekly) listed with the
+/// days they cover.
 async fn assert_reports_match_truth(
     projector: &Projector,
     ward: ehb_proto::WardCode,
     expected: &ehb_simulator::WardTruth,
 ) {
-    use ehb_proto::ReportPeriod;
-    let mut weekly_seen = 0;
+    use ehb_proto::{ReportId, ReportPeriod, Reporter};
+    let mut seen = std::collections::BTreeSet::new();
     for day in expected.integrated_by_day.keys() {
         let (_, daily) = projector
             .get(&format!("/v1/wards/{ward}/daily?date={day}"))
             .await;
-        let mut shown = vec![(ReportPeriod::Daily(*day), daily["report"].clone())];
+        let mut shown = vec![(
+            ReportId::ward_office(ReportPeriod::Daily(*day)),
+            daily["report"].clone(),
+        )];
         if day.date().weekday() == jiff::civil::Weekday::Monday {
             shown.push((
-                ReportPeriod::Weekly(*day),
+                ReportId::ward_office(ReportPeriod::Weekly(*day)),
                 daily["period_reports"][0].clone(),
             ));
         }
-        for (period, report) in shown {
-            let filed = expected.reports.get(&period);
-            assert_eq!(
-                report["filed"],
-                filed.is_some(),
-                "{ward} {period}: {report}"
-            );
+        for other in daily["other_reports"].as_array().expect("other reports") {
+            let id = match (other["reporter"].as_str(), other["period"].as_str()) {
+                (Some("ward_office"), Some(period)) => period.to_owned(),
+                (Some(reporter), Some(period)) => format!("{reporter}:{period}"),
+                _ => panic!("{ward}: a report without reporter or period: {other}"),
+            };
+            let id = ReportId::try_from(id).expect("a report's identity");
+            shown.push((id, other.clone()));
+        }
+        for (id, report) in shown {
+            let filed = expected.reports.get(&id);
+            assert_eq!(report["filed"], filed.is_some(), "{ward} {id}: {report}");
             let Some(filed) = filed else { continue };
-            weekly_seen += usize::from(matches!(period, ReportPeriod::Weekly(_)));
-            assert_eq!(report["on_time"], !filed.late, "{ward} {period}: {report}");
+            seen.insert(id);
+            assert_eq!(report["on_time"], !filed.late, "{ward} {id}: {report}");
             let differs = report["differences"]
                 .as_array()
                 .is_some_and(|d| !d.is_empty());
-            assert_eq!(differs, filed.wrong, "{ward} {period}: {report}");
+            assert_eq!(differs, filed.wrong, "{ward} {id}: {report}");
         }
     }
-    let weekly = expected
+    let checked: Vec<&ReportId> = expected
         .reports
         .keys()
-        .filter(|p| matches!(p, ReportPeriod::Weekly(_)))
-        .count();
-    assert_eq!(weekly_seen, weekly, "{ward}: every weekly report checked");
+        .filter(|id| {
+            id.reporter != Reporter::WardOffice || matches!(id.period, ReportPeriod::Weekly(_))
+        })
+        .collect();
+    assert!(
+        checked.iter().all(|id| seen.contains(*id)),
+        "{ward}: every weekly and other reporter's report checked"
+    );
 }
 
 /// The value following `name` on a command line, when present and parseable.

@@ -276,7 +276,7 @@ async fn mixed_batches_get_exact_fates_and_exact_projection_without_raw_identifi
     );
     assert_eq!(
         daily["groups"],
-        json!({"with_team": 1, "total": 4, "without_team": 3})
+        json!({"with_team": 1, "total": 4, "without_team": 3, "team_members": 6})
     );
     let (_, other) = stack
         .projector

@@ -78,7 +78,7 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     );
     assert_eq!(
         daily["groups"],
-        json!({"with_team": 1, "total": 2, "without_team": 1})
+        json!({"with_team": 1, "total": 2, "without_team": 1, "team_members": 4})
     );
     assert_eq!(daily["report"]["on_time"], true);
     assert_eq!(

@@ -68,6 +68,16 @@ pub fn valid() -> Vec<Value> {
             "team.formed",
             json!({"composition": {"digital": 3, "other": 1}}),
         ),
+        envelope(
+            "report.filed",
+            json!({"reporter": "police", "kind": "final", "period": "2026-03",
+                   "figures": {"accounts_total": 1200, "integrated_total": 830},
+                   "difficulties": "Một số hộ đi làm ăn xa."}),
+        ),
+        envelope(
+            "report.filed",
+            json!({"reporter": "health_centre", "kind": "weekly", "period": "2026-03-09"}),
+        ),
     ]
 }
 
@@ -266,6 +276,15 @@ pub fn invalid() -> Vec<(Value, &'static str)> {
         (
             with(base[10].clone(), &["data", "target"], json!(5)),
             "data.target",
+        ),
+        // Who files a report, and a final report's month.
+        (
+            with(base[14].clone(), &["data", "reporter"], json!("army")),
+            "data.reporter",
+        ),
+        (
+            with(base[14].clone(), &["data", "period"], json!("2026-03-31")),
+            "data.period",
         ),
         // A team's composition: known forces, counts in range.
         (

@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use ehb_projection::query::daily::{Daily, DisagreeingReport};
+use ehb_projection::query::daily::Daily;
+use ehb_projection::query::reports::DisagreeingReport;
 use ehb_projection::query::summary::ProvinceSummary;
 use ehb_projection::query::table::{vietnamese_count as int, vietnamese_percent as pct};
 use ehb_projection::{AverageKind, Populations, RateBasis};
@@ -201,7 +202,10 @@ impl Certification {
                     h,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
                     r.ward,
-                    r.period,
+                    ehb_proto::ReportId {
+                        reporter: r.reporter,
+                        period: r.period
+                    },
                     d.figure,
                     int(d.claimed),
                     int(d.events)

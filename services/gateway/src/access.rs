@@ -206,8 +206,8 @@ impl Access {
 pub const DEFAULT_SOURCES: [(&str, &str, &[&str]); 4] = [
     (
         "c06",
-        "Police e-ID (C06)",
-        &["account.activated", "card.integrated"],
+        "Police e-ID (C06) and the wards' police",
+        &["account.activated", "card.integrated", "report.filed"],
     ),
     ("vss", "Social security (VSS)", &["card.integrated"]),
     (
@@ -220,7 +220,11 @@ pub const DEFAULT_SOURCES: [(&str, &str, &[&str]); 4] = [
             "report.filed",
         ],
     ),
-    ("health", "Health facilities", &["facility.linked"]),
+    (
+        "health",
+        "Health facilities and regional health centres",
+        &["facility.linked", "report.filed"],
+    ),
 ];
 
 /// A new API key: `ehb_` and 64 hexadecimal digits of randomness.

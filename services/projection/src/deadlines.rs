@@ -18,6 +18,10 @@ pub struct ReportDeadlines {
     /// decree, Nghị định 09/2019/NĐ-CP, Article 12, closes monthly figures); 0 closes them on the
     /// month's last day.
     pub monthly_closes_on: u8,
+    /// A final report (a campaign month's results) is due before this day of the month after
+    /// it (default the 6th: a ward's police report the peak month's results to the ward "before
+    /// 06/4/2026").
+    pub final_before_day: u8,
 }
 
 impl Default for ReportDeadlines {
@@ -27,6 +31,7 @@ impl Default for ReportDeadlines {
             weekly_before: Weekday::Wednesday,
             monthly_before_day: 25,
             monthly_closes_on: 14,
+            final_before_day: 6,
         }
     }
 }
@@ -53,12 +58,17 @@ impl ReportDeadlines {
                 let day = i32::from(self.monthly_before_day.clamp(1, 28));
                 first.plus(day - 1).start()
             }
+            ReportPeriod::Final(first) => {
+                let next = first.plus(i32::from(first.date().days_in_month()));
+                let day = i32::from(self.final_before_day.clamp(1, 28));
+                next.plus(day - 1).start()
+            }
         }
     }
 
     /// The first and last day whose events a report for `period` speaks of: the period itself,
-    /// except that a month's figures run from the day after the month before closed to the
-    /// day its own closes.
+    /// except that a monthly report's figures run from the day after the month before closed to
+    /// the day its own closes (a final report speaks of its whole month).
     pub fn span(&self, period: ReportPeriod) -> (BusinessDay, BusinessDay) {
         match period {
             ReportPeriod::Monthly(first) if self.monthly_closes_on > 0 => {
@@ -87,7 +97,9 @@ impl ReportDeadlines {
         let due = self.due(period);
         match period {
             ReportPeriod::Daily(_) => filed_at <= due,
-            ReportPeriod::Weekly(_) | ReportPeriod::Monthly(_) => filed_at < due,
+            ReportPeriod::Weekly(_) | ReportPeriod::Monthly(_) | ReportPeriod::Final(_) => {
+                filed_at < due
+            }
         }
     }
 }
@@ -103,6 +115,22 @@ mod tests {
 
     fn period(kind: ReportKind, text: &str) -> ReportPeriod {
         ReportPeriod::parse(kind, "p", text).expect("valid period")
+    }
+
+    #[test]
+    fn a_final_report_before_the_6th_of_the_month_after_speaks_of_its_whole_month() {
+        let d = ReportDeadlines::default();
+        let p = period(ReportKind::Final, "2026-03");
+        assert_eq!(d.due(p), at("2026-04-06T00:00:00+07:00"));
+        assert!(d.on_time(p, at("2026-04-05T23:59:59+07:00")));
+        assert!(!d.on_time(p, at("2026-04-06T00:00:00+07:00")));
+        let (from, to) = d.span(p);
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-03-01".to_owned(), "2026-03-31".to_owned())
+        );
+        let february = period(ReportKind::Final, "2026-02");
+        assert_eq!(d.due(february), at("2026-03-06T00:00:00+07:00"));
     }
 
     #[test]
@@ -136,6 +164,7 @@ mod tests {
             weekly_before: Weekday::Monday,
             monthly_before_day: 20,
             monthly_closes_on: 0,
+            final_before_day: 10,
         };
         assert_eq!(
             custom.due(period(ReportKind::Daily, "2026-03-10")),

@@ -1,6 +1,6 @@
 //! The fold: one stream message at a time into the projection, a pure function of the messages.
 
-use ehb_proto::{ContractError, Event, Payload, ProvinceCode, decode_on_subject};
+use ehb_proto::{ContractError, Event, Payload, ProvinceCode, ReportId, decode_on_subject};
 use jiff::Timestamp;
 
 use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Position, Projection, Reject};
@@ -204,16 +204,21 @@ impl Projection {
                 }
             }
             Payload::ReportFiled {
+                reporter,
                 period,
                 figures,
                 notes,
             } => {
+                let id = ReportId {
+                    reporter: *reporter,
+                    period: *period,
+                };
                 let filed_at = event.occurred_at;
                 let text = notes
                     .as_deref()
                     .map(ReportText::from_notes)
                     .unwrap_or_default();
-                match ward.meta.reports.get_mut(period) {
+                match ward.meta.reports.get_mut(&id) {
                     Some(record)
                         if record.first_filed_at == filed_at
                             && record.figures == *figures
@@ -232,11 +237,11 @@ impl Projection {
                             record.figures = *figures;
                             record.text = text;
                         }
-                        self.changes.reports.push((ward_code, *period));
+                        self.changes.reports.push((ward_code, id));
                     }
                     None => {
                         ward.meta.reports.insert(
-                            *period,
+                            id,
                             ReportRecord {
                                 first_filed_at: filed_at,
                                 on_time: self.deadlines.on_time(*period, filed_at),
@@ -246,7 +251,7 @@ impl Projection {
                                 text,
                             },
                         );
-                        self.changes.reports.push((ward_code, *period));
+                        self.changes.reports.push((ward_code, id));
                     }
                 }
             }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ehb_proto::{BusinessDay, CitizenRef, EventType, ProvinceCode, ReportPeriod, WardCode};
+use ehb_proto::{BusinessDay, CitizenRef, EventType, ProvinceCode, ReportId, WardCode};
 use foldhash::fast::RandomState;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -161,7 +161,7 @@ pub struct Changes {
     pub wards: Vec<WardCode>,
     /// Reports filed or amended, by ward and period (written apart from their ward's record,
     /// so that a report does not rewrite every other report the ward filed).
-    pub reports: Vec<(WardCode, ReportPeriod)>,
+    pub reports: Vec<(WardCode, ReportId)>,
     /// Ward-days whose counters changed.
     pub days: Vec<(WardCode, BusinessDay)>,
     /// Citizens newly counted, or counted for one more fact, with their flags.
@@ -334,12 +334,12 @@ impl Projection {
     pub fn restore_report(
         &mut self,
         code: WardCode,
-        period: ReportPeriod,
+        report: ReportId,
         record: ReportRecord,
     ) -> bool {
         match self.wards.get_mut(&code) {
             Some(w) => {
-                w.meta.reports.insert(period, record);
+                w.meta.reports.insert(report, record);
                 let province = w.meta.province;
                 self.restored(province);
                 true

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ops::RangeBounds;
 
 use ehb_proto::{
-    Baseline, BusinessDay, Opening, ProvinceCode, ReportFigures, ReportNotes, ReportPeriod,
+    Baseline, BusinessDay, Opening, ProvinceCode, ReportFigures, ReportId, ReportNotes,
     TeamComposition,
 };
 use jiff::Timestamp;
@@ -146,9 +146,9 @@ pub struct WardMeta {
     pub teams: BTreeMap<String, GroupTeam>,
     /// Linked facilities, by facility code, with the day they linked.
     pub facilities: BTreeMap<String, BusinessDay>,
-    /// Reports filed, by period (a record without them reads as none filed).
+    /// Reports filed, by reporter and period (a record without them reads as none filed).
     #[serde(default)]
-    pub reports: BTreeMap<ReportPeriod, ReportRecord>,
+    pub reports: BTreeMap<ReportId, ReportRecord>,
     /// What the ward had achieved before its tracking began, when a balance was published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opening: Option<OpeningBalance>,

@@ -502,6 +502,7 @@ fn a_report_keeps_the_text_of_its_latest_filing() {
             at,
             "31117",
             ehb_proto::Payload::ReportFiled {
+                reporter: ehb_proto::Reporter::WardOffice,
                 period,
                 figures,
                 notes: Some(Box::new(notes)),

@@ -239,9 +239,9 @@ function groupsTable(answer) {
 function periodLabel(period) {
   const [kind, start] = period.split('/');
   if (kind === 'weekly') return `${t('week_from')} ${fmt.day(start)}`;
-  if (kind === 'monthly') {
+  if (kind === 'monthly' || kind === 'final') {
     const [year, month] = start.split('-');
-    return `${t('month')} ${app.lang === 'vi' ? `${month}/${year}` : `${year}-${month}`}`;
+    return `${t(kind === 'final' ? 'final_month' : 'month')} ${app.lang === 'vi' ? `${month}/${year}` : `${year}-${month}`}`;
   }
   return period;
 }
@@ -289,7 +289,8 @@ export async function wardView(route) {
   const opening = daily.opening && daily.opening.as_of <= date ? daily.opening : null;
   // A month's figures close on the 14th: say which days its report speaks of.
   const covers = (p) => (p.period.startsWith('monthly/') ? ` (${fmt.day(p.covers.from)}–${fmt.day(p.covers.to)})` : '');
-  const periods = daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)).join('');
+  const periods = daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)).join('')
+    + daily.other_reports.map((p) => reportRow(`${t(`reporter_${p.reporter}`)}: ${periodLabel(p.period)}`, p, date)).join('');
   const html = `<h1 data-k="heading">${esc(daily.name ?? `${t('ward')} ${code}`)} · ${fmt.day(date)}</h1>
     <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a> ›
       <a href="${esc(href('province', daily.province))}">${esc(t('province'))} ${esc(daily.province)}</a></p>

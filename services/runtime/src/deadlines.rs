@@ -19,6 +19,10 @@ pub struct DeadlineArgs {
     /// of the month before to the 14th, Nghị định 09/2019/NĐ-CP; 0: the calendar month).
     #[arg(long, env = "EHB_MONTHLY_REPORT_CLOSES_ON", default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=28))]
     pub monthly_report_closes_on: u8,
+    /// Day of the month after a campaign month before which its final report (the ward's
+    /// police's results) is due.
+    #[arg(long, env = "EHB_FINAL_REPORT_BEFORE_DAY", default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=28))]
+    pub final_report_before_day: u8,
 }
 
 impl Default for DeadlineArgs {
@@ -29,6 +33,7 @@ impl Default for DeadlineArgs {
             weekly_report_before: d.weekly_before,
             monthly_report_before_day: d.monthly_before_day,
             monthly_report_closes_on: d.monthly_closes_on,
+            final_report_before_day: d.final_before_day,
         }
     }
 }
@@ -41,6 +46,7 @@ impl DeadlineArgs {
             weekly_before: self.weekly_report_before,
             monthly_before_day: self.monthly_report_before_day,
             monthly_closes_on: self.monthly_report_closes_on,
+            final_before_day: self.final_report_before_day,
         }
     }
 }

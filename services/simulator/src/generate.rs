@@ -6,13 +6,13 @@ use bytes::Bytes;
 use ehb_eventlog::Outgoing;
 use ehb_proto::{
     Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Opening, Payload, ProvinceCode,
-    ReportPeriod, TeamComposition, Text, Uuid, WardCode,
+    ReportId, TeamComposition, Text, Uuid, WardCode,
 };
 use jiff::{SignedDuration, Timestamp};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::reports::{FiledReport, file_reports};
+use crate::reports::{FiledReport, file_other_reports, file_reports};
 use crate::scenario::Scenario;
 
 /// A message with the time its publisher sends it.
@@ -61,8 +61,9 @@ pub struct WardTruth {
     pub without_group: (u64, u64),
     /// Facilities linked.
     pub facilities: u64,
-    /// The reports filed (daily and weekly), by period; a period absent was not reported.
-    pub reports: BTreeMap<ReportPeriod, FiledReport>,
+    /// The reports filed (the ward office's daily and weekly, the police's final, the health
+    /// facility's and centre's weekly), by reporter and period; one absent was not filed.
+    pub reports: BTreeMap<ReportId, FiledReport>,
 }
 
 /// What all the messages add up to.
@@ -171,6 +172,21 @@ impl Builder<'_> {
         });
     }
 
+    /// Publishes an event whose id comes from its ward and `salt`, not the draws, so that the
+    /// campaign's other draws stay as they are (a version-7 UUID's layout).
+    pub(crate) fn push_drawless(
+        &mut self,
+        source: &'static str,
+        at: Timestamp,
+        (ward, salt): (WardCode, u64),
+        payload: Payload<'static>,
+    ) {
+        let a = mix(self.scenario.seed ^ (u64::from(ward.get()) << 32) ^ salt);
+        let id = (u128::from(a) << 64 | u128::from(mix(a))) & !(0xf << 76) | (0x7 << 76);
+        let event = self.event_with(Uuid::from_u128(id), source, at, ward, payload);
+        self.push(source, at, &event);
+    }
+
     pub(crate) fn event(
         &mut self,
         source: &'static str,
@@ -178,8 +194,20 @@ impl Builder<'_> {
         ward: WardCode,
         payload: Payload<'static>,
     ) -> Event<'static> {
+        let id = self.id();
+        self.event_with(id, source, at, ward, payload)
+    }
+
+    fn event_with(
+        &self,
+        id: Uuid,
+        source: &'static str,
+        at: Timestamp,
+        ward: WardCode,
+        payload: Payload<'static>,
+    ) -> Event<'static> {
         Event {
-            id: self.id(),
+            id,
             occurred_at: at,
             province: self.scenario.province,
             ward,
@@ -454,6 +482,7 @@ pub fn generate(scenario: &Scenario) -> Generated {
         }
         truth.facilities = u64::from(linked);
         file_reports(&mut b, code, &mut truth, &team_days);
+        file_other_reports(&mut b, (code, i), &mut truth);
         b.truth.wards.insert(code, truth);
     }
     let mut messages = b.messages;
@@ -506,19 +535,7 @@ fn open_with_pilot(b: &mut Builder<'_>, code: WardCode, truth: &mut WardTruth, r
         accounts,
         integrated,
     });
-    // Its id from the ward, not the draws (a version-7 UUID's layout).
-    let a = mix(b.scenario.seed ^ (u64::from(code.get()) << 32) ^ 0x6f70_656e);
-    let id = (u128::from(a) << 64 | u128::from(mix(a))) & !(0xf << 76) | (0x7 << 76);
-    let event = Event {
-        id: Uuid::from_u128(id),
-        occurred_at: at,
-        province: b.scenario.province,
-        ward: code,
-        group: None,
-        source: Text::from("ward-office"),
-        payload: opening,
-    };
-    b.push("ward-office", at, &event);
+    b.push_drawless("ward-office", at, (code, 0x6f70_656e), opening);
     truth.opening = Some((as_of, accounts, integrated));
     truth.accounts += accounts;
     truth.integrated += integrated;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use ehb_proto::{BusinessDay, ReportPeriod};
+use ehb_proto::{BusinessDay, ReportKind, ReportPeriod, Reporter};
 use ehb_simulator::{Generated, Scenario, generate};
 
 /// The default province, generated once for all the tests here.
@@ -122,14 +122,17 @@ fn ward_offices_file_daily_and_weekly_reports_some_late_missing_or_wrong() {
     let g = province();
     let (mut daily, mut weekly, mut late, mut wrong) = (0, 0, 0, 0);
     for w in g.truth.wards.values() {
-        for (period, filed) in &w.reports {
-            match period {
+        for (id, filed) in &w.reports {
+            if id.reporter != Reporter::WardOffice {
+                continue;
+            }
+            match id.period {
                 ReportPeriod::Daily(_) => daily += 1,
                 ReportPeriod::Weekly(monday) => {
                     assert_eq!(monday.date().weekday(), jiff::civil::Weekday::Monday);
                     weekly += 1;
                 }
-                ReportPeriod::Monthly(_) => panic!("no monthly reports are simulated"),
+                other => panic!("no {other} reports are simulated for ward offices"),
             }
             late += usize::from(filed.late);
             wrong += usize::from(filed.wrong);
@@ -153,6 +156,45 @@ fn ward_offices_file_daily_and_weekly_reports_some_late_missing_or_wrong() {
     assert!(
         wrong > filed / 50 && wrong < filed / 10,
         "{wrong} wrong of {filed}"
+    );
+}
+
+#[test]
+fn the_police_health_facilities_and_centres_file_their_own_reports() {
+    let g = province();
+    let mut by_reporter: BTreeMap<Reporter, Vec<ReportPeriod>> = BTreeMap::new();
+    for w in g.truth.wards.values() {
+        for (id, filed) in &w.reports {
+            if id.reporter != Reporter::WardOffice {
+                assert!(!filed.late && !filed.wrong, "{id}");
+                by_reporter.entry(id.reporter).or_default().push(id.period);
+            }
+        }
+    }
+    let march = ReportPeriod::parse(ReportKind::Final, "p", "2026-03").expect("month");
+    // Every ward but one in ten (8 of 80): the police's final report on March.
+    assert_eq!(by_reporter[&Reporter::Police], vec![march; 72]);
+    // One ward in three (27 of 80) has a facility reporting each of the 4 full weeks; one in ten
+    // (8) hosts a regional centre.
+    assert_eq!(by_reporter[&Reporter::HealthFacility].len(), 27 * 4);
+    assert_eq!(by_reporter[&Reporter::HealthCentre].len(), 8 * 4);
+    let published = |reporter: &str| {
+        g.messages
+            .iter()
+            .filter(|m| {
+                m.message.subject.ends_with(".report_filed")
+                    && std::str::from_utf8(&m.message.payload)
+                        .is_ok_and(|t| t.contains(&format!("\"reporter\":\"{reporter}\"")))
+            })
+            .count()
+    };
+    assert_eq!(
+        (
+            published("police"),
+            published("health_facility"),
+            published("health_centre")
+        ),
+        (72, 108, 32)
     );
 }
 

@@ -1,6 +1,6 @@
 //! The store's keys: a prefix, then big-endian integers, so that keys sort in order.
 
-use ehb_proto::{BusinessDay, ReportPeriod, WardCode};
+use ehb_proto::{BusinessDay, ReportId, ReportPeriod, Reporter, WardCode};
 
 use crate::{StoreError, corrupt};
 
@@ -25,18 +25,21 @@ pub(crate) fn day_key(ward: WardCode, day: BusinessDay) -> [u8; 10] {
     key
 }
 
-/// `p:<ward u32><kind u8><first day u32>`: daily 0, weekly 1, monthly 2.
-pub(crate) fn report_key(ward: WardCode, period: ReportPeriod) -> [u8; 11] {
-    let (kind, day) = match period {
+/// `p:<ward u32><reporter u8><kind u8><first day u32>`: reporters in the contract's order (the
+/// ward's office 0); kinds daily 0, weekly 1, monthly 2, final 3.
+pub(crate) fn report_key(ward: WardCode, report: ReportId) -> [u8; 12] {
+    let (kind, day) = match report.period {
         ReportPeriod::Daily(day) => (0, day),
         ReportPeriod::Weekly(day) => (1, day),
         ReportPeriod::Monthly(day) => (2, day),
+        ReportPeriod::Final(day) => (3, day),
     };
-    let mut key = [0u8; 11];
+    let mut key = [0u8; 12];
     key[..2].copy_from_slice(b"p:");
     key[2..6].copy_from_slice(&ward.get().to_be_bytes());
-    key[6] = kind;
-    key[7..].copy_from_slice(&day_bytes(day));
+    key[6] = report.reporter.index();
+    key[7] = kind;
+    key[8..].copy_from_slice(&day_bytes(day));
     key
 }
 
@@ -70,16 +73,21 @@ pub(crate) fn ward_day_of(key: &[u8]) -> Result<(WardCode, BusinessDay), StoreEr
     Ok((ward_from(key, 2..6)?, day_from(key, 6..10)?))
 }
 
-/// The ward and period of a `p:` key.
-pub(crate) fn ward_period_of(key: &[u8]) -> Result<(WardCode, ReportPeriod), StoreError> {
-    let day = day_from(key, 7..11)?;
-    let period = match key.get(6) {
+/// The ward and report of a `p:` key.
+pub(crate) fn ward_report_of(key: &[u8]) -> Result<(WardCode, ReportId), StoreError> {
+    let day = day_from(key, 8..12)?;
+    let reporter = key
+        .get(6)
+        .and_then(|i| Reporter::from_index(*i))
+        .ok_or_else(|| corrupt(key, "bad reporter"))?;
+    let period = match key.get(7) {
         Some(0) => ReportPeriod::Daily(day),
         Some(1) => ReportPeriod::Weekly(day),
         Some(2) => ReportPeriod::Monthly(day),
+        Some(3) => ReportPeriod::Final(day),
         _ => return Err(corrupt(key, "bad report kind")),
     };
-    Ok((ward_from(key, 2..6)?, period))
+    Ok((ward_from(key, 2..6)?, ReportId { reporter, period }))
 }
 
 fn be_u32(key: &[u8], at: std::ops::Range<usize>) -> Result<u32, StoreError> {
@@ -113,10 +121,8 @@ mod tests {
         let w = WardCode::parse("31117").expect("ward");
         assert!(day_key(w, day(-1)) < day_key(w, day(20_000)));
         assert!(reject_key(2) < reject_key(256));
-        assert!(
-            report_key(w, ReportPeriod::Daily(day(-1)))
-                < report_key(w, ReportPeriod::Daily(day(3)))
-        );
+        let daily = |d| ReportId::ward_office(ReportPeriod::Daily(day(d)));
+        assert!(report_key(w, daily(-1)) < report_key(w, daily(3)));
     }
 
     #[test]
@@ -131,20 +137,30 @@ mod tests {
             ReportPeriod::Daily(day(20_522)),
             ReportPeriod::Weekly(day(20_521)),
             ReportPeriod::Monthly(day(-400)),
+            ReportPeriod::Final(day(20_513)),
         ] {
-            assert_eq!(
-                ward_period_of(&report_key(w, period)).expect("period"),
-                (w, period)
-            );
+            for reporter in Reporter::ALL {
+                let report = ReportId { reporter, period };
+                assert_eq!(
+                    ward_report_of(&report_key(w, report)).expect("report"),
+                    (w, report)
+                );
+            }
         }
-        let mut bad = report_key(w, ReportPeriod::Daily(day(1)));
-        bad[6] = 3;
+        let mut bad = report_key(w, ReportId::ward_office(ReportPeriod::Daily(day(1))));
+        bad[7] = 4;
         assert!(matches!(
-            ward_period_of(&bad),
+            ward_report_of(&bad),
+            Err(StoreError::Corrupt { .. })
+        ));
+        bad[7] = 0;
+        bad[6] = 4;
+        assert!(matches!(
+            ward_report_of(&bad),
             Err(StoreError::Corrupt { .. })
         ));
         assert!(matches!(
-            ward_period_of(&bad[..9]),
+            ward_report_of(&bad[..10]),
             Err(StoreError::Corrupt { .. })
         ));
     }

@@ -94,7 +94,7 @@ mod keys;
 
 use keys::{
     CITIZEN_RECORD, CITIZENS_PER_PART, citizens_key, day_key, reject_key, report_key, ward_day_of,
-    ward_key, ward_of, ward_period_of,
+    ward_key, ward_of, ward_report_of,
 };
 
 /// The store's log segments. sled writes a log item above a quarter of a segment as a separate
@@ -118,7 +118,7 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// The records' layout: 2 since reports are kept apart from their ward's record, 3 since a
 /// ward-day counts the eligible the events add, 4 since it counts each residential group's
-/// accounts and integrations. A store of an earlier layout is set aside and rebuilt from the
+/// accounts and integrations and a report's key names its reporter. A store of an earlier layout is set aside and rebuilt from the
 /// stream (its records lack what this one keeps).
 const RECORDS: u32 = 4;
 
@@ -160,14 +160,15 @@ impl<'a> WardRecord<'a> {
 /// The rules a projection was built by, so that a change of rules rebuilds it.
 fn rules(deadlines: &ReportDeadlines) -> String {
     format!(
-        "contract=v{};types={};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={};monthly_closes_on={}",
+        "contract=v{};types={};records={RECORDS};daily_by={};weekly_before={:?};monthly_before={};monthly_closes_on={};final_before={}",
         ehb_proto::SCHEMA_VERSION,
         // A type the contract gains was a reject in a store built before it.
         ehb_proto::EventType::ALL.len(),
         deadlines.daily_by_hour,
         deadlines.weekly_before,
         deadlines.monthly_before_day,
-        deadlines.monthly_closes_on
+        deadlines.monthly_closes_on,
+        deadlines.final_before_day
     )
 }
 
@@ -236,9 +237,9 @@ impl Store {
         }
         for item in self.tree.scan_prefix(b"p:") {
             let (key, value) = item.map_err(|e| self.err(e))?;
-            let (ward, period) = ward_period_of(&key)?;
+            let (ward, report) = ward_report_of(&key)?;
             let record: ReportRecord = decode(&key, &value)?;
-            if !projection.restore_report(ward, period, record) {
+            if !projection.restore_report(ward, report, record) {
                 return Err(corrupt(&key, "a report of a ward that has no record"));
             }
         }
@@ -289,12 +290,9 @@ impl Store {
                 records += 1;
             }
         }
-        for (code, period) in &changes.reports {
-            if let Some(report) = projection
-                .ward(*code)
-                .and_then(|w| w.meta.reports.get(period))
-            {
-                batch.insert(&report_key(*code, *period)[..], json(report));
+        for (code, id) in &changes.reports {
+            if let Some(report) = projection.ward(*code).and_then(|w| w.meta.reports.get(id)) {
+                batch.insert(&report_key(*code, *id)[..], json(report));
                 records += 1;
             }
         }

@@ -45,6 +45,7 @@ fn apply(p: &mut Projection, seq: u64, e: &Event<'_>) {
 fn daily(day: &str, integrated_new: u64) -> Payload<'static> {
     let day = BusinessDay::parse("period", day).expect("day");
     Payload::ReportFiled {
+        reporter: ehb_proto::Reporter::WardOffice,
         period: ReportPeriod::Daily(day),
         figures: ReportFigures {
             integrated_new: Some(integrated_new),
@@ -145,7 +146,7 @@ fn a_report_is_written_alone_and_loads_back_into_its_ward() {
     assert_eq!(reports, &p.ward(ward).expect("ward").meta.reports);
     assert_eq!(reports.len(), 2);
     let first = BusinessDay::parse("period", first).expect("day");
-    let amended = &reports[&ReportPeriod::Daily(first)];
+    let amended = &reports[&ehb_proto::ReportId::ward_office(ReportPeriod::Daily(first))];
     assert_eq!(
         (amended.filings, amended.figures.integrated_new),
         (2, Some(7))

@@ -107,6 +107,7 @@ impl Events {
             at,
             ward,
             Payload::ReportFiled {
+                reporter: ehb_proto::Reporter::WardOffice,
                 period,
                 figures,
                 notes: None,

@@ -193,6 +193,7 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
     };
     let mut reports = vec![&daily["report"]];
     reports.extend(daily["period_reports"].as_array().expect("periods"));
+    reports.extend(daily["other_reports"].as_array().expect("other reporters'"));
     let shown = browser
         .eval(
             "return [...document.querySelectorAll('#reports tbody tr')].map(tr =>

@@ -2,18 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use ehb_proto::{BusinessDay, ProvinceCode, ReportFigures, ReportPeriod, WardCode};
-use jiff::Timestamp;
+use ehb_proto::{BusinessDay, ProvinceCode, ReportId, ReportPeriod, WardCode};
 use serde::Serialize;
 
-use super::review::Window;
+use super::reports::{DailyReportStatus, PeriodReport};
 use super::standing::WardStanding;
 use super::{
     AverageKind, NotIntegrated, Percent, Populations, QueryError, RateBasis, Rates, Standing,
 };
 use crate::Projection;
 use crate::counters::IssuerCounts;
-use crate::ward::{OpeningBalance, ReportText, Ward, WardBaseline};
+use crate::ward::{OpeningBalance, WardBaseline};
 
 /// The daily figures of one ward.
 #[derive(Debug, Clone, Serialize)]
@@ -49,8 +48,12 @@ pub struct Daily {
     pub facilities: Facilities,
     /// The daily report for this day, its timeliness and how its figures compare with the events.
     pub report: DailyReportStatus,
-    /// The weekly and monthly reports whose period covers this day.
+    /// The ward office's weekly and monthly reports whose period covers this day.
     pub period_reports: Vec<PeriodReport>,
+    /// The other reporters' reports whose period covers this day: the police's final report on
+    /// the day's month (expected, filed or not), and any other the ward's police, health
+    /// facilities or regional health centre filed.
+    pub other_reports: Vec<PeriodReport>,
     /// Facts reported again on this day and counted once.
     pub duplicates_absorbed: u32,
     /// Where the ward stands in its province's two-day review of this day.
@@ -115,124 +118,6 @@ pub struct Facilities {
     pub total: Option<u64>,
 }
 
-/// The state of a daily report.
-#[derive(Debug, Clone, Serialize)]
-pub struct DailyReportStatus {
-    /// The days whose events its figures are compared with (a month's close on the 14th).
-    pub covers: Window,
-    /// Whether it was filed.
-    pub filed: bool,
-    /// When it is due.
-    pub due: Timestamp,
-    /// Whether its first filing met the deadline.
-    pub on_time: Option<bool>,
-    /// When it was first filed.
-    pub first_filed_at: Option<Timestamp>,
-    /// How many times it was filed.
-    pub filings: u32,
-    /// The figures it claims (latest filing).
-    pub claimed: Option<ReportFigures>,
-    /// Its text sections (latest filing), when it has them.
-    pub text: Option<ReportText>,
-    /// The same figures as the events show them.
-    pub events: ReportFigures,
-    /// Each figure the report claims differently from the events.
-    pub differences: Vec<Difference>,
-}
-
-/// A figure where a report and the events disagree.
-#[derive(Debug, Clone, Serialize)]
-pub struct Difference {
-    /// Which figure.
-    pub figure: &'static str,
-    /// What the report claims.
-    pub claimed: u64,
-    /// What the events show.
-    pub events: u64,
-}
-
-/// Lists the figures where `claimed` says something other than `events`.
-pub fn differences(claimed: &ReportFigures, events: &ReportFigures) -> Vec<Difference> {
-    [
-        ("accounts_new", claimed.accounts_new, events.accounts_new),
-        (
-            "accounts_total",
-            claimed.accounts_total,
-            events.accounts_total,
-        ),
-        (
-            "integrated_new",
-            claimed.integrated_new,
-            events.integrated_new,
-        ),
-        (
-            "integrated_total",
-            claimed.integrated_total,
-            events.integrated_total,
-        ),
-        (
-            "groups_with_team",
-            claimed.groups_with_team,
-            events.groups_with_team,
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(figure, c, e)| match (c, e) {
-        (Some(c), Some(e)) if c != e => Some(Difference {
-            figure,
-            claimed: c,
-            events: e,
-        }),
-        _ => None,
-    })
-    .collect()
-}
-
-/// The figures of the days `from..=to` a report speaks of as the events show them, in the
-/// report's terms.
-pub(crate) fn event_figures(ward: &Ward, (from, to): (BusinessDay, BusinessDay)) -> ReportFigures {
-    let new = ward.sum(from, to);
-    let total = Standing::of(ward, to);
-    ReportFigures {
-        accounts_new: Some(u64::from(new.accounts_new)),
-        accounts_total: Some(total.accounts),
-        integrated_new: Some(u64::from(new.integrated_new)),
-        integrated_total: Some(total.integrated),
-        groups_with_team: Some(ward.meta.teams_by(to)),
-    }
-}
-
-/// A weekly or monthly report whose period covers the day.
-#[derive(Debug, Clone, Serialize)]
-pub struct PeriodReport {
-    /// The period, e.g. `weekly/2026-03-09` or `monthly/2026-03`.
-    pub period: ReportPeriod,
-    /// The report's state, as for the daily report.
-    #[serde(flatten)]
-    pub status: DailyReportStatus,
-}
-
-impl Projection {
-    /// The state of the report for `period` in `ward`.
-    fn report_status(&self, ward: &Ward, period: ReportPeriod) -> DailyReportStatus {
-        let record = ward.meta.reports.get(&period);
-        let (from, to) = self.deadlines.span(period);
-        let events = event_figures(ward, (from, to));
-        DailyReportStatus {
-            covers: Window { from, to },
-            filed: record.is_some(),
-            due: self.deadlines.due(period),
-            on_time: record.map(|r| r.on_time),
-            first_filed_at: record.map(|r| r.first_filed_at),
-            filings: record.map_or(0, |r| r.filings),
-            claimed: record.map(|r| r.figures),
-            text: record.map(|r| r.text.clone()).filter(|t| !t.is_empty()),
-            differences: record.map_or_else(Vec::new, |r| differences(&r.figures, &events)),
-            events,
-        }
-    }
-}
-
 impl Projection {
     /// The daily figures of `ward` on `day` (default: the last day with events in its province),
     /// its standing ranked by residents against the plain mean of ward rates.
@@ -262,10 +147,7 @@ impl Projection {
         let month = self.deadlines.monthly_covering(day);
         let period_reports = [ReportPeriod::Weekly(week), month]
             .into_iter()
-            .map(|period| PeriodReport {
-                period,
-                status: self.report_status(ward, period),
-            })
+            .map(|period| self.period_report(ward, ReportId::ward_office(period)))
             .collect();
         let with_team = ward.meta.teams_by(day);
         Ok(Daily {
@@ -307,43 +189,12 @@ impl Projection {
                 linked: ward.meta.facilities_by(day),
                 total: baseline.as_ref().map(|b| u64::from(b.facilities)),
             },
-            report: self.report_status(ward, ReportPeriod::Daily(day)),
+            report: self.report_status(ward, ReportId::ward_office(ReportPeriod::Daily(day))),
             period_reports,
+            other_reports: self.other_reports(ward, day),
             duplicates_absorbed: today.duplicates,
             standing: standing_in_province,
             baseline,
         })
-    }
-}
-
-/// A filed report whose figures differ from what the events say.
-#[derive(Debug, Clone, Serialize)]
-pub struct DisagreeingReport {
-    /// The ward that filed it.
-    pub ward: WardCode,
-    /// The period it covers.
-    pub period: ReportPeriod,
-    /// The figures that differ.
-    pub differences: Vec<Difference>,
-}
-
-impl Projection {
-    /// Every filed report whose figures differ from the events, in ward and period order.
-    pub fn disagreeing_reports(&self) -> Vec<DisagreeingReport> {
-        let mut found = Vec::new();
-        for (code, ward) in self.wards_sorted() {
-            for (period, record) in &ward.meta.reports {
-                let span = self.deadlines.span(*period);
-                let differences = differences(&record.figures, &event_figures(ward, span));
-                if !differences.is_empty() {
-                    found.push(DisagreeingReport {
-                        ward: code,
-                        period: *period,
-                        differences,
-                    });
-                }
-            }
-        }
-        found
     }
 }

@@ -1,7 +1,7 @@
 //! The answers officials ask for, computed over a projection.
 //!
 //! - [`daily`]: one ward on one day; [`series`]: one ward over a range of days; [`groups`]: one
-//!   ward's residential groups on one day.
+//!   ward's residential groups on one day; [`reports`]: the state of a ward's reports.
 //! - [`summary`]: a province's rates and the wards below its average.
 //! - [`review`]: the two-day review of a province, or of every province; [`cached`]: the same
 //!   as JSON, reusing what has not changed.
@@ -9,6 +9,7 @@
 pub mod cached;
 pub mod daily;
 pub mod groups;
+pub mod reports;
 pub mod review;
 pub mod series;
 pub mod standing;

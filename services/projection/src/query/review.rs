@@ -1,6 +1,6 @@
 //! The two-day review: each ward's gain over the two days ending D against the two days before.
 
-use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
+use ehb_proto::{BusinessDay, ProvinceCode, ReportId, ReportPeriod, WardCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
@@ -302,7 +302,11 @@ pub(crate) fn ward_row(
     let (mut missing_reports, mut pending_reports, mut late_reports) =
         (Vec::new(), Vec::new(), Vec::new());
     for d in [window.from, window.to] {
-        match ward.meta.reports.get(&ReportPeriod::Daily(d)) {
+        match ward
+            .meta
+            .reports
+            .get(&ReportId::ward_office(ReportPeriod::Daily(d)))
+        {
             None if is_due(d) => missing_reports.push(d),
             None => pending_reports.push(d),
             Some(r) if !r.on_time => late_reports.push(d),

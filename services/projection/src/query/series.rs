@@ -1,6 +1,6 @@
 //! A ward's or a province's figures day by day, for charts.
 
-use ehb_proto::{BusinessDay, ProvinceCode, ReportPeriod, WardCode};
+use ehb_proto::{BusinessDay, ProvinceCode, ReportId, ReportPeriod, WardCode};
 use serde::Serialize;
 
 use super::{Populations, QueryError, Rates};
@@ -75,7 +75,11 @@ impl Projection {
                 rates: Rates::new(integrated, &Populations::of(baseline, events)),
                 teams_new: u64::from(today.teams_new),
                 facilities_new: u64::from(today.facilities_new),
-                report: match ward.meta.reports.get(&ReportPeriod::Daily(day)) {
+                report: match ward
+                    .meta
+                    .reports
+                    .get(&ReportId::ward_office(ReportPeriod::Daily(day)))
+                {
                     Some(r) if r.on_time => "on_time",
                     Some(_) => "late",
                     None => "missing",

@@ -173,6 +173,7 @@ impl Given {
             at,
             ward,
             Payload::ReportFiled {
+                reporter: ehb_proto::Reporter::WardOffice,
                 period,
                 figures,
                 notes: None,
