@@ -197,6 +197,7 @@ export async function provinceView(route) {
       ${card('average-insured', t('average_insured'), fmt.percent(insured.average.value))}
       ${card('gain', t('gain'), fmt.count(province?.gain), `${esc(t('previous_gain'))}: <span data-k="previous-gain">${fmt.count(province?.previous_gain)}</span>`)}
       ${card('accounts', t('accounts'), fmt.count(summary.accounts))}
+      ${card('teams', t('teams'), fmt.count(summary.teams), `${esc(t('team_members_total'))}: <span data-k="team-members">${fmt.count(summary.team_members)}</span>`)}
     </section>
     ${exportButtons([
       ['export_review', `/v1/review.{ext}${query({ province: code, date })}`],

@@ -58,6 +58,8 @@ pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: La
         ("insured", lang.count(&summary["insured"])),
         ("average", lang.percent(&summary["average"]["value"])),
         ("accounts", lang.count(&summary["accounts"])),
+        ("teams", lang.count(&summary["teams"])),
+        ("team-members", lang.count(&summary["team_members"])),
         ("gain", lang.count(&province["gain"])),
         ("previous-gain", lang.count(&province["previous_gain"])),
     ];

@@ -70,7 +70,7 @@ const ROUTES: &[Route] = &[
     Route {
         path: "/v1/wards/{ward}/daily",
         tag: "queries",
-        summary: "A ward on a day: accounts and integrations (new and cumulative), the rates over residents, insured, level-2 holders and eligible, those populations and who in each is not yet integrated, target, teams, facilities, the day's and the period reports, and where the ward stands in its province's two-day review (rank, average, flags)",
+        summary: "A ward on a day: accounts and integrations (new and cumulative, with its opening balance), the rates over residents, insured, level-2 holders and eligible, those populations and who in each is not yet integrated, target, teams and their members, facilities, the ward office's day and period reports and the other reporters' (the police's final report on the month, health facilities', the regional health centre's), and where the ward stands in its province's two-day review (rank, average, flags)",
         params: &[WARD, DATE, AVERAGE, RATE],
         ok: "application/json",
         statuses: &[200, 400, 401, 403, 404],
@@ -110,7 +110,7 @@ const ROUTES: &[Route] = &[
     Route {
         path: "/v1/provinces/{province}/summary",
         tag: "queries",
-        summary: "A province: its rates, populations and not yet integrated, the average and the wards below it",
+        summary: "A province: its rates, populations and not yet integrated, guidance teams and their members, the average and the wards below it",
         params: &[PROVINCE, DATE, AVERAGE, RATE],
         ok: "application/json",
         statuses: &[200, 400, 401, 403, 404],
