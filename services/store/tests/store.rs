@@ -160,7 +160,7 @@ fn a_report_is_written_alone_and_loads_back_into_its_ward() {
 }
 
 #[test]
-fn an_opening_balance_is_kept_with_its_ward_and_counts_after_loading() {
+fn an_opening_balance_and_a_team_load_back_as_they_were_folded() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let mut p = store.load(ReportDeadlines::default()).expect("load");
@@ -176,8 +176,24 @@ fn an_opening_balance_is_kept_with_its_ward_and_counts_after_loading() {
         issuer: None,
     };
     apply(&mut p, 2, &event("2026-03-10T08:00:00+07:00", card));
+    let mut team = event(
+        "2026-03-10T09:00:00+07:00",
+        Payload::TeamFormed {
+            members: None,
+            composition: Some(ehb_proto::TeamComposition {
+                police: 1,
+                health: 2,
+                ..ehb_proto::TeamComposition::default()
+            }),
+        },
+    );
+    team.group = Some(Text::from("31117-TDP05"));
+    apply(&mut p, 3, &team);
     let changes = p.take_changes();
-    store.commit(Store::prepare(&p, &changes)).expect("commit");
+    let prepared = Store::prepare(&p, &changes);
+    // The ward (its balance and its team), its two days and the citizen.
+    assert_eq!(prepared.records, 4);
+    store.commit(prepared).expect("commit");
     drop(store);
     let loaded = reopen(dir.path())
         .load(ReportDeadlines::default())
@@ -195,4 +211,7 @@ fn an_opening_balance_is_kept_with_its_ward_and_counts_after_loading() {
     assert_eq!((daily.integrated.new, daily.integrated.cumulative), (1, 81));
     assert_eq!(loaded.digest(), p.digest());
     assert_eq!(loaded.totals().folded.ward_opening, 1);
+    let team = &loaded.ward(ward).expect("ward").meta.teams["31117-TDP05"];
+    assert_eq!(team.members, Some(3));
+    assert_eq!(team.composition.map(|c| c.health), Some(2));
 }
