@@ -458,7 +458,7 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         "Bình quân tỷ lệ các xã (đã tích hợp/dân số): 2,05 %"
     );
     assert_eq!(
-        (cell(5, 0), cell(5, 3), cell(5, 12)),
+        (cell(5, 0), cell(5, 3), cell(5, 14)),
         (
             "Hạng".to_owned(),
             "Lũy kế đã tích hợp".to_owned(),
@@ -469,12 +469,22 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         (cell(6, 1), cell(6, 3), cell(6, 8)),
         ("31001".to_owned(), "31".to_owned(), "3.1".to_owned())
     );
+    // The province's letters report teams and their members together.
     assert_eq!(
-        (cell(7, 1), cell(7, 12)),
+        (cell(5, 12), cell(6, 12), cell(6, 13), cell(7, 12)),
+        (
+            "Tổ hướng dẫn".to_owned(),
+            "1".to_owned(),
+            "4".to_owned(),
+            "0".to_owned()
+        )
+    );
+    assert_eq!(
+        (cell(7, 1), cell(7, 14)),
         ("31002".to_owned(), "dưới bình quân".to_owned())
     );
     assert_eq!(
-        (cell(8, 0), cell(8, 3), cell(8, 4), cell(8, 12)),
+        (cell(8, 0), cell(8, 3), cell(8, 4), cell(8, 14)),
         (
             "Tổng cộng".to_owned(),
             "51".to_owned(),
@@ -488,7 +498,7 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
     let text = String::from_utf8(body).expect("UTF-8");
     assert!(
         text.contains(
-            "\nTổng cộng,,2 xã/phường,51,3000,1400,1530,,1.70,3.64,3.33,,1 xã dưới bình quân\n"
+            "\nTổng cộng,,2 xã/phường,51,3000,1400,1530,,1.70,3.64,3.33,,1,4,1 xã dưới bình quân\n"
         ),
         "{text}"
     );

@@ -98,6 +98,10 @@ pub struct WardReview {
     pub rates: Rates,
     /// Groups without a team at D (from the baseline's group count).
     pub groups_without_team: Option<u64>,
+    /// Guidance teams formed by D.
+    pub teams: u64,
+    /// Their members (teams that reported none add none).
+    pub team_members: u64,
     /// Days of the window whose daily report is past due and not filed.
     pub missing_reports: Vec<BusinessDay>,
     /// Days of the window whose daily report is not filed but not due yet either (due after the
@@ -341,6 +345,8 @@ pub(crate) fn ward_row(
         previous_gain: previous_gain.integrated,
         accounts_gain: gain.accounts,
         integrated: standing.integrated,
+        teams: ward.meta.teams_by(day),
+        team_members: ward.meta.team_members_by(day),
         residents: standing.populations.residents,
         insured: standing.populations.insured,
         level2: standing.populations.level2,

@@ -264,6 +264,7 @@ impl TwoDayReview {
                 ];
                 row.extend(population_cells(&populations(w)));
                 row.extend(rates_cells(&w.rates));
+                row.extend([Cell::Count(w.teams), Cell::Count(w.team_members)]);
                 let below = w.flags.contains(&"below_average");
                 row.push(Cell::Text(
                     if below { "dưới bình quân" } else { "" }.to_owned(),
@@ -271,7 +272,8 @@ impl TwoDayReview {
                 row
             })
             .collect();
-        let [integrated] = sums(&wards, |w| [w.integrated]);
+        let [integrated, teams, members] =
+            sums(&wards, |w| [w.integrated, w.teams, w.team_members]);
         let mut totals = vec![
             Cell::Text("Tổng cộng".to_owned()),
             Cell::Text(String::new()),
@@ -280,6 +282,7 @@ impl TwoDayReview {
         ];
         totals.extend(population_cells(&registered_populations(&wards)));
         totals.extend(rates_cells(&registered_rates(&wards)));
+        totals.extend([Cell::Count(teams), Cell::Count(members)]);
         totals.push(Cell::Text(format!(
             "{} xã dưới bình quân",
             province.flagged.below_average
@@ -318,6 +321,8 @@ impl TwoDayReview {
                 "Tỷ lệ/có BHYT (%)",
                 "Tỷ lệ/có tài khoản mức 2 (%)",
                 "Tỷ lệ/có BHYT và tài khoản mức 2 (%)",
+                "Tổ hướng dẫn",
+                "Thành viên Tổ hướng dẫn",
                 "So với bình quân",
             ],
             rows,
