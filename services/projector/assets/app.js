@@ -183,9 +183,14 @@ function start() {
     }
   });
   document.getElementById('signout').addEventListener('click', () => {
+    // Everywhere the token or the official shows: memory, storage, the sign-in field, the header
+    // (on a shared office PC the next person must not be one click from the last one's scope).
     app.token = '';
     sessionStorage.removeItem('ehb.token');
     app.me = null;
+    document.getElementById('token').value = '';
+    document.getElementById('scope').textContent = '';
+    document.getElementById('signout').hidden = true;
     clearView();
     history.replaceState(null, '', location.pathname);
     showSignIn('');

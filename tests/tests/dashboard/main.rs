@@ -176,6 +176,15 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     // The ward's official: its ward, and its province's ranked list (not another ward's page).
     browser.click("#signout").await;
     assert_eq!(browser.wait_drawn().await, Shown::SignIn);
+    // Signed out everywhere: the field, the header, storage and the session's memory.
+    let left = browser
+        .eval(
+            "return [document.getElementById('token').value, document.getElementById('scope').textContent,
+                     sessionStorage.getItem('ehb.token'), document.getElementById('signout').hidden];",
+            vec![],
+        )
+        .await;
+    assert_eq!(left, serde_json::json!(["", "", null, true]));
     assert_eq!(sign_in(&browser, WARD).await, Shown::Ready);
     assert_eq!(
         browser.eval("return location.hash;", vec![]).await,
