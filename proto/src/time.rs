@@ -58,6 +58,11 @@ impl BusinessDay {
         BusinessDay(self.0 + n)
     }
 
+    /// The first day of this day's month.
+    pub fn month_start(self) -> Self {
+        self.plus(1 - i32::from(self.date().day()))
+    }
+
     /// The instant this day starts (00:00 at UTC+07:00).
     pub fn start(self) -> Timestamp {
         let second = i64::from(self.0) * SECONDS_PER_DAY - VIETNAM_OFFSET_SECONDS;

@@ -74,7 +74,7 @@ impl ReportDeadlines {
             ReportPeriod::Monthly(first) if self.monthly_closes_on > 0 => {
                 let closes = i32::from(self.monthly_closes_on.clamp(1, 28));
                 let month_before = first.plus(-1);
-                let month_before = month_before.plus(1 - i32::from(month_before.date().day()));
+                let month_before = month_before.month_start();
                 (month_before.plus(closes), first.plus(closes - 1))
             }
             other => (other.start(), other.end()),
@@ -83,7 +83,7 @@ impl ReportDeadlines {
 
     /// The monthly report whose figures include `day`.
     pub fn monthly_covering(&self, day: BusinessDay) -> ReportPeriod {
-        let first = day.plus(1 - i32::from(day.date().day()));
+        let first = day.month_start();
         let closes = self.monthly_closes_on.clamp(0, 28);
         if closes > 0 && day.date().day() > closes as i8 {
             ReportPeriod::Monthly(first.plus(i32::from(first.date().days_in_month())))

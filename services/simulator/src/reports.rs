@@ -138,10 +138,7 @@ pub(crate) fn file_other_reports(
     let (opening_accounts, opening_integrated) = truth
         .opening
         .map_or((0, 0), |(_, accounts, integrated)| (accounts, integrated));
-    let mut months: Vec<BusinessDay> = days
-        .iter()
-        .map(|d| d.plus(1 - i32::from(d.date().day())))
-        .collect();
+    let mut months: Vec<BusinessDay> = days.iter().map(|d| d.month_start()).collect();
     months.dedup();
     for first in months.into_iter().filter(|_| i % 10 != 3) {
         let period = ReportPeriod::Final(first);

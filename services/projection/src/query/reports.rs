@@ -146,7 +146,7 @@ impl Projection {
     /// The police's final report on `day`'s month, then every other report filed by another
     /// reporter than the ward's office, or final, whose days include `day`.
     pub(crate) fn other_reports(&self, ward: &Ward, day: BusinessDay) -> Vec<PeriodReport> {
-        let first = day.plus(1 - i32::from(day.date().day()));
+        let first = day.month_start();
         let police_final = ReportId {
             reporter: Reporter::Police,
             period: ReportPeriod::Final(first),
