@@ -29,6 +29,21 @@ impl BeneficiaryCounts {
         self.0[slot] += 1;
     }
 
+    /// Sets the count for `code` (`None`: cards that carried no code).
+    pub fn set(&mut self, code: Option<Beneficiary>, n: u32) {
+        let slot = code.map_or(Beneficiary::COUNT, Beneficiary::index);
+        self.0[slot] = n;
+    }
+
+    /// The non-zero counts by code (`None`: cards that carried no code), in the contract's order.
+    pub fn by_code(&self) -> impl Iterator<Item = (Option<Beneficiary>, u32)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (Beneficiary::from_index(i), *n))
+    }
+
     /// Adds another breakdown into this one.
     pub fn add_all(&mut self, other: &BeneficiaryCounts) {
         for (a, b) in self.0.iter_mut().zip(other.0.iter()) {

@@ -189,7 +189,7 @@ impl Projection {
                         },
                     );
                     counters.teams_new += 1;
-                    meta_changed = true;
+                    self.changes.teams.push((ward_code, group.to_owned()));
                 }
             }
             Payload::FacilityLinked { facility } => {

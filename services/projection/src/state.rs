@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::counters::DayCounters;
 use crate::deadlines::ReportDeadlines;
 use crate::revisions::Revisions;
-use crate::ward::{ReportRecord, Ward, WardMeta};
+use crate::ward::{GroupTeam, ReportRecord, Ward, WardMeta};
 
 /// The citizen has an activated level-2 account (counted once).
 pub const CITIZEN_ACCOUNT: u8 = 1;
@@ -162,6 +162,9 @@ pub struct Changes {
     /// Reports filed or amended, by ward and period (written apart from their ward's record,
     /// so that a report does not rewrite every other report the ward filed).
     pub reports: Vec<(WardCode, ReportId)>,
+    /// Guidance teams formed, by ward and group (written apart from their ward's record: a
+    /// team never changes once formed, and a ward forms about forty of them).
+    pub teams: Vec<(WardCode, String)>,
     /// Ward-days whose counters changed.
     pub days: Vec<(WardCode, BusinessDay)>,
     /// Citizens newly counted, or counted for one more fact, with their flags.
@@ -264,6 +267,7 @@ impl Projection {
         self.clear_dirty();
         self.changes.wards.clear();
         self.changes.reports.clear();
+        self.changes.teams.clear();
         self.changes.days.clear();
         self.changes.citizens.clear();
         self.changes.rejects.clear();
@@ -319,15 +323,16 @@ impl Projection {
 
     /// Restores one ward-day's counters from a store (after its ward's meta).
     pub fn restore_day(&mut self, code: WardCode, day: BusinessDay, counters: DayCounters) -> bool {
-        match self.wards.get_mut(&code) {
-            Some(w) => {
-                w.days.insert(day, counters);
-                let province = w.meta.province;
-                self.restored(province);
-                true
-            }
-            None => false,
-        }
+        self.restore_into(code, |w| {
+            w.days.insert(day, counters);
+        })
+    }
+
+    /// Restores one of a ward's guidance teams from a store (after its ward's meta).
+    pub fn restore_team(&mut self, code: WardCode, group: String, team: GroupTeam) -> bool {
+        self.restore_into(code, |w| {
+            w.meta.teams.insert(group, team);
+        })
     }
 
     /// Restores one of a ward's reports from a store (after its ward's meta).
@@ -337,9 +342,16 @@ impl Projection {
         report: ReportId,
         record: ReportRecord,
     ) -> bool {
+        self.restore_into(code, |w| {
+            w.meta.reports.insert(report, record);
+        })
+    }
+
+    /// Restores part of a ward already restored; false when the ward has no record.
+    fn restore_into(&mut self, code: WardCode, restore: impl FnOnce(&mut Ward)) -> bool {
         match self.wards.get_mut(&code) {
             Some(w) => {
-                w.meta.reports.insert(report, record);
+                restore(w);
                 let province = w.meta.province;
                 self.restored(province);
                 true

@@ -142,7 +142,8 @@ pub struct WardMeta {
     /// The latest reference figures (by when they were taken), if any: a ward without one is
     /// not registered.
     pub baseline: Option<WardBaseline>,
-    /// Groups with a guidance team, by group code.
+    /// Groups with a guidance team, by group code (a record without them reads as none formed).
+    #[serde(default)]
     pub teams: BTreeMap<String, GroupTeam>,
     /// Linked facilities, by facility code, with the day they linked.
     pub facilities: BTreeMap<String, BusinessDay>,

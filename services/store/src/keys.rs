@@ -25,6 +25,15 @@ pub(crate) fn day_key(ward: WardCode, day: BusinessDay) -> [u8; 10] {
     key
 }
 
+/// `t:<ward u32><group code, UTF-8>`: one of a ward's guidance teams.
+pub(crate) fn team_key(ward: WardCode, group: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(6 + group.len());
+    key.extend_from_slice(b"t:");
+    key.extend_from_slice(&ward.get().to_be_bytes());
+    key.extend_from_slice(group.as_bytes());
+    key
+}
+
 /// `p:<ward u32><reporter u8><kind u8><first day u32>`: reporters in the contract's order (the
 /// ward's office 0); kinds daily 0, weekly 1, monthly 2, final 3.
 pub(crate) fn report_key(ward: WardCode, report: ReportId) -> [u8; 12] {
@@ -71,6 +80,15 @@ pub(crate) fn ward_of(key: &[u8]) -> Result<WardCode, StoreError> {
 /// The ward and day of a `d:` key.
 pub(crate) fn ward_day_of(key: &[u8]) -> Result<(WardCode, BusinessDay), StoreError> {
     Ok((ward_from(key, 2..6)?, day_from(key, 6..10)?))
+}
+
+/// The ward and group of a `t:` key.
+pub(crate) fn ward_team_of(key: &[u8]) -> Result<(WardCode, String), StoreError> {
+    let group = key
+        .get(6..)
+        .and_then(|g| std::str::from_utf8(g).ok())
+        .ok_or_else(|| corrupt(key, "bad group code"))?;
+    Ok((ward_from(key, 2..6)?, group.to_owned()))
 }
 
 /// The ward and report of a `p:` key.
@@ -147,6 +165,16 @@ mod tests {
                 );
             }
         }
+        assert_eq!(
+            ward_team_of(&team_key(w, "31117-Thôn Đông")).expect("team"),
+            (w, "31117-Thôn Đông".to_owned())
+        );
+        let mut torn = team_key(w, "Thôn Đ");
+        torn.pop();
+        assert!(matches!(
+            ward_team_of(&torn),
+            Err(StoreError::Corrupt { .. })
+        ));
         let mut bad = report_key(w, ReportId::ward_office(ReportPeriod::Daily(day(1))));
         bad[7] = 4;
         assert!(matches!(

@@ -2,10 +2,11 @@
 //!
 //! One tree, keys by prefix:
 //! - `m:position`, `m:totals`, `m:rules`: where the projection stands and the rules it was built by;
-//! - `w:<ward u32>`: a ward's baseline, teams, facilities (JSON);
+//! - `w:<ward u32>`: a ward's baseline, facilities, opening balance (JSON);
+//! - `t:<ward u32><group>`: one of a ward's guidance teams (JSON), written once, when formed;
 //! - `p:<ward u32><kind u8><day>`: one of a ward's reports (JSON), apart from the ward's record so
 //!   that filing a report writes that report only;
-//! - `d:<ward u32><day>`: a ward-day's counters (JSON);
+//! - `d:<ward u32><day>`: a ward-day's counters (binary, see `day_record`);
 //! - `c:<seq u64><part u16>`: the citizens a batch counted, as 18-byte records (province, citizen
 //!   u128, facts flags): a few writes per batch rather than one per citizen, since sled is the
 //!   slowest part; parts stay small so that sled keeps them inline in its log (never as blobs);
@@ -18,7 +19,7 @@ use std::path::Path;
 use std::collections::BTreeMap;
 
 use ehb_projection::{
-    Changes, DayCounters, GroupTeam, OpeningBalance, Position, Projection, Reject, ReportDeadlines,
+    Changes, GroupTeam, OpeningBalance, Position, Projection, Reject, ReportDeadlines,
     ReportRecord, Totals, WardBaseline, WardMeta,
 };
 use ehb_proto::{BusinessDay, CitizenRef, ProvinceCode};
@@ -90,11 +91,12 @@ pub struct PreparedCommit {
 }
 
 mod aside;
+mod day_record;
 mod keys;
 
 use keys::{
-    CITIZEN_RECORD, CITIZENS_PER_PART, citizens_key, day_key, reject_key, report_key, ward_day_of,
-    ward_key, ward_of, ward_report_of,
+    CITIZEN_RECORD, CITIZENS_PER_PART, citizens_key, day_key, reject_key, report_key, team_key,
+    ward_day_of, ward_key, ward_of, ward_report_of, ward_team_of,
 };
 
 /// The store's log segments. sled writes a log item above a quarter of a segment as a separate
@@ -118,16 +120,16 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 
 /// The records' layout: 2 since reports are kept apart from their ward's record, 3 since a
 /// ward-day counts the eligible the events add, 4 since it counts each residential group's
-/// accounts and integrations and a report's key names its reporter. A store of an earlier layout is set aside and rebuilt from the
+/// accounts and integrations and a report's key names its reporter, 5 since a ward-day is
+/// written in binary and a ward's teams are records of their own. A store of an earlier layout is set aside and rebuilt from the
 /// stream (its records lack what this one keeps).
-const RECORDS: u32 = 4;
+const RECORDS: u32 = 5;
 
-/// A ward's record: its meta without the reports, which have records of their own.
+/// A ward's record: its meta without the reports and teams, which have records of their own.
 #[derive(Serialize)]
 struct WardRecord<'a> {
     province: ProvinceCode,
     baseline: &'a Option<WardBaseline>,
-    teams: &'a BTreeMap<String, GroupTeam>,
     facilities: &'a BTreeMap<String, BusinessDay>,
     #[serde(skip_serializing_if = "Option::is_none")]
     opening: &'a Option<OpeningBalance>,
@@ -140,7 +142,7 @@ impl<'a> WardRecord<'a> {
         let WardMeta {
             province,
             baseline,
-            teams,
+            teams: _,
             facilities,
             reports: _,
             opening,
@@ -149,7 +151,6 @@ impl<'a> WardRecord<'a> {
         WardRecord {
             province: *province,
             baseline,
-            teams,
             facilities,
             opening,
             unregistered_events: *unregistered_events,
@@ -235,22 +236,29 @@ impl Store {
             let meta: WardMeta = decode(&key, &value)?;
             projection.restore_ward(ward_of(&key)?, meta);
         }
-        for item in self.tree.scan_prefix(b"p:") {
-            let (key, value) = item.map_err(|e| self.err(e))?;
-            let (ward, report) = ward_report_of(&key)?;
-            let record: ReportRecord = decode(&key, &value)?;
-            if !projection.restore_report(ward, report, record) {
-                return Err(corrupt(&key, "a report of a ward that has no record"));
-            }
-        }
-        for item in self.tree.scan_prefix(b"d:") {
-            let (key, value) = item.map_err(|e| self.err(e))?;
-            let (ward, day) = ward_day_of(&key)?;
-            let counters: DayCounters = decode(&key, &value)?;
-            if !projection.restore_day(ward, day, counters) {
-                return Err(corrupt(&key, "counters of a ward that has no record"));
-            }
-        }
+        self.each(b"t:", |key, value| {
+            let (ward, group) = ward_team_of(key)?;
+            let team: GroupTeam = decode(key, value)?;
+            of_a_ward(projection.restore_team(ward, group, team), key, "a team")
+        })?;
+        self.each(b"p:", |key, value| {
+            let (ward, report) = ward_report_of(key)?;
+            let record: ReportRecord = decode(key, value)?;
+            of_a_ward(
+                projection.restore_report(ward, report, record),
+                key,
+                "a report",
+            )
+        })?;
+        self.each(b"d:", |key, value| {
+            let (ward, day) = ward_day_of(key)?;
+            let counters = day_record::decode(ward, key, value)?;
+            of_a_ward(
+                projection.restore_day(ward, day, counters),
+                key,
+                "a day's counters",
+            )
+        })?;
         for item in self.tree.scan_prefix(b"c:") {
             let (key, value) = item.map_err(|e| self.err(e))?;
             if value.len() % CITIZEN_RECORD != 0 {
@@ -280,6 +288,19 @@ impl Store {
         Ok(projection)
     }
 
+    /// Reads every record under `prefix`, in key order.
+    fn each(
+        &self,
+        prefix: &[u8],
+        mut read: impl FnMut(&[u8], &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for item in self.tree.scan_prefix(prefix) {
+            let (key, value) = item.map_err(|e| self.err(e))?;
+            read(&key, &value)?;
+        }
+        Ok(())
+    }
+
     /// Prepares the writes for `changes` (taken from `projection`), with its position and totals.
     pub fn prepare(projection: &Projection, changes: &Changes) -> PreparedCommit {
         let mut batch = sled::Batch::default();
@@ -296,9 +317,18 @@ impl Store {
                 records += 1;
             }
         }
+        for (code, group) in &changes.teams {
+            if let Some(team) = projection.ward(*code).and_then(|w| w.meta.teams.get(group)) {
+                batch.insert(team_key(*code, group), json(team));
+                records += 1;
+            }
+        }
         for (code, day) in &changes.days {
             if let Some(counters) = projection.ward(*code).and_then(|w| w.days.get(day)) {
-                batch.insert(&day_key(*code, *day)[..], json(counters));
+                batch.insert(
+                    &day_key(*code, *day)[..],
+                    day_record::encode(*code, counters),
+                );
                 records += 1;
             }
         }
@@ -351,6 +381,18 @@ impl Store {
             out.push(decode(&key, &value)?);
         }
         Ok(out)
+    }
+}
+
+/// A record restored into its ward, or refused when the store holds no record of that ward.
+fn of_a_ward(restored: bool, key: &[u8], what: &str) -> Result<(), StoreError> {
+    if restored {
+        Ok(())
+    } else {
+        Err(corrupt(
+            key,
+            &format!("{what} of a ward that has no record"),
+        ))
     }
 }
 

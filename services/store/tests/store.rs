@@ -191,8 +191,8 @@ fn an_opening_balance_and_a_team_load_back_as_they_were_folded() {
     apply(&mut p, 3, &team);
     let changes = p.take_changes();
     let prepared = Store::prepare(&p, &changes);
-    // The ward (its balance and its team), its two days and the citizen.
-    assert_eq!(prepared.records, 4);
+    // The ward (its balance), its team, its two days and the citizen.
+    assert_eq!(prepared.records, 5);
     store.commit(prepared).expect("commit");
     drop(store);
     let loaded = reopen(dir.path())
