@@ -30,8 +30,23 @@ pub(crate) struct WireIn<'a> {
     pub(crate) group: Option<Text<'a>>,
     #[serde(borrow)]
     pub(crate) source: Text<'a>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "object")]
     pub(crate) data: DataIn<'a>,
+}
+
+/// `data`, read from a JSON object only: serde would read a struct from an array too.
+fn object<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<DataIn<'a>, D::Error> {
+    struct ObjectOnly<'a>(std::marker::PhantomData<DataIn<'a>>);
+    impl<'de: 'a, 'a> serde::de::Visitor<'de> for ObjectOnly<'a> {
+        type Value = DataIn<'a>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DataIn<'a>, A::Error> {
+            DataIn::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(ObjectOnly(std::marker::PhantomData))
 }
 
 /// Every field any event type's `data` may carry, read in the same pass as the envelope; which
@@ -221,6 +236,10 @@ fn decode_with<'a>(bytes: &'a [u8], ids: Identifiers<'_>) -> Result<Event<'a>, C
         Ok(wire) if wire.v == u64::from(SCHEMA_VERSION) => validate(wire, ids),
         Ok(_) => decode_older(bytes, ids),
         Err(err) => {
+            // Whatever serde met first, a body that is not JSON at all is said to be so.
+            if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                return Err(from_json(&syntax, ""));
+            }
             #[derive(Deserialize)]
             struct Version {
                 v: Option<u64>,
@@ -257,15 +276,24 @@ fn explain<'a, T: Deserialize<'a>>(
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => {
-            let path = e.path().to_string();
+            let mut path = e.path().to_string();
             let inner = e.into_inner();
+            // The path of an unknown field ends with its name, which may not be repeated.
+            if inner.to_string().starts_with("unknown field") {
+                path = match path.rsplit_once('.') {
+                    Some((parent, _)) => parent.to_owned(),
+                    None => String::new(),
+                };
+            }
             let container = match path.as_str() {
                 "" | "." => prefix.to_owned(),
                 p if prefix.is_empty() => p.to_owned(),
                 p => format!("{prefix}.{p}"),
             };
             let within = |name: &str| {
-                if container.is_empty() {
+                if name.is_empty() {
+                    container.clone()
+                } else if container.is_empty() {
                     name.to_owned()
                 } else if container.ends_with(&format!(".{name}")) || container == name {
                     container.clone()

@@ -125,6 +125,26 @@ fn an_event_is_a_json_object() {
 }
 
 #[test]
+fn data_is_a_json_object_too() {
+    // Read field by field in the order of the contract's list, this array was an account.
+    let array = json!({"id": "0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70", "type": "account.activated", "v": 1,
+        "occurred_at": "2026-03-10T23:30:00+07:00", "province": "31", "ward": "31117", "source": "c06",
+        "data": ["9f86d081884c7d659a2feaa0c55ad015"]});
+    let err = decode(&bytes(&array)).expect_err("data an array");
+    assert_eq!(
+        (
+            err.field(),
+            err.to_string().contains("must be a JSON object")
+        ),
+        ("data", true),
+        "{err}"
+    );
+    // Cut short inside `data`: not JSON at all, whatever serde met first.
+    let err = decode(b"{\"data\":[[").expect_err("truncated");
+    assert!(matches!(err, ContractError::Malformed { .. }), "{err}");
+}
+
+#[test]
 fn a_type_filter_selects_one_type_in_every_ward() {
     assert_eq!(
         ehb_proto::subject::type_filter(EventType::WardBaseline),

@@ -99,6 +99,18 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         .await
         .expect("an answer");
     assert_eq!(challenge.headers()["www-authenticate"], "Bearer");
+    // The scheme's name is case-insensitive (RFC 7235), as the gateway reads it.
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let answer = reqwest::Client::new()
+            .get(format!("{base}/v1/whoami"))
+            .header("authorization", format!("{scheme} {WARD_31001}"))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status().as_u16(), 200, "{scheme}");
+        let who: serde_json::Value = answer.json().await.expect("json");
+        assert_eq!(who["ward"], "31001", "{scheme}");
+    }
     // Liveness and readiness stay open; the status and the metrics are national totals.
     for path in ["/healthz", "/readyz"] {
         let status = reqwest::get(format!("{base}{path}"))

@@ -237,6 +237,58 @@ fn cases() -> Vec<Case> {
             422,
             "colour",
         ),
+        // An unknown field is named only by a name of the contract's alphabet.
+        case(
+            "unknown envelope field named by a raw identifier",
+            Vss,
+            with(card, RAW_ID, Some(json!(1))),
+            422,
+            "",
+        ),
+        case(
+            "unknown data field named by a raw identifier",
+            Ward,
+            with("ward.baseline", &format!("data.{RAW_ID}"), Some(json!(1))),
+            422,
+            "data",
+        ),
+        case(
+            "unknown field with a long name",
+            Vss,
+            with(card, &"x".repeat(20_000), Some(json!(1))),
+            422,
+            "",
+        ),
+        // Read field by field in the order of the contract's list, this array was an event.
+        case(
+            "data an array that reads as an account",
+            C06,
+            with(acc, "data", Some(json!([null, RAW_ID]))),
+            422,
+            "data",
+        ),
+        case(
+            "data an array",
+            Vss,
+            with(card, "data", Some(json!([[RAW_ID, RAW_CARD]]))),
+            422,
+            "data",
+        ),
+        case("truncated JSON", Vss, b"{\"data\":[[".to_vec(), 400, ""),
+        case(
+            "a negative count",
+            Ward,
+            with("ward.baseline", "data.residents", Some(json!(-5))),
+            422,
+            "data.residents",
+        ),
+        case(
+            "a count that is text",
+            Ward,
+            with("ward.baseline", "data.groups", s("mười")),
+            422,
+            "data.groups",
+        ),
         // Citizens.
         case(
             "citizen missing",
@@ -570,6 +622,22 @@ async fn every_bad_input_gets_its_status_and_field() {
         );
         let reason = answer.body["error"]["reason"].as_str().unwrap_or("");
         assert!(!reason.is_empty(), "{}: the reason is given", case.name);
+        // Reasons speak of the contract, not of the code's types, and repeat nothing sent.
+        for internal in [
+            "struct", "DataIn", "WireIn", "u64", "u32", "-5", "mười", "xxxx",
+        ] {
+            assert!(
+                !reason.contains(internal),
+                "{}: the reason says {internal:?}: {reason}",
+                case.name
+            );
+        }
+        assert!(
+            answer.text.len() < 1024,
+            "{}: an answer of {} bytes",
+            case.name,
+            answer.text.len()
+        );
         for raw in [
             RAW_ID,
             &RAW_CARD[5..],

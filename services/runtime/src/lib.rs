@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 mod deadlines;
 mod secrets;
 pub use deadlines::DeadlineArgs;
-pub use secrets::{parse_sha256_hex, parse_toml, secret_sha256};
+pub use secrets::{bearer_credentials, parse_sha256_hex, parse_toml, secret_sha256};
 
 /// Sets up logging to standard error from `RUST_LOG` (default `info`); standard output stays
 /// for what a command prints as its answer.

@@ -28,6 +28,14 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     })
 }
 
+/// The credentials of an `Authorization` header of the Bearer scheme, whose name is
+/// case-insensitive (RFC 7235): `Bearer x`, `bearer x` and `BEARER x` all give `x`.
+pub fn bearer_credentials(header: &str) -> Option<&str> {
+    let (scheme, credentials) = header.trim_start().split_once(' ')?;
+    let credentials = credentials.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !credentials.is_empty()).then_some(credentials)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +57,16 @@ mod tests {
         let err = parse_toml::<File>("\n\nkey = \"secret-value\n").expect_err("unterminated");
         assert!(err.starts_with("line 3: "), "{err}");
         assert!(!err.contains("secret-value"), "{err}");
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_named_in_any_case() {
+        use super::bearer_credentials;
+        for header in ["Bearer k1", "bearer k1", "BEARER  k1 ", " Bearer k1"] {
+            assert_eq!(bearer_credentials(header), Some("k1"), "{header:?}");
+        }
+        for header in ["Basic k1", "Bearer", "Bearer ", "Bearerk1", "k1"] {
+            assert_eq!(bearer_credentials(header), None, "{header:?}");
+        }
     }
 }

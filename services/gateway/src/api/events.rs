@@ -109,10 +109,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Arc<Publisher>, ApiErr
     let key = value
         .to_str()
         .ok()
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, key)| key)
-        .map(str::trim)
+        .and_then(ehb_runtime::bearer_credentials)
         .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <key>`"))?;
     app.access
         .publisher(key)

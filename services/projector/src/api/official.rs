@@ -37,8 +37,7 @@ impl FromRequestParts<Arc<Shared>> for Official {
             .headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(ehb_runtime::bearer_credentials);
         match token {
             None => Err(ApiError::unauthorized(
                 "sign in: send Authorization: Bearer <your token>",
