@@ -659,3 +659,66 @@ async fn every_bad_input_gets_its_status_and_field() {
         0
     );
 }
+
+/// Sends `body` chunked, 8 KiB at a time, over a raw connection, and reads the whole answer:
+/// what a client streaming a file sees. Also says whether every write went through (a client
+/// that stops at a broken connection never reads the answer).
+async fn post_chunked(base: &str, key: &str, body: &[u8]) -> (bool, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let mut connection = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connected");
+    let head = format!(
+        "POST /v1/events HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {key}\r\n\
+         Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let mut written = connection.write_all(head.as_bytes()).await.is_ok();
+    for chunk in body.chunks(8192) {
+        let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+        if connection.write_all(&framed).await.is_err() {
+            written = false;
+            break;
+        }
+    }
+    written &= connection.write_all(b"0\r\n\r\n").await.is_ok();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        connection.read_to_end(&mut answer),
+    )
+    .await;
+    (written, String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunked_body_over_the_limit_is_answered_413_not_cut_off() {
+    let nats = NatsServer::start();
+    let dir = tempfile::tempdir().expect("a folder");
+    let (keys, gateway) =
+        Gateway::start_ready(&nats.url(), dir.path(), &["--max-bytes", "4194304"]).await;
+    // Nearly four times the limit (more than the connection's buffers hold), of valid lines:
+    // only the size is wrong.
+    let line = serde_json::to_vec(&good("card.integrated")).expect("json");
+    let mut body = Vec::new();
+    while body.len() < 15 * 1_048_576 {
+        body.extend_from_slice(&line);
+        body.push(b'\n');
+    }
+    for _ in 0..3 {
+        let (written, answer) = post_chunked(&gateway.base, &keys.vss, &body).await;
+        assert!(written, "the body was cut off mid-upload");
+        assert!(answer.starts_with("HTTP/1.1 413"), "the answer: {answer:?}");
+        assert!(answer.contains(r#""field":"body""#), "{answer}");
+    }
+    // Within the limit, the same framing is read whole.
+    let small = [line.as_slice(), b"\n"].concat();
+    let (written, answer) = post_chunked(&gateway.base, &keys.vss, &small).await;
+    assert!(written);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""accepted":1"#), "{answer}");
+    assert_eq!(
+        stream_messages(publisher(&nats.url()).await.context()).await,
+        1
+    );
+}

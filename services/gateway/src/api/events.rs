@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ehb_proto::{EventType, WardCode};
+use futures::StreamExt;
 use jiff::Timestamp;
 
 use super::App;
@@ -84,22 +85,42 @@ async fn handle(app: &App, headers: &HeaderMap, body: Body) -> Result<Response, 
     let (publisher, shape) = match checked {
         Ok(ok) => ok,
         Err(err) => {
-            // Read what was sent (up to a bound) before answering: a client still writing its
-            // body when the connection closes would see a broken connection, not the answer.
-            let bound = limit.saturating_mul(4);
-            if declared.is_some_and(|n| n <= bound) {
-                let _ = axum::body::to_bytes(body, bound).await;
+            if declared.is_none_or(|n| n <= limit.saturating_mul(DRAIN_FACTOR)) {
+                let _ = read_body(body, 0, limit).await;
             }
             return Err(err);
         }
     };
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())?;
+    let bytes = read_body(body, limit, limit).await?.ok_or_else(too_large)?;
     match shape {
         Shape::Single => single(app, &publisher, &bytes).await,
         Shape::Batch => batch(app, &publisher, &bytes).await,
     }
+}
+
+/// How far past the limit a refused body is read before the answer.
+const DRAIN_FACTOR: usize = 4;
+
+/// The body when it holds at most `keep` bytes, `None` when it holds more.
+///
+/// What was sent is read on, up to `DRAIN_FACTOR` times `limit`, before the caller answers: a
+/// client still writing its body (a chunked one, whose size is known only at its end) when the
+/// connection closes would see a broken connection, not the 413.
+async fn read_body(body: Body, keep: usize, limit: usize) -> Result<Option<Bytes>, ApiError> {
+    let bound = limit.saturating_mul(DRAIN_FACTOR);
+    let mut chunks = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut read = 0usize;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| ApiError::bad_request("body", "the body was cut off"))?;
+        read = read.saturating_add(chunk.len());
+        if read <= keep {
+            kept.extend_from_slice(&chunk);
+        } else if read > bound {
+            break;
+        }
+    }
+    Ok((read <= keep).then(|| Bytes::from(kept)))
 }
 
 fn authenticate(app: &App, headers: &HeaderMap) -> Result<Arc<Publisher>, ApiError> {
