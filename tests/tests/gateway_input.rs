@@ -721,4 +721,8 @@ async fn a_chunked_body_over_the_limit_is_answered_413_not_cut_off() {
         stream_messages(publisher(&nats.url()).await.context()).await,
         1
     );
+    // A log written to a file holds no terminal colour codes.
+    let log = std::fs::read_to_string(&gateway.log).expect("the gateway's log");
+    assert!(log.contains("INFO"), "{log}");
+    assert!(!log.contains('\u{1b}'), "escape codes in the log: {log}");
 }
