@@ -290,12 +290,16 @@ impl Gateway {
 
     /// GET a path as text.
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("the gateway answers");
+        self.get_text_as(path, None).await
+    }
+
+    /// GET `path` with an API key (or none): the status and the body as text.
+    pub async fn get_text_as(&self, path: &str, key: Option<&str>) -> (u16, String) {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.expect("the gateway answers");
         let status = response.status().as_u16();
         (status, response.text().await.unwrap_or_default())
     }

@@ -290,8 +290,14 @@ async fn mixed_batches_get_exact_fates_and_exact_projection_without_raw_identifi
         (json!(last), json!(0))
     );
 
-    // Metrics count what the answers said.
-    let (_, metrics) = gateway.get_text("/metrics").await;
+    // Metrics count what the answers said, for a key of national reach only.
+    assert_eq!(gateway.get_text("/metrics").await.0, 401);
+    assert_eq!(gateway.get_text_as("/metrics", Some("nobody")).await.0, 401);
+    let (status, refused) = gateway.get_text_as("/metrics", Some(&keys.vss31)).await;
+    assert_eq!(status, 403, "{refused}");
+    assert!(refused.contains(r#""field":"authorization""#), "{refused}");
+    let (status, metrics) = gateway.get_text_as("/metrics", Some(&keys.vss)).await;
+    assert_eq!(status, 200);
     for line in [
         "ehb_gateway_events_accepted_total{type=\"account.activated\"} 51",
         "ehb_gateway_events_accepted_total{type=\"card.integrated\"} 31",

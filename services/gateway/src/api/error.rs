@@ -50,6 +50,11 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "authorization", reason)
     }
 
+    /// 403: the key may not do this.
+    pub fn forbidden(field: &str, reason: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, field, reason)
+    }
+
     /// 400: the request as a whole is malformed.
     pub fn bad_request(field: &str, reason: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, field, reason)

@@ -123,7 +123,7 @@ async fn read_body(body: Body, keep: usize, limit: usize) -> Result<Option<Bytes
     Ok((read <= keep).then(|| Bytes::from(kept)))
 }
 
-fn authenticate(app: &App, headers: &HeaderMap) -> Result<Arc<Publisher>, ApiError> {
+pub(super) fn authenticate(app: &App, headers: &HeaderMap) -> Result<Arc<Publisher>, ApiError> {
     let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthorized("send the API key as `Authorization: Bearer <key>`")
     })?;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use ehb_eventlog::Publisher;
@@ -128,9 +128,25 @@ async fn readyz(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-/// Counters and histograms in Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-async fn metrics(State(app): State<Arc<App>>) -> Response {
+/// Counters and histograms in Prometheus text format: every province's events, so for a key of
+/// national reach only (as the projector's are for a national official's token).
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("api_key" = [])), responses(
+    (status = 200, description = "Prometheus text format", content_type = "text/plain"),
+    (status = 401, description = "No API key, or an unknown one", body = error::ErrorBody),
+    (status = 403, description = "A key limited to some provinces", body = error::ErrorBody),
+))]
+async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    match events::authenticate(&app, &headers) {
+        Err(err) => return err.into_response(),
+        Ok(key) if key.provinces.is_some() => {
+            return ApiError::forbidden(
+                "authorization",
+                "the metrics count every province's events; this key publishes for some provinces only",
+            )
+            .into_response();
+        }
+        Ok(_) => {}
+    }
     app.metrics.nats_connected.set(i64::from(app.connected()));
     (
         [(
