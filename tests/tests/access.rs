@@ -99,6 +99,16 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         .await
         .expect("an answer");
     assert_eq!(challenge.headers()["www-authenticate"], "Bearer");
+    // A known path asked with another method: 405 naming the method, with the methods allowed.
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/v1/status"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status().as_u16(), 405);
+    assert_eq!(answer.headers()["allow"], "GET,HEAD");
+    let body: serde_json::Value = answer.json().await.expect("a JSON body");
+    assert_eq!(body["error"]["field"], "method");
     // The scheme's name is case-insensitive (RFC 7235), as the gateway reads it.
     for scheme in ["bearer", "BEARER", "Bearer"] {
         let answer = reqwest::Client::new()

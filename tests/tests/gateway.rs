@@ -388,8 +388,47 @@ async fn retries_with_the_same_ids_are_counted_once() {
         doc["components"]["securitySchemes"]["api_key"]["scheme"],
         "bearer"
     );
+    // A single event's answers and a batch's, each documented as what it is.
+    for (code, answer, one) in [
+        ("200", "EventsAnswer", "Fate"),
+        ("503", "NotStoredAnswer", "ErrorBody"),
+    ] {
+        let schema = &post["responses"][code]["content"]["application/json"]["schema"];
+        assert_eq!(
+            schema["$ref"],
+            format!("#/components/schemas/{answer}"),
+            "{code}"
+        );
+        let shapes: Vec<&str> = doc["components"]["schemas"][answer]["oneOf"]
+            .as_array()
+            .map(|all| all.iter().filter_map(|s| s["$ref"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            shapes,
+            [
+                format!("#/components/schemas/{one}"),
+                "#/components/schemas/BatchAnswer".to_owned()
+            ],
+            "{code}"
+        );
+    }
     assert_eq!(gateway.get_text("/healthz").await.0, 200);
     assert_eq!(gateway.get_text("/readyz").await.0, 200);
+    // A known path asked with another method: 405 naming the method, with the methods allowed.
+    for (method, path, allowed) in [
+        (reqwest::Method::GET, "/v1/events", "POST"),
+        (reqwest::Method::DELETE, "/metrics", "GET,HEAD"),
+    ] {
+        let answer = reqwest::Client::new()
+            .request(method, format!("{}{path}", gateway.base))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status().as_u16(), 405, "{path}");
+        assert_eq!(answer.headers()["allow"], allowed, "{path}");
+        let body: Value = answer.json().await.expect("a JSON body");
+        assert_eq!(body["error"]["field"], "method", "{path}");
+    }
     let (status, schema) = gateway.get_text("/schema/event.v1.json").await;
     assert_eq!((status, schema.as_str()), (200, ehb_proto::ENVELOPE_SCHEMA));
 }

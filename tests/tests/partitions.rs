@@ -90,6 +90,18 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     )
     .await;
     let (front, whole_base) = (front.base.clone(), whole.base.clone());
+    // Any other method, on a path of its own or one it forwards: 405 naming the method.
+    for path in ["/v1/review", "/v1/wards/31001/daily"] {
+        let answer = reqwest::Client::new()
+            .post(format!("{front}{path}"))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status().as_u16(), 405, "{path}");
+        assert_eq!(answer.headers()["allow"], "GET,HEAD", "{path}");
+        let body: Value = answer.json().await.expect("a JSON body");
+        assert_eq!(body["error"]["field"], "method", "{path}");
+    }
 
     // The national review: the latest day, and earlier days where one province has no data.
     let review = same(&front, &whole_base, "/v1/review").await;

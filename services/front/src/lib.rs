@@ -170,8 +170,18 @@ pub fn router(front: Arc<Front>) -> Router {
         .route("/v1/digest", get(combine::digest))
         .route("/v1/rejects", get(combine::rejects))
         .route("/healthz", get(|| async { "ok\n" }))
-        .fallback(get(forward))
+        .fallback(get(forward).fallback(method_not_allowed))
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(front)
+}
+
+/// 405: the query API answers GET only.
+async fn method_not_allowed() -> Response {
+    refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method",
+        "the query API answers GET only (the Allow header lists the methods)".into(),
+    )
 }
 
 /// Any other GET (a ward, a province, who am I, the dashboard's page): the first partition that

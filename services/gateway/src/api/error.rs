@@ -50,6 +50,11 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "authorization", reason)
     }
 
+    /// 405: the path is known, the method is not one it answers.
+    pub fn method_not_allowed(reason: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method", reason)
+    }
+
     /// 403: the key may not do this.
     pub fn forbidden(field: &str, reason: impl Into<String>) -> Self {
         ApiError::new(StatusCode::FORBIDDEN, field, reason)

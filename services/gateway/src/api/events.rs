@@ -37,17 +37,14 @@ use crate::metrics::{ReasonLabel, StatusLabel};
         )
     ),
     responses(
-        (status = 200, description = "A single event stored (or a duplicate), or a batch's fates", content(
-            (Fate = "application/json"),
-            (BatchAnswer = "application/json")
-        )),
+        (status = 200, description = "A single event stored (or a duplicate): its fate; a batch: every line's fate", body = super::fates::EventsAnswer),
         (status = 400, description = "Not JSON, not UTF-8, or empty", body = super::error::ErrorBody),
         (status = 401, description = "No API key, or an unknown one", body = super::error::ErrorBody),
         (status = 403, description = "The key may not publish this type, province or source", body = super::error::ErrorBody),
         (status = 413, description = "Body or batch too large", body = super::error::ErrorBody),
         (status = 415, description = "Content type is neither JSON nor NDJSON", body = super::error::ErrorBody),
         (status = 422, description = "The event breaks a rule of the contract", body = super::error::ErrorBody),
-        (status = 503, description = "Not (all) stored: retry after `Retry-After` seconds with the same ids", body = BatchAnswer),
+        (status = 503, description = "Not (all) stored: retry after `Retry-After` seconds with the same ids. A single event: the error; a batch: every line's fate", body = super::fates::NotStoredAnswer),
     )
 )]
 pub async fn post_events(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {

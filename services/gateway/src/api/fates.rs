@@ -66,6 +66,27 @@ pub struct BatchAnswer {
     pub results: Vec<Fate>,
 }
 
+/// The 200 answer of `POST /v1/events`: one event's fate, or a batch's fates.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum EventsAnswer {
+    /// A single event (`application/json`): its fate.
+    One(Fate),
+    /// A batch (`application/x-ndjson`): counts and every line's fate.
+    Batch(BatchAnswer),
+}
+
+/// The 503 answer of `POST /v1/events`: for a single event the error, for a batch every line's
+/// fate (the unavailable ones marked so).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum NotStoredAnswer {
+    /// A single event: why it is not stored.
+    One(super::error::ErrorBody),
+    /// A batch: counts and every line's fate.
+    Batch(BatchAnswer),
+}
+
 pub(super) const NOT_STORED: &str =
     "the event log did not acknowledge this event, so it is not stored; retry with the same id";
 

@@ -16,7 +16,7 @@ use ehb_eventlog::Publisher;
 use utoipa::OpenApi;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
-pub use fates::{BatchAnswer, Fate, Status};
+pub use fates::{BatchAnswer, EventsAnswer, Fate, NotStoredAnswer, Status};
 
 use crate::access::Access;
 use crate::intake::TimeWindow;
@@ -73,7 +73,7 @@ impl App {
             Retrying with the same event `id` is always safe: the log stores an id once."
     ),
     paths(events::post_events, healthz, readyz, metrics),
-    components(schemas(Fate, Status, BatchAnswer, ErrorBody, ErrorDetail)),
+    components(schemas(Fate, Status, BatchAnswer, EventsAnswer, NotStoredAnswer, ErrorBody, ErrorDetail)),
     modifiers(&BearerKey)
 )]
 pub struct ApiDoc;
@@ -106,6 +106,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/schema/event.v1.json", get(schema))
         .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            ApiError::method_not_allowed(
+                "this path answers another method: POST for /v1/events, GET for the others \
+                 (the Allow header lists them)",
+            )
+        })
         .with_state(app)
 }
 

@@ -35,6 +35,15 @@ impl ApiError {
         }
     }
 
+    /// 405: the path is known, the method is not one it answers.
+    pub fn method_not_allowed() -> Self {
+        ApiError {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            field: "method".to_owned(),
+            reason: "this path answers GET only (the Allow header lists its methods)".to_owned(),
+        }
+    }
+
     /// 401: no token, or one that is no official's.
     pub fn unauthorized(reason: impl Into<String>) -> Self {
         ApiError {

@@ -77,6 +77,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(status::ready))
         .fallback(|| async { ApiError::not_found("path", "no such endpoint; see /openapi.json") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .with_state(shared)
 }
 
