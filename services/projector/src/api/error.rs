@@ -35,6 +35,11 @@ impl ApiError {
         }
     }
 
+    /// Why the request was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
     /// 405: the path is known, the method is not one it answers.
     pub fn method_not_allowed() -> Self {
         ApiError {

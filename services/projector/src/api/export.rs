@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use ehb_forms::FileFormat;
@@ -11,7 +11,7 @@ use ehb_projection::query::table::ReportTable;
 
 use super::error::ApiError;
 use super::official::Official;
-use super::params::{self, Params, QueryMap};
+use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, WardPath};
 use crate::shared::Shared;
 
 /// `GET /v1/review.csv` and `/v1/review.xlsx`: the two-day review form (same parameters as
@@ -20,14 +20,12 @@ pub async fn review(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
     official: Official,
-    query: QueryMap,
+    QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<Response, ApiError> {
-    let params = Params::from(query)?;
-    let province = official.review_scope(params.province("province")?)?;
-    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
+    let province = official.review_scope(q.province)?;
     let review = shared
         .projection_read()
-        .two_day_review(province, day, average, basis)?;
+        .two_day_review(province, q.date, q.average, q.rate)?;
     file(format, &review.table(), &review.file_name())
 }
 
@@ -36,16 +34,14 @@ pub async fn summary(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(province): Path<String>,
-    query: QueryMap,
+    PathOf(ProvincePath { province }): PathOf<ProvincePath>,
+    QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<Response, ApiError> {
-    let params = Params::from(query)?;
-    let province = params::province(&province)?;
     official.province(province)?;
-    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
-    let review = shared
-        .projection_read()
-        .two_day_review(Some(province), day, average, basis)?;
+    let review =
+        shared
+            .projection_read()
+            .two_day_review(Some(province), q.date, q.average, q.rate)?;
     let Some(one) = review.provinces.first() else {
         return Err(ApiError::not_found(
             "province",
@@ -61,13 +57,12 @@ pub async fn groups(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(ward): Path<String>,
-    query: QueryMap,
+    PathOf(WardPath { ward }): PathOf<WardPath>,
+    QueryOf(q): QueryOf<DayQuery>,
 ) -> Result<Response, ApiError> {
-    let day = Params::from(query)?.day("date")?;
     let projection = shared.projection_read();
-    let ward = official.readable_ward(&projection, &ward)?;
-    let groups = projection.groups(ward, day)?;
+    official.readable_ward(&projection, ward)?;
+    let groups = projection.groups(ward, q.date)?;
     file(format, &groups.table(), &groups.file_name())
 }
 

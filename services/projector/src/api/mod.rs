@@ -10,7 +10,7 @@ mod status;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -22,7 +22,7 @@ use crate::shared::Shared;
 use ehb_forms::FileFormat;
 use error::ApiError;
 use official::Official;
-use params::{Params, QueryMap};
+use params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, SpanQuery, WardPath};
 
 /// The API's routes over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -84,40 +84,35 @@ pub fn router(shared: Arc<Shared>) -> Router {
 async fn daily(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(ward): Path<String>,
-    query: QueryMap,
+    PathOf(WardPath { ward }): PathOf<WardPath>,
+    QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let params = Params::from(query)?;
-    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let projection = shared.projection_read();
-    let ward = official.readable_ward(&projection, &ward)?;
-    let answer = projection.daily_ranked(ward, day, average, basis)?;
+    official.readable_ward(&projection, ward)?;
+    let answer = projection.daily_ranked(ward, q.date, q.average, q.rate)?;
     Ok(Json(answer))
 }
 
 async fn groups(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(ward): Path<String>,
-    query: QueryMap,
+    PathOf(WardPath { ward }): PathOf<WardPath>,
+    QueryOf(q): QueryOf<DayQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let day = Params::from(query)?.day("date")?;
     let projection = shared.projection_read();
-    let ward = official.readable_ward(&projection, &ward)?;
-    let answer = projection.groups(ward, day)?;
+    official.readable_ward(&projection, ward)?;
+    let answer = projection.groups(ward, q.date)?;
     Ok(Json(answer))
 }
 
 async fn series(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(ward): Path<String>,
-    query: QueryMap,
+    PathOf(WardPath { ward }): PathOf<WardPath>,
+    QueryOf(SpanQuery { from, to }): QueryOf<SpanQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let params = Params::from(query)?;
-    let (from, to) = (params.day("from")?, params.day("to")?);
     let projection = shared.projection_read();
-    let ward = official.readable_ward(&projection, &ward)?;
+    official.readable_ward(&projection, ward)?;
     let province = projection.ward(ward).map(|w| w.meta.province);
     let to = match to.or_else(|| province.and_then(|p| projection.latest_day(Some(p)))) {
         Some(to) => to,
@@ -151,33 +146,28 @@ fn series_start(
 async fn summary(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(province): Path<String>,
-    query: QueryMap,
+    PathOf(ProvincePath { province }): PathOf<ProvincePath>,
+    QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let params = Params::from(query)?;
-    let province = params::province(&province)?;
     official.province(province)?;
-    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
     let answer = shared
         .projection_read()
-        .province_summary(province, day, average, basis)?;
+        .province_summary(province, q.date, q.average, q.rate)?;
     Ok(Json(answer))
 }
 
 async fn review(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    query: QueryMap,
+    QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let params = Params::from(query)?;
-    let province = official.review_scope(params.province("province")?)?;
-    let (day, average, basis) = (params.day("date")?, params.average()?, params.basis()?);
+    let province = official.review_scope(q.province)?;
     let json = shared.reviews.two_day_review_json(
         &shared.projection_read(),
         province,
-        day,
-        average,
-        basis,
+        q.date,
+        q.average,
+        q.rate,
     )?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
@@ -204,13 +194,10 @@ async fn whoami(State(shared): State<Arc<Shared>>, official: Official) -> impl I
 async fn province_series(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    Path(province): Path<String>,
-    query: QueryMap,
+    PathOf(ProvincePath { province }): PathOf<ProvincePath>,
+    QueryOf(SpanQuery { from, to }): QueryOf<SpanQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let params = Params::from(query)?;
-    let province = params::province(&province)?;
     official.province(province)?;
-    let (from, to) = (params.day("from")?, params.day("to")?);
     let projection = shared.projection_read();
     let Some(to) = to.or_else(|| projection.latest_day(Some(province))) else {
         return Err(ApiError::not_found(

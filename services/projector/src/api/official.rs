@@ -71,11 +71,9 @@ impl Official {
         ))
     }
 
-    /// The ward a path names (`text`), once it is a ward code this official may read.
-    pub fn readable_ward(&self, projection: &Projection, text: &str) -> Result<WardCode, ApiError> {
-        let ward = super::params::ward(text)?;
-        self.ward(ward, projection.ward(ward).map(|w| w.meta.province))?;
-        Ok(ward)
+    /// Refuses a ward this official may not read.
+    pub fn readable_ward(&self, projection: &Projection, ward: WardCode) -> Result<(), ApiError> {
+        self.ward(ward, projection.ward(ward).map(|w| w.meta.province))
     }
 
     /// Refuses a province outside the scope; a ward's token reads its own province's summary,

@@ -9,8 +9,26 @@ use utoipa::openapi::{
     Type,
 };
 
-/// One parameter of a path: its name, where it goes, whether it must be given, what it means.
-struct Param(&'static str, ParameterIn, bool, &'static str);
+/// One parameter of a path: its name, where it goes, whether it must be given, what it means,
+/// and the values it takes.
+struct Param(&'static str, ParameterIn, bool, &'static str, Values);
+
+/// The values a parameter takes, as its schema says them.
+enum Values {
+    /// Text matching a pattern.
+    Pattern(&'static str),
+    /// One of these names.
+    OneOf(&'static [&'static str]),
+    /// A whole number within bounds.
+    Whole(u64, u64),
+}
+
+const DAY: Values = Values::Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+const PROVINCE_CODE: Values = Values::Pattern("^[0-9]{2}$");
+/// The names `average` takes ([`ehb_projection::AverageKind`]).
+const AVERAGES: &[&str] = &["plain", "weighted"];
+/// The names `rate` takes ([`ehb_projection::RateBasis`]).
+const RATES: &[&str] = &["residents", "insured", "level2", "eligible"];
 
 /// One GET path: its address, group, summary, parameters and the statuses it answers.
 struct Route {
@@ -27,43 +45,56 @@ const DATE: Param = Param(
     ParameterIn::Query,
     false,
     "Business day YYYY-MM-DD; the last day with events when left out",
+    DAY,
 );
-const WARD: Param = Param("ward", ParameterIn::Path, true, "Five-digit ward code");
+const WARD: Param = Param(
+    "ward",
+    ParameterIn::Path,
+    true,
+    "Five-digit ward code",
+    Values::Pattern("^[0-9]{5}$"),
+);
 const PROVINCE: Param = Param(
     "province",
     ParameterIn::Path,
     true,
     "Two-digit province code",
+    PROVINCE_CODE,
 );
 const AVERAGE: Param = Param(
     "average",
     ParameterIn::Query,
     false,
     "plain (mean of ward rates, the default) or weighted",
+    Values::OneOf(AVERAGES),
 );
 const RATE: Param = Param(
     "rate",
     ParameterIn::Query,
     false,
     "residents (the default), insured, level2 (level-2 account holders) or eligible (insured level-2 account holders): which rate ranks and averages",
+    Values::OneOf(RATES),
 );
 const FROM: Param = Param(
     "from",
     ParameterIn::Query,
     false,
     "First day (30 days before `to` when left out)",
+    DAY,
 );
 const TO: Param = Param(
     "to",
     ParameterIn::Query,
     false,
     "Last day (the last day with events when left out)",
+    DAY,
 );
 const REVIEW_PROVINCE: Param = Param(
     "province",
     ParameterIn::Query,
     false,
     "One province; all in the token's scope when left out",
+    PROVINCE_CODE,
 );
 
 const ROUTES: &[Route] = &[
@@ -189,12 +220,14 @@ const ROUTES: &[Route] = &[
                 ParameterIn::Query,
                 false,
                 "Stream sequence to start after (0 by default)",
+                Values::Whole(0, u64::MAX),
             ),
             Param(
                 "limit",
                 ParameterIn::Query,
                 false,
                 "At most this many (100 by default)",
+                Values::Whole(1, 1000),
             ),
         ],
         ok: "application/json",
@@ -247,6 +280,23 @@ fn meaning(status: u16) -> &'static str {
     }
 }
 
+impl Values {
+    fn schema(&self) -> ObjectBuilder {
+        match self {
+            Values::Pattern(pattern) => ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(*pattern)),
+            Values::OneOf(names) => ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(names.iter().copied())),
+            Values::Whole(min, max) => ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(*min as f64))
+                .maximum(Some(*max as f64)),
+        }
+    }
+}
+
 /// The OpenAPI document of the query API.
 pub fn document() -> OpenApi {
     let error = Ref::from_schema_name("Error");
@@ -261,7 +311,7 @@ pub fn document() -> OpenApi {
                     .parameter_in(p.1.clone())
                     .required(if p.2 { Required::True } else { Required::False })
                     .description(Some(p.3))
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                    .schema(Some(p.4.schema()))
                     .build()
             })));
         for &status in route.statuses {
@@ -347,5 +397,37 @@ mod tests {
             "#/components/schemas/Error"
         );
         assert!(doc["paths"]["/healthz"]["get"]["security"].is_null());
+    }
+
+    #[test]
+    fn every_parameter_says_its_values_and_the_names_are_the_parsers() {
+        let doc = serde_json::to_value(document()).expect("JSON");
+        let mut seen = 0;
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for p in item["get"]["parameters"].as_array().into_iter().flatten() {
+                let schema = &p["schema"];
+                let said = schema["pattern"].is_string()
+                    || schema["enum"].is_array()
+                    || schema["maximum"].is_number();
+                assert!(said, "{p}");
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, ROUTES.iter().map(|r| r.params.len()).sum::<usize>());
+        for name in AVERAGES {
+            assert!(
+                name.parse::<ehb_projection::AverageKind>().is_ok(),
+                "{name}"
+            );
+        }
+        for name in RATES {
+            assert!(name.parse::<ehb_projection::RateBasis>().is_ok(), "{name}");
+        }
+        // Every basis the projection knows is listed: each one's name as it serialises.
+        use ehb_projection::RateBasis::*;
+        for basis in [Residents, Insured, Level2, Eligible] {
+            let name = serde_json::to_value(basis).expect("a name");
+            assert!(RATES.contains(&name.as_str().unwrap_or_default()), "{name}");
+        }
     }
 }

@@ -1,98 +1,210 @@
-//! Reading path and query parameters into domain types, naming the parameter on failure.
+//! Path and query parameters read by serde into typed structs of domain types, with one
+//! rejection: a 400 naming the parameter and saying what it must be.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::str::FromStr;
 
-use axum::extract::Query;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
 use ehb_projection::{AverageKind, RateBasis};
 use ehb_proto::{BusinessDay, ProvinceCode, WardCode};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
 
 use super::error::ApiError;
 
-/// The query string as a map, or a 400 when it cannot be decoded.
-pub type QueryMap = Result<Query<HashMap<String, String>>, QueryRejection>;
+/// A request's query string read into `T`; an empty value counts as left out.
+pub struct QueryOf<T>(pub T);
 
-/// The parameters of one request.
-pub struct Params(HashMap<String, String>);
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryOf<T> {
+    type Rejection = ApiError;
 
-impl Params {
-    /// Reads the query string.
-    pub fn from(query: QueryMap) -> Result<Self, ApiError> {
-        query
-            .map(|Query(map)| Params(map))
-            .map_err(|e| ApiError::bad_request("query", e.body_text()))
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-
-    /// An optional business day `YYYY-MM-DD`.
-    pub fn day(&self, name: &'static str) -> Result<Option<BusinessDay>, ApiError> {
-        self.get(name)
-            .map(|v| {
-                BusinessDay::parse(name, v)
-                    .map_err(|_| ApiError::bad_request(name, "must be a date written YYYY-MM-DD"))
-            })
-            .transpose()
-    }
-
-    /// An optional province code.
-    pub fn province(&self, name: &'static str) -> Result<Option<ProvinceCode>, ApiError> {
-        self.get(name).map(province).transpose()
-    }
-
-    /// `average=plain|weighted` (default plain).
-    pub fn average(&self) -> Result<AverageKind, ApiError> {
-        self.get("average")
-            .map_or(Ok(AverageKind::Plain), str::parse)
-            .map_err(ApiError::from)
-    }
-
-    /// `rate=residents|insured|level2|eligible` (default residents).
-    pub fn basis(&self) -> Result<RateBasis, ApiError> {
-        self.get("rate")
-            .map_or(Ok(RateBasis::Residents), str::parse)
-            .map_err(ApiError::from)
-    }
-
-    /// An optional whole number within `range`.
-    pub fn number(
-        &self,
-        name: &'static str,
-        range: std::ops::RangeInclusive<u64>,
-    ) -> Result<Option<u64>, ApiError> {
-        self.get(name)
-            .map(|v| match v.parse::<u64>() {
-                Ok(n) if range.contains(&n) => Ok(n),
-                _ => Err(ApiError::bad_request(
-                    name,
-                    format!(
-                        "must be a whole number from {} to {}",
-                        range.start(),
-                        range.end()
-                    ),
-                )),
-            })
-            .transpose()
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(pairs)
+            .map(QueryOf)
+            .map_err(|e| rejected(&e.path().to_string(), e.into_inner(), "query"))
     }
 }
 
-/// A ward code from the path.
-pub fn ward(text: &str) -> Result<WardCode, ApiError> {
-    WardCode::parse(text)
-        .map_err(|_| ApiError::bad_request("ward", "must be a five-digit ward code such as 31117"))
+/// A request's path parameters read into `T`.
+pub struct PathOf<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PathOf<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request("path", e.body_text()))?;
+        let pairs: Vec<(String, String)> = raw
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let map =
+            serde::de::value::MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
+        serde_path_to_error::deserialize(map)
+            .map(PathOf)
+            .map_err(|e| rejected(&e.path().to_string(), e.into_inner(), "path"))
+    }
 }
 
-/// A province code from the path or query.
-pub fn province(text: &str) -> Result<ProvinceCode, ApiError> {
-    ProvinceCode::parse(text).map_err(|_| {
-        ApiError::bad_request(
-            "province",
-            "must be a two-digit province code from 01 to 96",
-        )
-    })
+/// The 400 for a parameter that did not read; `whole` names the part when serde names none.
+fn rejected(path: &str, err: impl Display, whole: &str) -> ApiError {
+    let reason = err.to_string();
+    // serde names a parameter given twice in its message, not in the path.
+    let twice = reason
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name.to_owned());
+    if let Some(name) = twice {
+        return ApiError::bad_request(&name, "is given more than once");
+    }
+    let field = match path {
+        "" | "." => whole,
+        p => p,
+    };
+    ApiError::bad_request(field, reason)
+}
+
+/// `/v1/wards/{ward}/…`.
+#[derive(Deserialize)]
+pub struct WardPath {
+    /// The ward asked about.
+    #[serde(deserialize_with = "ward")]
+    pub ward: WardCode,
+}
+
+/// `/v1/provinces/{province}/…`.
+#[derive(Deserialize)]
+pub struct ProvincePath {
+    /// The province asked about.
+    #[serde(deserialize_with = "province")]
+    pub province: ProvinceCode,
+}
+
+/// `?date=` alone.
+#[derive(Deserialize)]
+pub struct DayQuery {
+    /// The business day (the last with events when left out).
+    #[serde(default, deserialize_with = "day")]
+    pub date: Option<BusinessDay>,
+}
+
+/// `?date=&average=&rate=` (and `province=` for the two-day review): a day and how wards are
+/// ranked and averaged on it.
+#[derive(Deserialize)]
+pub struct RankQuery {
+    /// The review's province (every province the token reads when left out); the paths that
+    /// name their province in the path ignore it.
+    #[serde(default, deserialize_with = "optional_province")]
+    pub province: Option<ProvinceCode>,
+    /// The business day (the last with events when left out).
+    #[serde(default, deserialize_with = "day")]
+    pub date: Option<BusinessDay>,
+    /// Plain mean of ward rates (the default) or weighted.
+    #[serde(default, deserialize_with = "parsed")]
+    pub average: AverageKind,
+    /// The population the ranking rate divides by (residents by default).
+    #[serde(default, deserialize_with = "parsed")]
+    pub rate: RateBasis,
+}
+
+/// `?from=&to=`: the days of a series.
+#[derive(Deserialize)]
+pub struct SpanQuery {
+    /// The first day (30 days before `to` when left out).
+    #[serde(default, deserialize_with = "day")]
+    pub from: Option<BusinessDay>,
+    /// The last day (the last with events when left out).
+    #[serde(default, deserialize_with = "day")]
+    pub to: Option<BusinessDay>,
+}
+
+/// `?cursor=&limit=`: a page of rejects.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    /// The stream sequence after which the page starts.
+    #[serde(default, deserialize_with = "cursor")]
+    pub cursor: u64,
+    /// How many rejects, 1 to 1,000 (100 when left out).
+    #[serde(default = "default_limit", deserialize_with = "limit")]
+    pub limit: usize,
+}
+
+fn default_limit() -> usize {
+    100
+}
+
+/// The parameter's text; `None` when it is empty, which counts as left out.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text: Cow<'de, str> = Deserialize::deserialize(d)?;
+    Ok((!text.is_empty()).then(|| text.into_owned()))
+}
+
+fn day<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BusinessDay>, D::Error> {
+    text(d)?
+        .map(|t| {
+            BusinessDay::parse("date", &t)
+                .map_err(|_| D::Error::custom("must be a date written YYYY-MM-DD"))
+        })
+        .transpose()
+}
+
+fn ward<'de, D: Deserializer<'de>>(d: D) -> Result<WardCode, D::Error> {
+    WardCode::parse(&text(d)?.unwrap_or_default())
+        .map_err(|_| D::Error::custom("must be a five-digit ward code such as 31117"))
+}
+
+fn province<'de, D: Deserializer<'de>>(d: D) -> Result<ProvinceCode, D::Error> {
+    province_code(&text(d)?.unwrap_or_default())
+}
+
+fn optional_province<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ProvinceCode>, D::Error> {
+    text(d)?.map(|t| province_code(&t)).transpose()
+}
+
+fn province_code<E: serde::de::Error>(text: &str) -> Result<ProvinceCode, E> {
+    ProvinceCode::parse(text)
+        .map_err(|_| E::custom("must be a two-digit province code from 01 to 96"))
+}
+
+/// A choice among the contract's names (`average`, `rate`); its default when left out.
+fn parsed<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr<Err = ehb_projection::QueryError> + Default,
+{
+    match text(d)? {
+        None => Ok(T::default()),
+        Some(t) => t.parse().map_err(|e: ehb_projection::QueryError| {
+            D::Error::custom(ApiError::from(e).reason().to_owned())
+        }),
+    }
+}
+
+fn whole_number<'de, D: Deserializer<'de>>(
+    d: D,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Option<u64>, D::Error> {
+    text(d)?
+        .map(|t| match t.parse::<u64>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(D::Error::custom(format!(
+                "must be a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ))),
+        })
+        .transpose()
+}
+
+fn cursor<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(whole_number(d, 0..=u64::MAX)?.unwrap_or(0))
+}
+
+fn limit<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    Ok(whole_number(d, 1..=1000)?.map_or(default_limit(), |n| n as usize))
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::official::Official;
-use super::params::{Params, QueryMap};
+use super::params::{PageQuery, QueryOf};
 use crate::shared::Shared;
 
 pub async fn status(
@@ -48,12 +48,9 @@ pub async fn status(
 pub async fn rejects(
     State(shared): State<Arc<Shared>>,
     official: Official,
-    query: QueryMap,
+    QueryOf(PageQuery { cursor, limit }): QueryOf<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     official.national()?;
-    let params = Params::from(query)?;
-    let cursor = params.number("cursor", 0..=u64::MAX)?.unwrap_or(0);
-    let limit = params.number("limit", 1..=1000)?.unwrap_or(100) as usize;
     let store = shared.store.clone();
     let page = tokio::task::spawn_blocking(move || store.rejects(cursor, limit))
         .await
