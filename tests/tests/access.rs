@@ -224,6 +224,29 @@ async fn each_token_sees_its_scope_and_nothing_else() {
     .await;
     let (_, _, review) = get(base, "/v1/review", Some(NATIONAL)).await;
     assert_eq!(review["provinces"].as_array().map(Vec::len), Some(2));
+    // The metrics, for the national token: the projection's state in Prometheus text.
+    let metrics = reqwest::Client::new()
+        .get(format!("{base}/metrics"))
+        .bearer_auth(NATIONAL)
+        .send()
+        .await
+        .expect("an answer")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "# TYPE ehb_messages_applied counter",
+        "ehb_messages_applied_total 6",
+        "ehb_events_folded_total 6",
+        "ehb_lag_messages 0",
+        "ehb_wards 3",
+        "ehb_citizens 3",
+        "# EOF",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in\n{metrics}");
+    }
+    // No message was rejected: the family has no series.
+    assert!(!metrics.contains("ehb_rejects"), "{metrics}");
 
     // Each token says whose it is, for the dashboard to open the right page.
     for (token, answer) in [

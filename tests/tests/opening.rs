@@ -98,4 +98,16 @@ async fn a_balance_counts_and_what_it_would_count_twice_is_kept_as_a_reject() {
         (&status["rejects"], &status["events_applied"]),
         (&json!(2), &json!(6))
     );
+    // The metrics count them by reason, as the status does.
+    let kind = status["rejects_by_kind"]
+        .as_object()
+        .and_then(|kinds| kinds.keys().next().cloned())
+        .expect("a kind");
+    assert_eq!(
+        projector
+            .metric(&format!("ehb_rejects_total{{kind=\"{kind}\"}}"))
+            .await,
+        2
+    );
+    assert_eq!(projector.metric("ehb_messages_applied_total").await, 6);
 }

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod export;
+mod metrics;
 pub mod official;
 pub mod openapi;
 pub mod pages;
@@ -73,7 +74,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/status", get(status::status))
         .route("/v1/rejects", get(status::rejects))
         .route("/v1/digest", get(status::digest))
-        .route("/metrics", get(status::metrics))
+        .route("/metrics", get(metrics::metrics))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(status::ready))
         .fallback(|| async { ApiError::not_found("path", "no such endpoint; see /openapi.json") })

@@ -1,11 +1,10 @@
 //! Status, rejects, digest, readiness and metrics: how the projector itself is doing.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::json;
 
@@ -90,135 +89,4 @@ pub async fn ready(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "not reading the stream")
     }
-}
-
-pub async fn metrics(
-    State(shared): State<Arc<Shared>>,
-    official: Official,
-) -> Result<impl IntoResponse, ApiError> {
-    official.national()?;
-    let s = &shared.status;
-    let (position, totals, wards, citizens) = {
-        let p = shared.projection_read();
-        (
-            p.position(),
-            p.totals().clone(),
-            p.wards_len(),
-            p.citizens_len(),
-        )
-    };
-    let (batches, batch_messages, fold_seconds, commit_seconds) = s.batch_totals();
-    let last = s.stream_last_seq().max(position.seq);
-    let mut out = String::new();
-    let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-        let _ = writeln!(
-            out,
-            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
-        );
-    };
-    metric(
-        "ehb_messages_applied_total",
-        "counter",
-        "Stream messages applied (folded or rejected).",
-        totals.messages.to_string(),
-    );
-    metric(
-        "ehb_events_folded_total",
-        "counter",
-        "Events folded into the projection.",
-        totals.folded.total().to_string(),
-    );
-    metric(
-        "ehb_duplicates_total",
-        "counter",
-        "Facts reported again and counted once.",
-        totals.duplicates.to_string(),
-    );
-    metric(
-        "ehb_unregistered_events_total",
-        "counter",
-        "Events folded for wards without a baseline.",
-        totals.unregistered.to_string(),
-    );
-    metric(
-        "ehb_applied_sequence",
-        "gauge",
-        "Last stream sequence applied in memory.",
-        position.seq.to_string(),
-    );
-    metric(
-        "ehb_committed_sequence",
-        "gauge",
-        "Last stream sequence committed to sled.",
-        s.committed_seq().to_string(),
-    );
-    metric(
-        "ehb_stream_last_sequence",
-        "gauge",
-        "Last sequence of the stream, as last seen.",
-        last.to_string(),
-    );
-    metric(
-        "ehb_lag_messages",
-        "gauge",
-        "Messages in the stream not yet applied.",
-        last.saturating_sub(position.seq).to_string(),
-    );
-    metric(
-        "ehb_batches_committed_total",
-        "counter",
-        "Batches folded and committed.",
-        batches.to_string(),
-    );
-    metric(
-        "ehb_batch_messages_total",
-        "counter",
-        "Messages in committed batches.",
-        batch_messages.to_string(),
-    );
-    metric(
-        "ehb_fold_seconds_total",
-        "counter",
-        "Time spent folding batches.",
-        format!("{fold_seconds:.6}"),
-    );
-    metric(
-        "ehb_commit_seconds_total",
-        "counter",
-        "Time spent committing batches to sled.",
-        format!("{commit_seconds:.6}"),
-    );
-    metric(
-        "ehb_wards",
-        "gauge",
-        "Wards in the projection.",
-        wards.to_string(),
-    );
-    metric(
-        "ehb_citizens",
-        "gauge",
-        "Distinct citizens counted.",
-        citizens.to_string(),
-    );
-    let (reused, computed) = shared.reviews.counts();
-    metric(
-        "ehb_review_parts_reused_total",
-        "counter",
-        "Provinces' review parts served again, still exact.",
-        reused.to_string(),
-    );
-    metric(
-        "ehb_review_parts_computed_total",
-        "counter",
-        "Provinces' review parts computed.",
-        computed.to_string(),
-    );
-    let _ = writeln!(
-        out,
-        "# HELP ehb_rejects_total Messages that could not be folded, by reason.\n# TYPE ehb_rejects_total counter"
-    );
-    for (kind, n) in &totals.rejected {
-        let _ = writeln!(out, "ehb_rejects_total{{kind=\"{kind}\"}} {n}");
-    }
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out))
 }
