@@ -103,7 +103,7 @@ struct ReplayArgs {
     store: Option<PathBuf>,
     /// When reports are due.
     #[command(flatten)]
-    deadlines: ehb_runtime::DeadlineArgs,
+    deadlines: ehb_projection::DeadlineArgs,
 }
 
 impl ReplayArgs {

@@ -15,6 +15,8 @@
 //! replayed figure come from the same code.
 
 pub mod counters;
+#[cfg(feature = "cli")]
+pub mod deadline_flags;
 pub mod deadlines;
 pub mod digest;
 pub mod fold;
@@ -24,6 +26,8 @@ pub mod state;
 pub mod ward;
 
 pub use counters::DayCounters;
+#[cfg(feature = "cli")]
+pub use deadline_flags::DeadlineArgs;
 pub use deadlines::ReportDeadlines;
 pub use digest::{Digest, DigestParts, JoinError};
 pub use fold::Applied;

@@ -34,7 +34,7 @@ pub struct Config {
     pub provinces: Vec<String>,
     /// When reports are due.
     #[command(flatten)]
-    pub deadlines: ehb_runtime::DeadlineArgs,
+    pub deadlines: ehb_projection::DeadlineArgs,
 }
 
 impl Config {
@@ -63,7 +63,7 @@ impl Config {
             stream_replicas: 1,
             batch_max: 10_000,
             provinces: Vec::new(),
-            deadlines: ehb_runtime::DeadlineArgs::default(),
+            deadlines: ehb_projection::DeadlineArgs::default(),
         }
     }
 }

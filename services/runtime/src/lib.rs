@@ -1,12 +1,10 @@
 //! What every ehb-tracker process does the same way: its log output (`RUST_LOG`, `info` by
-//! default), its shutdown, a cancellation token fired by SIGTERM or Ctrl-C, and the report
-//! deadline flags, and the secrets of access files.
+//! default), its shutdown, a cancellation token fired by SIGTERM or Ctrl-C, and the secrets of
+//! access files.
 
 use tokio_util::sync::CancellationToken;
 
-mod deadlines;
 mod secrets;
-pub use deadlines::DeadlineArgs;
 pub use secrets::{bearer_credentials, parse_sha256_hex, parse_toml, secret_sha256};
 
 /// Sets up logging to standard error from `RUST_LOG` (default `info`); standard output stays

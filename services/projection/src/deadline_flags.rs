@@ -1,6 +1,7 @@
-//! The report-deadline flags the projector and the audit share, so both judge reports alike.
+//! The report-deadline flags the projector and the audit share, so both judge reports alike
+//! (with the `cli` feature: a command line's flags are no part of the pure fold).
 
-use ehb_projection::ReportDeadlines;
+use crate::ReportDeadlines;
 use jiff::civil::Weekday;
 
 /// When reports are due, as command-line flags with environment fallbacks.
@@ -61,5 +62,32 @@ fn parse_weekday(text: &str) -> Result<Weekday, String> {
         "saturday" => Ok(Weekday::Saturday),
         "sunday" => Ok(Weekday::Sunday),
         _ => Err("must be a weekday name such as wednesday".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        deadlines: DeadlineArgs,
+    }
+
+    #[test]
+    fn the_flags_default_to_the_regime_and_name_a_bad_weekday() {
+        let parsed = Cli::try_parse_from(["ehb"]).map(|c| c.deadlines.deadlines());
+        assert_eq!(parsed.ok(), Some(ReportDeadlines::default()));
+        let friday = Cli::try_parse_from(["ehb", "--weekly-report-before", "Friday"])
+            .map(|c| c.deadlines.deadlines().weekly_before);
+        assert_eq!(friday.ok(), Some(Weekday::Friday));
+        let bad = Cli::try_parse_from(["ehb", "--weekly-report-before", "thứ sáu"])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(bad.contains("must be a weekday name"), "{bad}");
     }
 }
