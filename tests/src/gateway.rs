@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ehb_gateway::pseudonym::PseudonymKey;
+use ehb_proto::PseudonymKey;
 use ehb_proto::{CitizenId, Pseudonymise};
 
 use ehb_eventlog::Outgoing;
@@ -147,7 +147,7 @@ impl Access {
 }
 
 fn hex_hash(key: &str) -> String {
-    hex::encode(ehb_gateway::access::key_hash(key))
+    hex::encode(ehb_runtime::secret_sha256(key))
 }
 
 /// The `citizen_ref` the test gateway computes for a raw personal identification number.

@@ -480,7 +480,7 @@ pub fn officials_file(dir: &Path, officials: &[(&str, &str)]) -> PathBuf {
     let text: String = officials
         .iter()
         .map(|(scope, token)| {
-            let hash = hex::encode(ehb_projector::access::token_hash(token));
+            let hash = hex::encode(ehb_runtime::secret_sha256(token));
             format!("[[official]]\nname = \"{scope}\"\nscope = \"{scope}\"\ntoken_sha256 = \"{hash}\"\n\n")
         })
         .collect();

@@ -15,7 +15,7 @@ const WARD_31001: &str = "t-ward-31001-77e1";
 
 fn access_file(dir: &std::path::Path) -> std::path::PathBuf {
     let entry = |name: &str, scope: &str, token: &str| {
-        let hash = hex::encode(ehb_projector::access::token_hash(token));
+        let hash = hex::encode(ehb_runtime::secret_sha256(token));
         format!(
             "[[official]]\nname = \"{name}\"\nscope = \"{scope}\"\ntoken_sha256 = \"{hash}\"\n\n"
         )

@@ -10,7 +10,7 @@ use rand::RngCore;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::pseudonym::PseudonymKey;
+use ehb_proto::PseudonymKey;
 
 /// Why the access file cannot be used.
 #[derive(Debug, Error)]

@@ -126,7 +126,7 @@ pub fn admit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pseudonym::PseudonymKey;
+    use ehb_proto::PseudonymKey;
     use std::collections::BTreeSet;
 
     fn vss() -> Publisher {

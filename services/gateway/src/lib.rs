@@ -4,7 +4,8 @@
 //!
 //! Layout:
 //! - [`config`]: flags and environment; [`run`] is the service, `main.rs` only parses and waits.
-//! - [`access`]: API keys (hashed) and what each may publish; [`pseudonym`]: the keyed hash.
+//! - [`access`]: API keys (hashed) and what each may publish (the keyed hash of citizens is
+//!   `ehb_proto::PseudonymKey`).
 //! - [`intake`]: one event's validation and permission checks (pure).
 //! - [`registry`]: the wards with a baseline, followed from the stream.
 //! - [`api`]: the HTTP routes, one error type, the OpenAPI document; [`metrics`]: Prometheus.
@@ -14,7 +15,6 @@ pub mod api;
 pub mod config;
 pub mod intake;
 pub mod metrics;
-pub mod pseudonym;
 pub mod registry;
 
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The citizen's pseudonym: HMAC-SHA-256 of the personal identification number under a secret
 //! key, truncated to 128 bits.
 
-use ehb_proto::{CitizenId, CitizenRef, Pseudonymise};
+use crate::{CitizenId, CitizenRef, Pseudonymise};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
