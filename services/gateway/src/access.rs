@@ -1,47 +1,19 @@
 //! Who may publish what: API keys (kept as SHA-256), each bound to a source, event types and
 //! optionally provinces; and the key that pseudonymises citizens.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use ehb_proto::{Event, EventType, ProvinceCode};
+use ehb_runtime::BySecret;
 use rand::RngCore;
 use serde::Deserialize;
-use thiserror::Error;
 
 use ehb_proto::PseudonymKey;
 
 /// Why the access file cannot be used.
-#[derive(Debug, Error)]
-pub enum AccessError {
-    /// The file cannot be read or written.
-    #[error("access file {path}: {reason}")]
-    Io {
-        /// The file.
-        path: String,
-        /// What the system reported.
-        reason: String,
-    },
-    /// The file is not valid TOML of the expected shape.
-    #[error("access file {path} is not valid: {reason}")]
-    Parse {
-        /// The file.
-        path: String,
-        /// What is wrong, with its place in the file.
-        reason: String,
-    },
-    /// An entry breaks a rule.
-    #[error("access file {path}, publisher {entry}: {reason}")]
-    Entry {
-        /// The file.
-        path: String,
-        /// The publisher's name or position.
-        entry: String,
-        /// Which rule it breaks.
-        reason: String,
-    },
-}
+pub use ehb_runtime::AccessFileError as AccessError;
 
 /// The file's shape.
 #[derive(Deserialize)]
@@ -119,7 +91,7 @@ impl Publisher {
 
 /// The loaded access file: publishers by key hash, and the pseudonymisation key.
 pub struct Access {
-    by_key: HashMap<[u8; 32], Arc<Publisher>>,
+    by_key: BySecret<Arc<Publisher>>,
     /// The key of the citizens' pseudonyms.
     pub pseudonym: PseudonymKey,
 }
@@ -130,61 +102,28 @@ pub use ehb_runtime::secret_sha256 as key_hash;
 impl Access {
     /// Reads and checks the access file; `EHB_PSEUDONYM_KEY`, when set, replaces its key.
     pub fn load(path: &Path) -> Result<Self, AccessError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| AccessError::Io {
-            path: shown.clone(),
-            reason: e.to_string(),
-        })?;
+        let (shown, text) = ehb_runtime::read_access_file(path)?;
         let override_key = std::env::var("EHB_PSEUDONYM_KEY").ok();
         Access::parse(&shown, &text, override_key.as_deref())
     }
 
     /// Checks an access file's text (`path` names it in errors).
     pub fn parse(path: &str, text: &str, override_key: Option<&str>) -> Result<Self, AccessError> {
-        // The parser's own text quotes the offending line, which may hold the secret key: only
-        // its message and the line number are kept.
-        let file: AccessFile =
-            ehb_runtime::parse_toml(text).map_err(|reason| AccessError::Parse {
-                path: path.to_owned(),
-                reason,
-            })?;
-        let entry_error = |entry: &str, reason: String| AccessError::Entry {
+        let file: AccessFile = ehb_runtime::parse_access_file(path, text)?;
+        let entry_error = |entry: String, reason: String| AccessError::Entry {
             path: path.to_owned(),
-            entry: entry.to_owned(),
+            entry,
             reason,
         };
         let pseudonym = PseudonymKey::from_hex(override_key.unwrap_or(&file.pseudonym_key))
-            .map_err(|reason| entry_error("pseudonym_key", reason.to_owned()))?;
-        let mut by_key = HashMap::new();
+            .map_err(|reason| entry_error("pseudonym_key".into(), reason.to_owned()))?;
+        let mut by_key = BySecret::default();
         for entry in file.publishers {
-            let name = entry.name.clone();
-            let fail = |reason: String| entry_error(&name, reason);
-            ehb_proto::codes::check_source(&entry.source).map_err(|e| fail(e.to_string()))?;
+            let fail = |reason: String| entry_error(format!("publisher {:?}", entry.name), reason);
             let hash = ehb_runtime::parse_sha256_hex(&entry.key_sha256)
                 .ok_or_else(|| fail("key_sha256 must be 64 hexadecimal digits".into()))?;
-            let types = entry
-                .types
-                .iter()
-                .map(|t| t.parse::<EventType>().map_err(|e| fail(e.to_string())))
-                .collect::<Result<BTreeSet<_>, _>>()?;
-            if types.is_empty() {
-                return Err(fail("types must name at least one event type".into()));
-            }
-            let provinces = entry
-                .provinces
-                .map(|list| {
-                    list.iter()
-                        .map(|p| ProvinceCode::parse(p).map_err(|e| fail(e.to_string())))
-                        .collect::<Result<BTreeSet<_>, _>>()
-                })
-                .transpose()?;
-            let publisher = Publisher {
-                name: entry.name,
-                source: entry.source,
-                types,
-                provinces,
-            };
-            if by_key.insert(hash, Arc::new(publisher)).is_some() {
+            let publisher = Publisher::of(&entry).map_err(fail)?;
+            if !by_key.insert(hash, Arc::new(publisher)) {
                 return Err(fail("the same API key is listed twice".into()));
             }
         }
@@ -193,12 +132,42 @@ impl Access {
 
     /// The publisher an API key belongs to.
     pub fn publisher(&self, key: &str) -> Option<Arc<Publisher>> {
-        self.by_key.get(&key_hash(key)).cloned()
+        self.by_key.get(key).cloned()
     }
 
     /// The configured publishers.
     pub fn publishers(&self) -> impl Iterator<Item = &Publisher> {
         self.by_key.values().map(|p| p.as_ref())
+    }
+}
+
+impl Publisher {
+    /// The publisher an entry of the file describes, or which of its rules the entry breaks.
+    fn of(entry: &PublisherEntry) -> Result<Publisher, String> {
+        ehb_proto::codes::check_source(&entry.source).map_err(|e| e.to_string())?;
+        let types = entry
+            .types
+            .iter()
+            .map(|t| t.parse::<EventType>().map_err(|e| e.to_string()))
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        if types.is_empty() {
+            return Err("types must name at least one event type".into());
+        }
+        let provinces = entry
+            .provinces
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .map(|p| ProvinceCode::parse(p).map_err(|e| e.to_string()))
+                    .collect::<Result<BTreeSet<_>, _>>()
+            })
+            .transpose()?;
+        Ok(Publisher {
+            name: entry.name.clone(),
+            source: entry.source.clone(),
+            types,
+            provinces,
+        })
     }
 }
 

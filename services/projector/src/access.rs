@@ -12,8 +12,8 @@
 use std::path::Path;
 
 use ehb_proto::{ProvinceCode, WardCode};
+use ehb_runtime::BySecret;
 use serde::Deserialize;
-use thiserror::Error;
 
 /// What an official may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,25 +67,7 @@ impl std::fmt::Display for Scope {
 }
 
 /// Why the access file cannot be used.
-#[derive(Debug, Error)]
-pub enum AccessError {
-    /// It cannot be read.
-    #[error("the access file {path} cannot be read: {reason}")]
-    Io {
-        /// The file.
-        path: String,
-        /// Why.
-        reason: String,
-    },
-    /// It is not valid (the line is named; the file's text is not repeated, it holds hashes).
-    #[error("the access file {path} is not valid: {reason}")]
-    Invalid {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        reason: String,
-    },
-}
+pub use ehb_runtime::AccessFileError as AccessError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,7 +87,7 @@ struct Entry {
 /// The officials who may read, by token.
 #[derive(Debug, Clone, Default)]
 pub struct Officials {
-    entries: Vec<([u8; 32], Scope, String)>,
+    by_token: BySecret<Scope>,
 }
 
 /// The SHA-256 of a token, as kept in the access file.
@@ -114,42 +96,29 @@ pub use ehb_runtime::secret_sha256 as token_hash;
 impl Officials {
     /// Reads the access file.
     pub fn load(path: &Path) -> Result<Self, AccessError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| AccessError::Io {
-            path: shown.clone(),
-            reason: e.to_string(),
-        })?;
-        let invalid = |reason: String| AccessError::Invalid {
-            path: shown.clone(),
-            reason,
-        };
-        let file: File = ehb_runtime::parse_toml(&text).map_err(invalid)?;
-        let mut entries = Vec::new();
+        let (shown, text) = ehb_runtime::read_access_file(path)?;
+        let file: File = ehb_runtime::parse_access_file(&shown, &text)?;
+        let mut by_token = BySecret::default();
         for entry in file.official {
-            let scope = Scope::parse(&entry.scope).ok_or_else(|| {
-                invalid(format!(
-                    "official {:?}: scope must be national, province:PP or ward:WWWWW",
-                    entry.name
-                ))
-            })?;
-            let hash = ehb_runtime::parse_sha256_hex(&entry.token_sha256).ok_or_else(|| {
-                invalid(format!(
-                    "official {:?}: token_sha256 must be 64 hexadecimal digits",
-                    entry.name
-                ))
-            })?;
-            entries.push((hash, scope, entry.name));
+            let fail = |reason: &str| AccessError::Entry {
+                path: shown.clone(),
+                entry: format!("official {:?}", entry.name),
+                reason: reason.to_owned(),
+            };
+            let scope = Scope::parse(&entry.scope)
+                .ok_or_else(|| fail("scope must be national, province:PP or ward:WWWWW"))?;
+            let hash = ehb_runtime::parse_sha256_hex(&entry.token_sha256)
+                .ok_or_else(|| fail("token_sha256 must be 64 hexadecimal digits"))?;
+            if !by_token.insert(hash, scope) {
+                return Err(fail("the same token is listed twice"));
+            }
         }
-        Ok(Officials { entries })
+        Ok(Officials { by_token })
     }
 
     /// The scope of `token`, if it is one of the officials'.
     pub fn scope_of(&self, token: &str) -> Option<Scope> {
-        let hash = token_hash(token);
-        self.entries
-            .iter()
-            .find(|(h, _, _)| *h == hash)
-            .map(|(_, scope, _)| *scope)
+        self.by_token.get(token).copied()
     }
 }
 

@@ -5,7 +5,10 @@
 use tokio_util::sync::CancellationToken;
 
 mod secrets;
-pub use secrets::{bearer_credentials, parse_sha256_hex, parse_toml, secret_sha256};
+pub use secrets::{
+    AccessFileError, BySecret, bearer_credentials, parse_access_file, parse_sha256_hex, parse_toml,
+    read_access_file, secret_sha256,
+};
 
 /// Sets up logging to standard error from `RUST_LOG` (default `info`); standard output stays
 /// for what a command prints as its answer. `EHB_LOG_FORMAT=json` writes one JSON object per
