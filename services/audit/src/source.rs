@@ -99,7 +99,7 @@ async fn replay_into(
                 crate::parallel::replay_archive(&path, replayer, |n| tick(&bar, n))
             })
             .await
-            .map_err(|e| AuditError::Stream(ehb_eventlog::LogError::Stream(e.to_string())))??;
+            .map_err(|e| AuditError::Stream(ehb_eventlog::LogError::Stream(e.into())))??;
             Ok(replayed)
         }
         Source::Stream { url, until } => {

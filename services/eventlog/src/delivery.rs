@@ -39,7 +39,7 @@ const CONSUMER_STALLED: &str = "Nats-Consumer-Stalled";
 pub enum DeliveryError {
     /// The consumer could not be created or subscribed to.
     #[error("the stream's consumer could not be opened: {0}")]
-    Open(String),
+    Open(#[source] crate::Cause),
     /// A delivery went missing (the consumer's sequence skipped), so the order is broken.
     #[error("a delivery went missing: consumer sequence {got} after {last}")]
     Skipped {
@@ -88,7 +88,7 @@ pub async fn open_deliveries(
     let subscriber = client
         .subscribe(inbox.clone())
         .await
-        .map_err(|e| DeliveryError::Open(e.to_string()))?;
+        .map_err(|e| DeliveryError::Open(e.into()))?;
     let consumer = stream
         .create_consumer(push::Config {
             deliver_subject: inbox,
@@ -110,7 +110,7 @@ pub async fn open_deliveries(
             ..Default::default()
         })
         .await
-        .map_err(|e| DeliveryError::Open(e.to_string()))?;
+        .map_err(|e| DeliveryError::Open(e.into()))?;
     let deliveries = Deliveries {
         client: client.clone(),
         subscriber,

@@ -26,23 +26,27 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum LogError {
     /// The NATS server did not accept a connection.
-    #[error("cannot connect to NATS at {url}: {reason}")]
+    #[error("cannot connect to NATS at {url}: {source}")]
     Connect {
         /// The server URL(s).
         url: String,
         /// What the client reported.
-        reason: String,
+        #[source]
+        source: async_nats::ConnectError,
     },
     /// The stream could not be created or brought to the contract's settings.
     #[error("cannot create or update the stream {STREAM_NAME}: {0}")]
-    Stream(String),
+    Stream(#[source] Cause),
     /// A publish was not acknowledged by the stream; the event is not stored.
     #[error("publish not acknowledged, the event is not stored: {0}")]
-    Publish(String),
+    Publish(#[source] Cause),
     /// Waiting for the server was cut short by shutdown.
     #[error("shutting down")]
     Shutdown,
 }
+
+/// What the NATS client (or the stream's own check) reported, kept as the error's cause.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// How the stream is set up.
 #[derive(Debug, Clone)]
@@ -121,9 +125,9 @@ pub async fn connect_in_background(url: &str, name: &str) -> Result<async_nats::
         .max_reconnects(None)
         .connect(servers(url))
         .await
-        .map_err(|e| LogError::Connect {
+        .map_err(|source| LogError::Connect {
             url: url.to_owned(),
-            reason: e.to_string(),
+            source,
         })
 }
 
@@ -132,9 +136,9 @@ pub async fn connect_now(url: &str, name: &str) -> Result<async_nats::Client, Lo
     options(name, url)
         .connect(servers(url))
         .await
-        .map_err(|e| LogError::Connect {
+        .map_err(|source| LogError::Connect {
             url: url.to_owned(),
-            reason: e.to_string(),
+            source,
         })
 }
 
@@ -204,7 +208,7 @@ pub async fn ensure_stream(
                     attempt += 1;
                     continue;
                 }
-                _ => return Err(LogError::Stream(e.to_string())),
+                _ => return Err(LogError::Stream(e.into())),
             },
         };
         match outcome {
@@ -221,12 +225,12 @@ pub async fn ensure_stream(
                     _ => false,
                 };
                 if !again {
-                    return Err(LogError::Stream(e.to_string()));
+                    return Err(LogError::Stream(e.into()));
                 }
                 tracing::warn!(attempt, error = %e, "StreamSetupRaced: asking again");
                 attempt += 1;
             }
-            Err(e) => return Err(LogError::Stream(e.to_string())),
+            Err(e) => return Err(LogError::Stream(e.into())),
         }
     }
 }
@@ -304,7 +308,7 @@ impl Publisher {
         message: Outgoing,
     ) -> Result<async_nats::jetstream::publish::PublishAck, LogError> {
         let ack = self.send(message).await?;
-        ack.await.map_err(|e| LogError::Publish(e.to_string()))
+        ack.await.map_err(|e| LogError::Publish(e.into()))
     }
 
     /// Sends one message; the returned future resolves to the stream's acknowledgement.
@@ -317,7 +321,7 @@ impl Publisher {
                     .message_id(message.id),
             )
             .await
-            .map_err(|e| LogError::Publish(e.to_string()))
+            .map_err(|e| LogError::Publish(e.into()))
     }
 
     /// Publishes every message, many in flight, and answers each one's acknowledgement (or why
@@ -332,14 +336,13 @@ impl Publisher {
         futures::stream::iter(messages)
             .map(|message| async move {
                 if self.js.client().connection_state() != async_nats::connection::State::Connected {
-                    return Err(LogError::Publish("not connected to NATS".to_owned()));
+                    return Err(LogError::Publish("not connected to NATS".into()));
                 }
                 match tokio::time::timeout(limit, self.publish(message)).await {
                     Ok(outcome) => outcome,
-                    Err(_) => Err(LogError::Publish(format!(
-                        "no acknowledgement within {} ms",
-                        limit.as_millis()
-                    ))),
+                    Err(_) => Err(LogError::Publish(
+                        format!("no acknowledgement within {} ms", limit.as_millis()).into(),
+                    )),
                 }
             })
             .buffered(self.in_flight)
@@ -357,7 +360,7 @@ impl Publisher {
         let mut settle =
             |ack: Result<async_nats::jetstream::publish::PublishAck, _>| -> Result<(), LogError> {
                 let ack = ack.map_err(|e: async_nats::jetstream::context::PublishError| {
-                    LogError::Publish(e.to_string())
+                    LogError::Publish(e.into())
                 })?;
                 if ack.duplicate {
                     outcome.duplicates += 1;

@@ -55,7 +55,7 @@ pub async fn stream_range(js: &Context) -> Result<(u64, u64), LogError> {
     let stream = js
         .get_stream(STREAM_NAME)
         .await
-        .map_err(|e| LogError::Stream(e.to_string()))?;
+        .map_err(|e| LogError::Stream(e.into()))?;
     let state = &stream.cached_info().state;
     Ok((state.first_sequence, state.last_sequence))
 }
@@ -75,7 +75,7 @@ pub async fn read_range(
     let stream = js
         .get_stream(STREAM_NAME)
         .await
-        .map_err(|e| LogError::Stream(e.to_string()))?;
+        .map_err(|e| LogError::Stream(e.into()))?;
     // Every sequence is read once, in order: one the consumer delivers again is dropped, and one
     // it skips (its server's copy of the stream lacks it) is asked of the stream's leader.
     let mut expected = from.max(stream.cached_info().state.first_sequence);
@@ -83,7 +83,7 @@ pub async fn read_range(
     loop {
         let (mut deliveries, consumer) = open_deliveries(&js.client(), &stream, None, expected)
             .await
-            .map_err(|e| LogError::Stream(e.to_string()))?;
+            .map_err(|e| LogError::Stream(e.into()))?;
         let mut broken = None;
         while let Some(delivered) = deliveries.next().await {
             let stored = match delivered {
@@ -115,7 +115,7 @@ pub async fn read_range(
         let _ = stream.delete_consumer(&consumer.cached_info().name).await;
         failures += 1;
         if failures > MAX_REOPENS {
-            return Err(LogError::Stream(why));
+            return Err(LogError::Stream(why.into()));
         }
         tracing::warn!(error = %why, from_seq = expected, "StreamReadFailed: reopening");
         tokio::time::sleep(Duration::from_millis(200) * failures).await;
@@ -153,7 +153,7 @@ pub async fn read_gap(stream: &Stream, mut from: u64, to: u64) -> Result<Gap, Lo
         match stream.get_raw_message(seq).await {
             Ok(raw) => gap.messages.push(Stored::from_stream_message(raw)),
             Err(err) if err.kind() == LastRawMessageErrorKind::NoMessageFound => gap.missing += 1,
-            Err(err) => return Err(LogError::Stream(format!("sequence {seq}: {err}"))),
+            Err(err) => return Err(LogError::Stream(format!("sequence {seq}: {err}").into())),
         }
     }
     Ok(gap)

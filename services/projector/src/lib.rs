@@ -37,9 +37,9 @@ pub enum ProjectorError {
     /// The log could not be reached.
     #[error(transparent)]
     Log(#[from] LogError),
-    /// The settings are wrong.
-    #[error("invalid setting: {0}")]
-    Config(String),
+    /// A province the projector is to own is not a province code.
+    #[error("invalid setting --province (EHB_PROVINCES): {0}")]
+    Config(#[source] ehb_proto::ContractError),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Listen {
@@ -53,22 +53,18 @@ pub enum ProjectorError {
     Access(#[from] access::AccessError),
     /// A task of the projector died.
     #[error("internal task failed: {0}")]
-    Task(String),
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// Runs the projector until `cancel` fires (SIGTERM) or a fatal error; on the way out it
 /// commits what it folded and flushes the store.
 pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), ProjectorError> {
-    let filters = config
-        .filters()
-        .map_err(|e| ProjectorError::Config(e.to_string()))?;
+    let filters = config.filters().map_err(ProjectorError::Config)?;
     let deadlines = config.deadlines();
     let started = Instant::now();
     let path = config.store.clone();
     let (store, projection, _) =
-        tokio::task::spawn_blocking(move || Store::open_or_set_aside(&path, deadlines))
-            .await
-            .map_err(|e| ProjectorError::Task(e.to_string()))??;
+        tokio::task::spawn_blocking(move || Store::open_or_set_aside(&path, deadlines)).await??;
     tracing::info!(
         store = %config.store.display(),
         applied_seq = projection.position().seq,
@@ -155,9 +151,7 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
     ));
 
     // The folder ends when the reader stops sending (shutdown) or on a store failure.
-    let folded = folder
-        .await
-        .map_err(|e| ProjectorError::Task(e.to_string()))?;
+    let folded = folder.await?;
     reader_cancel.cancel();
     cancel.cancel();
     let _ = reader.await;
