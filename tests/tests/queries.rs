@@ -265,6 +265,29 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
             "{path}: {body}"
         );
     }
+    // The dashboard's files, each with its type, revalidated at every load.
+    for (path, content_type) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/ui/app.js", "text/javascript; charset=utf-8"),
+        ("/ui/core.js", "text/javascript; charset=utf-8"),
+        ("/ui/views.js", "text/javascript; charset=utf-8"),
+        ("/ui/i18n.js", "text/javascript; charset=utf-8"),
+        ("/ui/app.css", "text/css; charset=utf-8"),
+        (
+            "/ui/vendor/chart.umd.min.js",
+            "text/javascript; charset=utf-8",
+        ),
+        (
+            "/ui/vendor/chart.js-LICENSE.md",
+            "text/plain; charset=utf-8",
+        ),
+    ] {
+        let (status, headers, body) = fetch(&projector.base, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(headers["content-type"], content_type, "{path}");
+        assert_eq!(headers["cache-control"], "no-cache", "{path}");
+        assert!(body.len() > 100, "{path}: {} bytes", body.len());
+    }
 }
 
 /// GET a path: status, headers and body bytes.

@@ -27,18 +27,7 @@ use params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, SpanQuery, Ward
 
 /// The API's routes over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/", get(pages::index))
-        .route("/ui/app.js", get(pages::script))
-        .route("/ui/core.js", get(pages::core_script))
-        .route("/ui/views.js", get(pages::views_script))
-        .route("/ui/i18n.js", get(pages::labels_script))
-        .route("/ui/app.css", get(pages::style))
-        .route("/ui/vendor/chart.umd.min.js", get(pages::chart_js))
-        .route(
-            "/ui/vendor/chart.js-LICENSE.md",
-            get(pages::chart_js_licence),
-        )
+    pages::routes(Router::new())
         .route("/v1/whoami", get(whoami))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/v1/wards/{ward}/daily", get(daily))
