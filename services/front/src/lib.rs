@@ -88,8 +88,7 @@ impl IntoResponse for Answer {
 
 /// An error answer in the API's shape, `{"error": {"field", "reason"}}`.
 pub(crate) fn refusal(status: StatusCode, field: &str, reason: String) -> Response {
-    let body = serde_json::json!({"error": {"field": field, "reason": reason}});
-    (status, axum::Json(body)).into_response()
+    ehb_http::ApiError::new(status, field, reason).into_response()
 }
 
 impl Front {

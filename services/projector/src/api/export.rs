@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use ehb_forms::FileFormat;
 use ehb_projection::query::table::ReportTable;
 
-use super::error::ApiError;
+use super::error::{ApiError, refused};
 use super::official::Official;
 use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, WardPath};
 use crate::shared::Shared;
@@ -25,7 +25,8 @@ pub async fn review(
     let province = official.review_scope(q.province)?;
     let review = shared
         .projection_read()
-        .two_day_review(province, q.date, q.average, q.rate)?;
+        .two_day_review(province, q.date, q.average, q.rate)
+        .map_err(refused)?;
     file(format, &review.table(), &review.file_name())
 }
 
@@ -38,10 +39,10 @@ pub async fn summary(
     QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<Response, ApiError> {
     official.province(province)?;
-    let review =
-        shared
-            .projection_read()
-            .two_day_review(Some(province), q.date, q.average, q.rate)?;
+    let review = shared
+        .projection_read()
+        .two_day_review(Some(province), q.date, q.average, q.rate)
+        .map_err(refused)?;
     let Some(one) = review.provinces.first() else {
         return Err(ApiError::not_found(
             "province",
@@ -62,7 +63,7 @@ pub async fn groups(
 ) -> Result<Response, ApiError> {
     let projection = shared.projection_read();
     official.readable_ward(&projection, ward)?;
-    let groups = projection.groups(ward, q.date)?;
+    let groups = projection.groups(ward, q.date).map_err(refused)?;
     file(format, &groups.table(), &groups.file_name())
 }
 

@@ -21,7 +21,7 @@ use ehb_projection::query::series::MAX_SERIES_DAYS;
 use crate::access::Scope;
 use crate::shared::Shared;
 use ehb_forms::FileFormat;
-use error::ApiError;
+use error::{ApiError, refused};
 use official::Official;
 use params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, SpanQuery, WardPath};
 
@@ -67,7 +67,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(status::ready))
         .fallback(|| async { ApiError::not_found("path", "no such endpoint; see /openapi.json") })
-        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .method_not_allowed_fallback(|| async { error::get_only() })
         .with_state(shared)
 }
 
@@ -79,7 +79,9 @@ async fn daily(
 ) -> Result<impl IntoResponse, ApiError> {
     let projection = shared.projection_read();
     official.readable_ward(&projection, ward)?;
-    let answer = projection.daily_ranked(ward, q.date, q.average, q.rate)?;
+    let answer = projection
+        .daily_ranked(ward, q.date, q.average, q.rate)
+        .map_err(refused)?;
     Ok(Json(answer))
 }
 
@@ -91,7 +93,7 @@ async fn groups(
 ) -> Result<impl IntoResponse, ApiError> {
     let projection = shared.projection_read();
     official.readable_ward(&projection, ward)?;
-    let answer = projection.groups(ward, q.date)?;
+    let answer = projection.groups(ward, q.date).map_err(refused)?;
     Ok(Json(answer))
 }
 
@@ -114,7 +116,7 @@ async fn series(
         }
     };
     let from = series_start(from, to)?;
-    Ok(Json(projection.series(ward, from, to)?))
+    Ok(Json(projection.series(ward, from, to).map_err(refused)?))
 }
 
 /// The first day of a series ending on `to`: `from`, or 30 days back; refused when the series
@@ -142,7 +144,8 @@ async fn summary(
     official.province(province)?;
     let answer = shared
         .projection_read()
-        .province_summary(province, q.date, q.average, q.rate)?;
+        .province_summary(province, q.date, q.average, q.rate)
+        .map_err(refused)?;
     Ok(Json(answer))
 }
 
@@ -152,13 +155,16 @@ async fn review(
     QueryOf(q): QueryOf<RankQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let province = official.review_scope(q.province)?;
-    let json = shared.reviews.two_day_review_json(
-        &shared.projection_read(),
-        province,
-        q.date,
-        q.average,
-        q.rate,
-    )?;
+    let json = shared
+        .reviews
+        .two_day_review_json(
+            &shared.projection_read(),
+            province,
+            q.date,
+            q.average,
+            q.rate,
+        )
+        .map_err(refused)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json))
 }
 
@@ -196,5 +202,9 @@ async fn province_series(
         ));
     };
     let from = series_start(from, to)?;
-    Ok(Json(projection.province_series(province, from, to)?))
+    Ok(Json(
+        projection
+            .province_series(province, from, to)
+            .map_err(refused)?,
+    ))
 }

@@ -180,7 +180,7 @@ where
     match text(d)? {
         None => Ok(T::default()),
         Some(t) => t.parse().map_err(|e: ehb_projection::QueryError| {
-            D::Error::custom(ApiError::from(e).reason().to_owned())
+            D::Error::custom(super::error::refused(e).reason().to_owned())
         }),
     }
 }

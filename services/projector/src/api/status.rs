@@ -53,7 +53,8 @@ pub async fn rejects(
     let store = shared.store.clone();
     let page = tokio::task::spawn_blocking(move || store.rejects(cursor, limit))
         .await
-        .map_err(|_| ApiError::unavailable("the store read was interrupted"))??;
+        .map_err(|_| ApiError::unavailable("the store read was interrupted"))?
+        .map_err(super::error::unread)?;
     let next_cursor = (page.len() == limit)
         .then(|| page.last().map(|r| r.seq))
         .flatten();
