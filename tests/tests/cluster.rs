@@ -17,12 +17,39 @@ fn replicated() -> StreamSettings {
     }
 }
 
-/// A publisher connected as `user`, whose publishes fail when not acknowledged in two seconds.
+/// A publisher connected as `user`, whose publishes fail when not acknowledged in five seconds
+/// (a refused publish is never acknowledged).
 async fn publisher_as(cluster: &NatsCluster, user: &str) -> Publisher {
     let client = ehb_eventlog::connect_now(&cluster.url(user), "ehb-e2e")
         .await
         .unwrap_or_else(|e| panic!("{user} connects: {e}"));
-    Publisher::with_ack_timeout(client, 64, Duration::from_secs(2))
+    Publisher::with_ack_timeout(client, 64, Duration::from_secs(5))
+}
+
+/// Waits until the stream has a leader and every replica is current, as a new stream of three
+/// replicas on a busy machine may take a moment to have.
+async fn wait_stream_ready(js: &async_nats::jetstream::Context) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let ready = match js.get_stream("EHB_EVENTS").await {
+            Ok(mut stream) => stream.info().await.is_ok_and(|info| {
+                info.cluster.as_ref().is_some_and(|c| {
+                    c.leader.is_some()
+                        && c.replicas.len() == 2
+                        && c.replicas.iter().all(|r| r.current)
+                })
+            }),
+            Err(_) => false,
+        };
+        if ready {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stream has no leader with current replicas after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Whether `user` may publish `message`: its acknowledgement arrives.
@@ -42,6 +69,7 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
         .await
         .expect("the gateway's user sets up the stream");
     assert_eq!(info.config.num_replicas, 3);
+    wait_stream_ready(gateway.context()).await;
 
     let mut e = Events::new();
     let at = "2026-03-10T09:00:00+07:00";

@@ -3,9 +3,13 @@
 use ehb_proto::{ContractError, Event, Payload, ProvinceCode, ReportId, decode_on_subject};
 use jiff::Timestamp;
 
-use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Position, Projection, Reject};
-use crate::ward::{
-    GroupTeam, OpeningBalance, ReportRecord, ReportText, Ward, WardBaseline, WardMeta,
+use crate::state::{Position, Projection, Reject};
+use crate::ward::{Ward, WardMeta};
+
+mod payload;
+
+use payload::{
+    Fact, count_citizen, file_report, form_team, link_facility, open_balance, take_baseline,
 };
 
 /// What applying one message did.
@@ -110,7 +114,7 @@ impl Projection {
             .entry(ward_code)
             .or_insert_with(|| Ward::new(WardMeta::new(event.province)));
         // A ward new to its province's answers changes them on every day.
-        let mut every_day = ward.days.is_empty();
+        let new_ward = ward.days.is_empty();
         if ward.meta.province != event.province {
             if ward.meta.registered() || !matches!(event.payload, Payload::WardBaseline(_)) {
                 return Err(province_conflict(event.province, ward.meta.province));
@@ -121,177 +125,70 @@ impl Projection {
         }
         // Checked before anything moves: a refused event leaves no trace in the counters.
         check_opening(ward, event)?;
-        let kind = event.kind();
-        let mut meta_changed = false;
-        let mut duplicate = false;
         let counters = ward.days.entry(day).or_default();
         counters.events += 1;
-        match &event.payload {
-            Payload::AccountActivated { citizen } => {
-                let set = &mut self.citizens[usize::from(event.province.get())];
-                let flags = set.entry(citizen.0).or_insert(0);
-                if *flags & CITIZEN_ACCOUNT == 0 {
-                    *flags |= CITIZEN_ACCOUNT;
-                    counters.accounts_new += 1;
-                    if let Some(group) = &event.group {
-                        counters.count_group(group.as_str(), |g| g.accounts_new += 1);
-                    }
-                    if *flags & CITIZEN_INTEGRATED != 0 {
-                        counters.eligible_new += 1;
-                    }
-                    self.changes
-                        .citizens
-                        .push((event.province, *citizen, *flags));
-                } else {
-                    duplicate = true;
-                }
-            }
+        let citizens = &mut self.citizens[usize::from(event.province.get())];
+        let mut effect = match &event.payload {
+            Payload::AccountActivated { citizen } => count_citizen(
+                citizens,
+                &mut self.changes,
+                counters,
+                event,
+                *citizen,
+                Fact::Account,
+            ),
             Payload::CardIntegrated {
                 citizen,
                 beneficiary,
                 issuer,
             } => {
-                let set = &mut self.citizens[usize::from(event.province.get())];
-                let flags = set.entry(citizen.0).or_insert(0);
-                if *flags & CITIZEN_INTEGRATED == 0 {
-                    *flags |= CITIZEN_INTEGRATED;
-                    counters.integrated_new += 1;
-                    if let Some(group) = &event.group {
-                        counters.count_group(group.as_str(), |g| g.integrated_new += 1);
-                    }
-                    if *flags & CITIZEN_ACCOUNT != 0 {
-                        counters.eligible_new += 1;
-                    }
-                    counters.by_beneficiary.add(*beneficiary);
-                    counters.by_issuer.add(*issuer);
-                    self.changes
-                        .citizens
-                        .push((event.province, *citizen, *flags));
-                } else {
-                    duplicate = true;
-                }
+                let fact = Fact::Integration {
+                    beneficiary: *beneficiary,
+                    issuer: *issuer,
+                };
+                count_citizen(citizens, &mut self.changes, counters, event, *citizen, fact)
             }
             Payload::TeamFormed {
                 members,
                 composition,
-            } => {
-                // The contract requires a group on team.formed.
-                let group = event.group.as_ref().map(|g| g.as_str()).unwrap_or_default();
-                if ward.meta.teams.contains_key(group) {
-                    duplicate = true;
-                } else {
-                    ward.meta.teams.insert(
-                        group.to_owned(),
-                        GroupTeam {
-                            formed_on: day,
-                            members: Payload::team_members(*members, *composition),
-                            composition: *composition,
-                        },
-                    );
-                    counters.teams_new += 1;
-                    self.changes.teams.push((ward_code, group.to_owned()));
-                }
-            }
+            } => form_team(
+                &mut ward.meta.teams,
+                &mut self.changes,
+                counters,
+                (ward_code, day),
+                event,
+                (*members, *composition),
+            ),
             Payload::FacilityLinked { facility } => {
-                if ward.meta.facilities.contains_key(facility.as_str()) {
-                    duplicate = true;
-                } else {
-                    ward.meta
-                        .facilities
-                        .insert(facility.as_str().to_owned(), day);
-                    counters.facilities_new += 1;
-                    meta_changed = true;
-                }
+                link_facility(&mut ward.meta.facilities, counters, facility.as_str(), day)
             }
             Payload::ReportFiled {
                 reporter,
                 period,
                 figures,
                 notes,
-            } => {
-                let id = ReportId {
+            } => file_report(
+                &mut ward.meta.reports,
+                &mut self.changes,
+                &self.deadlines,
+                (ward_code, event),
+                ReportId {
                     reporter: *reporter,
                     period: *period,
-                };
-                let filed_at = event.occurred_at;
-                let text = notes
-                    .as_deref()
-                    .map(ReportText::from_notes)
-                    .unwrap_or_default();
-                match ward.meta.reports.get_mut(&id) {
-                    Some(record)
-                        if record.first_filed_at == filed_at
-                            && record.figures == *figures
-                            && record.text == text =>
-                    {
-                        duplicate = true;
-                    }
-                    Some(record) => {
-                        record.filings += 1;
-                        if filed_at < record.first_filed_at {
-                            record.first_filed_at = filed_at;
-                            record.on_time = self.deadlines.on_time(*period, filed_at);
-                        }
-                        if filed_at >= record.last_filed_at {
-                            record.last_filed_at = filed_at;
-                            record.figures = *figures;
-                            record.text = text;
-                        }
-                        self.changes.reports.push((ward_code, id));
-                    }
-                    None => {
-                        ward.meta.reports.insert(
-                            id,
-                            ReportRecord {
-                                first_filed_at: filed_at,
-                                on_time: self.deadlines.on_time(*period, filed_at),
-                                last_filed_at: filed_at,
-                                filings: 1,
-                                figures: *figures,
-                                text,
-                            },
-                        );
-                        self.changes.reports.push((ward_code, id));
-                    }
-                }
-            }
-            Payload::WardBaseline(b) => {
-                let newer = ward
-                    .meta
-                    .baseline
-                    .as_ref()
-                    .is_none_or(|current| event.occurred_at >= current.as_of);
-                let incoming = WardBaseline::from_event(event.occurred_at, b);
-                if ward.meta.baseline.as_ref() == Some(&incoming) {
-                    duplicate = true;
-                } else if newer {
-                    ward.meta.baseline = Some(incoming);
-                    meta_changed = true;
-                    every_day = true;
-                }
-            }
-            Payload::WardOpening(o) => {
-                let incoming = OpeningBalance::from_event(event.occurred_at, o);
-                match ward.meta.opening {
-                    Some(current) if current == incoming => duplicate = true,
-                    // An older publication than the one kept changes nothing (as a baseline).
-                    Some(current) if incoming.published_at < current.published_at => {}
-                    _ => {
-                        ward.meta.opening = Some(incoming);
-                        meta_changed = true;
-                        every_day = true;
-                    }
-                }
-            }
-        }
-        if duplicate {
+                },
+                (figures, notes.as_deref()),
+            ),
+            Payload::WardBaseline(b) => take_baseline(&mut ward.meta, event, b),
+            Payload::WardOpening(o) => open_balance(&mut ward.meta, event, o),
+        };
+        if effect.duplicate {
             counters.duplicates += 1;
             self.totals.duplicates += 1;
         }
         if !ward.meta.registered() {
             ward.meta.unregistered_events += 1;
             self.totals.unregistered += 1;
-            meta_changed = true;
+            effect.meta_changed = true;
         }
         let revisions = self.revisions.of(event.province);
         revisions.event_on(day, revision);
@@ -299,19 +196,19 @@ impl Projection {
             // A report speaks of its period's days, filed on a later one.
             revisions.day_changed(self.deadlines.span(*period).0, revision);
         }
-        if every_day {
+        if effect.every_day || new_ward {
             revisions.every_day_changed(revision);
         }
         if !counters.dirty {
             counters.dirty = true;
             self.changes.days.push((ward_code, day));
         }
-        if meta_changed && !ward.meta_dirty {
+        if effect.meta_changed && !ward.meta_dirty {
             ward.meta_dirty = true;
             self.changes.wards.push(ward_code);
         }
-        self.totals.folded.add(kind);
-        Ok(if duplicate {
+        self.totals.folded.add(event.kind());
+        Ok(if effect.duplicate {
             Applied::Duplicate
         } else {
             Applied::Folded
