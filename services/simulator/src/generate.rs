@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use ehb_eventlog::Outgoing;
 use ehb_proto::{
-    Baseline, Beneficiary, BusinessDay, CitizenRef, Event, Issuer, Opening, Payload, ProvinceCode,
-    ReportId, TeamComposition, Text, Uuid, WardCode,
+    BusinessDay, CitizenRef, Event, Opening, Payload, ProvinceCode, ReportId, TeamComposition,
+    Text, Uuid, WardCode,
 };
 use jiff::{SignedDuration, Timestamp};
 use rand::{Rng, SeedableRng};
@@ -14,6 +14,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::reports::{FiledReport, file_other_reports, file_reports};
 use crate::scenario::Scenario;
+use crate::ward_facts::{citizens_day_by_day, form_teams, link_facilities, register_ward};
 
 /// A message with the time its publisher sends it.
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ pub struct Truth {
 
 impl WardTruth {
     /// Counts accounts and integrations to `group`, or to the facts without one.
-    fn count_group(&mut self, group: Option<&str>, (accounts, integrated): (u64, u64)) {
+    pub(crate) fn count_group(&mut self, group: Option<&str>, (accounts, integrated): (u64, u64)) {
         let counts = match group {
             Some(g) => self.by_group.entry(g.to_owned()).or_default(),
             None => &mut self.without_group,
@@ -122,7 +123,7 @@ impl Generated {
 }
 
 /// A deterministic 128-bit pseudonym for citizen `index` of `ward` (not derived from any real identifier).
-fn citizen(seed: u64, ward: WardCode, index: u64) -> CitizenRef {
+pub(crate) fn citizen(seed: u64, ward: WardCode, index: u64) -> CitizenRef {
     let a = mix(seed ^ (u64::from(ward.get()) << 32) ^ index);
     let b = mix(a ^ 0x9e37_79b9_7f4a_7c15);
     CitizenRef((u128::from(a) << 64) | u128::from(b))
@@ -136,7 +137,7 @@ fn mix(mut z: u64) -> u64 {
 }
 
 /// Beneficiary codes and their shares among integrations; `None`: a 10-character card number.
-const BENEFICIARY_MIX: [(Option<&str>, f64); 10] = [
+pub(crate) const BENEFICIARY_MIX: [(Option<&str>, f64); 10] = [
     (Some("GD"), 0.30),
     (Some("HS"), 0.15),
     (Some("DN"), 0.14),
@@ -218,7 +219,7 @@ impl Builder<'_> {
     }
 
     /// Publishes a citizen fact, sometimes late, sometimes again under a new id or the same id.
-    fn citizen_fact(
+    pub(crate) fn citizen_fact(
         &mut self,
         source: &'static str,
         at: Timestamp,
@@ -282,7 +283,7 @@ impl Builder<'_> {
         });
     }
 
-    fn time_in_day(&mut self, day: BusinessDay) -> Timestamp {
+    pub(crate) fn time_in_day(&mut self, day: BusinessDay) -> Timestamp {
         day.start() + SignedDuration::from_secs(self.rng.random_range(7 * 3600..21 * 3600))
     }
 }
@@ -302,7 +303,7 @@ fn day_weights(s: &Scenario) -> Vec<f64> {
 }
 
 /// Splits `total` over days in proportion to `weights`, exactly.
-fn split(total: u64, weights: &[f64]) -> Vec<u64> {
+pub(crate) fn split(total: u64, weights: &[f64]) -> Vec<u64> {
     let sum: f64 = weights.iter().sum();
     let mut acc = 0.0;
     let mut given = 0u64;
@@ -327,163 +328,18 @@ pub fn generate(scenario: &Scenario) -> Generated {
         truth: Truth::default(),
     };
     let weights = day_weights(scenario);
-    let wards = scenario.wards.max(1);
-    let mean = scenario.residents as f64 / f64::from(wards);
-    for i in 0..wards {
-        let code = ward_code(scenario.province, i);
-        let residents = ((mean * b.rng.random_range(0.45..1.55)) as u64).max(100);
-        let insured = (residents as f64 * b.rng.random_range(0.40..0.52)) as u64;
-        let groups = ((residents / 600) as u32).clamp(3, 200);
-        let facilities = b.rng.random_range(1..7u32);
-        // Final rates spread from under 10 % to over 45 % of residents, capped by the insured.
-        let rate =
-            (0.06 + 0.42 * (f64::from(i) / f64::from(wards.max(2) - 1)).powf(0.9)) * scenario.pace;
-        let integrated = ((residents as f64 * rate) as u64).min(insured);
-        let activated_in_campaign = (integrated as f64 * b.rng.random_range(0.5..0.9)) as u64;
-        let extra_accounts = (integrated as f64 * b.rng.random_range(0.05..0.15)) as u64;
-        let start = scenario.start.start() + SignedDuration::from_mins(5);
-        let level2_accounts = (residents as f64 * 0.55) as u64;
-        // The insured who already hold an account: at least every citizen who integrates
-        // without activating one in the campaign.
-        let eligible = (insured as f64 * 0.55) as u64;
-        let baseline = Payload::WardBaseline(Baseline {
-            name: Some(Text::from(format!("Xã số {}", i + 1))),
-            residents,
-            insured,
-            level2_accounts,
-            eligible: Some(eligible),
-            groups,
-            facilities,
-            target: (insured as f64 * 0.8) as u64,
-        });
-        let event = b.event("ward-office", start, code, baseline);
-        b.push("ward-office", start, &event);
-        let mut truth = WardTruth {
-            residents,
-            insured,
-            groups: u64::from(groups),
-            level2: level2_accounts,
-            eligible,
-            ..WardTruth::default()
-        };
+    for i in 0..scenario.wards.max(1) {
+        let (plan, mut truth) = register_ward(&mut b, i);
         if i % 4 == 1 {
-            open_with_pilot(&mut b, code, &mut truth, insured.saturating_sub(integrated));
+            let pilot = plan.insured.saturating_sub(plan.integrated);
+            open_with_pilot(&mut b, plan.code, &mut truth, pilot);
         }
-        let integrations = split(integrated, &weights);
-        let extras = split(extra_accounts, &weights);
-        let mut next_citizen = 0u64;
-        let mut next_extra = integrated;
-        for (d, (n, extra)) in integrations.iter().zip(extras.iter()).enumerate() {
-            let day = scenario.start.plus(d as i32);
-            let mut accounts_today = 0;
-            for _ in 0..*n {
-                let who = citizen(scenario.seed, code, next_citizen);
-                let group = group_of(scenario.seed, code, next_citizen, groups);
-                let at = b.time_in_day(day);
-                if next_citizen < activated_in_campaign {
-                    let earlier = at - SignedDuration::from_mins(b.rng.random_range(5..120));
-                    let earlier = if BusinessDay::of(earlier) == day {
-                        earlier
-                    } else {
-                        at
-                    };
-                    b.citizen_fact(
-                        "c06",
-                        earlier,
-                        (code, group.as_deref()),
-                        Payload::AccountActivated { citizen: who },
-                    );
-                    accounts_today += 1;
-                    truth.eligible += 1;
-                    truth.count_group(group.as_deref(), (1, 0));
-                }
-                let pick: f64 = b.rng.random();
-                let mut acc = 0.0;
-                let code_pick = BENEFICIARY_MIX
-                    .iter()
-                    .find(|(_, share)| {
-                        acc += share;
-                        pick < acc
-                    })
-                    .and_then(|(c, _)| *c);
-                let beneficiary = code_pick.and_then(|c| c.parse::<Beneficiary>().ok());
-                let issuer = beneficiary.map(|c| {
-                    if c.code() == "CA" {
-                        Issuer::Police
-                    } else {
-                        Issuer::Vss
-                    }
-                });
-                b.citizen_fact(
-                    "vss",
-                    at,
-                    (code, group.as_deref()),
-                    Payload::CardIntegrated {
-                        citizen: who,
-                        beneficiary,
-                        issuer,
-                    },
-                );
-                truth.count_group(group.as_deref(), (0, 1));
-                next_citizen += 1;
-            }
-            for _ in 0..*extra {
-                let who = citizen(scenario.seed, code, next_extra);
-                let group = group_of(scenario.seed, code, next_extra, groups);
-                let at = b.time_in_day(day);
-                b.citizen_fact(
-                    "c06",
-                    at,
-                    (code, group.as_deref()),
-                    Payload::AccountActivated { citizen: who },
-                );
-                truth.count_group(group.as_deref(), (1, 0));
-                next_extra += 1;
-                accounts_today += 1;
-            }
-            truth.integrated_by_day.insert(day, *n);
-            truth.accounts_by_day.insert(day, accounts_today);
-            truth.integrated += n;
-            truth.accounts += accounts_today;
-            truth.level2 += accounts_today;
-        }
-        // Guidance teams in the first ten days, for most groups.
-        let teams = (f64::from(groups) * b.rng.random_range(0.7..1.0)).round() as u32;
-        let mut team_days = Vec::new();
-        for g in 0..teams {
-            let day = scenario
-                .start
-                .plus(b.rng.random_range(0..scenario.days.min(10)) as i32);
-            team_days.push(day);
-            let at = b.time_in_day(day);
-            let members = b.rng.random_range(3..12);
-            let composition = Some(composition_of(members, g));
-            let payload = Payload::TeamFormed {
-                members: Some(members),
-                composition,
-            };
-            let mut event = b.event("ward-office", at, code, payload);
-            event.group = Some(Text::from(group_code(code, g)));
-            b.push("ward-office", at, &event);
-            truth.team_members += u64::from(members);
-        }
-        truth.teams = u64::from(teams);
-        let linked = (f64::from(facilities) * b.rng.random_range(0.5..1.0)).round() as u32;
-        for f in 0..linked {
-            let day = scenario
-                .start
-                .plus(b.rng.random_range(0..scenario.days.min(14)) as i32);
-            let at = b.time_in_day(day);
-            let payload = Payload::FacilityLinked {
-                facility: Text::from(format!("CS{code}-{f:02}")),
-            };
-            let event = b.event("health", at, code, payload);
-            b.push("health", at, &event);
-        }
-        truth.facilities = u64::from(linked);
-        file_reports(&mut b, code, &mut truth, &team_days);
-        file_other_reports(&mut b, (code, i), &mut truth);
-        b.truth.wards.insert(code, truth);
+        citizens_day_by_day(&mut b, &plan, &weights, &mut truth);
+        let team_days = form_teams(&mut b, &plan, &mut truth);
+        link_facilities(&mut b, &plan, &mut truth);
+        file_reports(&mut b, plan.code, &mut truth, &team_days);
+        file_other_reports(&mut b, (plan.code, i), &mut truth);
+        b.truth.wards.insert(plan.code, truth);
     }
     let mut messages = b.messages;
     messages.sort_by_key(|m| m.publish_at);
@@ -494,13 +350,13 @@ pub fn generate(scenario: &Scenario) -> Generated {
 }
 
 /// The code of a ward's `g`-th residential group.
-fn group_code(ward: WardCode, g: u32) -> String {
+pub(crate) fn group_code(ward: WardCode, g: u32) -> String {
     format!("{ward}-T{g:03}")
 }
 
 /// The residential group of citizen `index` of `ward` (one in twenty facts names none, as some
 /// upstream records lack it), from the citizen, not the draws.
-fn group_of(seed: u64, ward: WardCode, index: u64, groups: u32) -> Option<String> {
+pub(crate) fn group_of(seed: u64, ward: WardCode, index: u64, groups: u32) -> Option<String> {
     let h = mix(seed ^ (u64::from(ward.get()) << 32) ^ index ^ 0x6772_6f75_7000_0000);
     (!h.is_multiple_of(20)).then(|| group_code(ward, ((h >> 8) % u64::from(groups.max(1))) as u32))
 }
@@ -508,7 +364,7 @@ fn group_of(seed: u64, ward: WardCode, index: u64, groups: u32) -> Option<String
 /// A team of `members` (3 to 11) as the plans compose it: a police officer, a health worker and
 /// a group official, a second officer in the larger teams, the digital team in every other
 /// group, the mass organisations for the rest.
-fn composition_of(members: u32, g: u32) -> TeamComposition {
+pub(crate) fn composition_of(members: u32, g: u32) -> TeamComposition {
     let police = if members >= 8 { 2 } else { 1 };
     let digital = u32::from(members >= 5 && g % 2 == 1);
     TeamComposition {

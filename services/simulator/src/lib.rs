@@ -19,6 +19,7 @@ pub mod progress;
 pub mod publish;
 pub mod reports;
 pub mod scenario;
+mod ward_facts;
 
 pub use generate::{Generated, Timed, Truth, WardTruth, generate};
 pub use scenario::Scenario;
