@@ -95,102 +95,139 @@ pub async fn read_stream(
     let mut next = shared.projection_read().position().seq + 1;
     let mut backoff = Duration::from_millis(100);
     while !cancel.is_cancelled() {
-        let (stream, consumer, mut messages, mut order) = match open(&js, &filter, next).await {
-            Ok(m) => {
+        let opened = match open(&js, &filter, next).await {
+            Ok(opened) => {
                 tracing::info!(from_seq = next, "StreamConsumerOpened");
                 shared.status.set_connected(true);
-                m
+                opened
             }
             Err(err) => {
                 shared.status.set_connected(false);
                 tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "StreamConsumerFailed");
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff) => {}
-                    _ = cancel.cancelled() => return,
+                if pause(&mut backoff, &cancel).await.is_none() {
+                    return;
                 }
-                backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
             }
         };
-        let opened_at = order.expected;
-        // Batches grow while the folder is busy; a small batch lingers a few milliseconds for
-        // company, since every commit rewrites the ward-days it touched.
-        let mut pending: Vec<Delivered> = Vec::new();
-        let mut broken = false;
-        let linger = tokio::time::sleep(Duration::ZERO);
-        tokio::pin!(linger);
-        let mut lingered = true;
-        let mut last_delivery = Instant::now();
-        let mut watchdog = tokio::time::interval(STALL_AFTER / 5);
-        while !broken {
-            let room = pending.len() < batch_max;
-            let ready = lingered || pending.len() >= LINGER_UNTIL;
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled() => return,
-                permit = tx.reserve(), if !pending.is_empty() && ready => {
-                    let Ok(permit) = permit else { return };
-                    next = pending.last().map_or(next, |m| m.seq + 1);
-                    permit.send(std::mem::take(&mut pending));
-                }
-                _ = &mut linger, if !pending.is_empty() && !lingered => lingered = true,
-                // Ticks whatever happens, so that a silent consumer is noticed.
-                _ = watchdog.tick() => {
-                    if pending.is_empty() && last_delivery.elapsed() >= STALL_AFTER {
-                        match consumer.get_info().await {
-                            Ok(info) if info.num_pending > 0 => {
-                                tracing::warn!(waiting = info.num_pending, from_seq = next, "StreamConsumerStalled: reopening");
-                                broken = true;
-                            }
-                            // The consumer's server has nothing more; the stream's leader may.
-                            Ok(_) => match order.leader_has_more(&stream).await {
-                                Some(last) => {
-                                    tracing::warn!(stream_last_seq = last, from_seq = order.expected, "StreamConsumerBehind: reopening");
-                                    broken = true;
-                                }
-                                None => last_delivery = Instant::now(),
-                            },
-                            Err(err) => {
-                                tracing::warn!(error = %err, from_seq = next, "StreamConsumerLost: reopening");
-                                broken = true;
-                            }
-                        }
-                    }
-                }
-                m = messages.next(), if room => {
-                    last_delivery = Instant::now();
-                    if pending.is_empty() {
-                        linger.as_mut().reset(tokio::time::Instant::now() + LINGER);
-                        lingered = false;
-                    }
-                    broken = !order.admit(&stream, &mut pending, m).await;
-                    while !broken && pending.len() < batch_max {
-                        match messages.next().now_or_never() {
-                            Some(m) => broken = !order.admit(&stream, &mut pending, m).await,
-                            None => break,
-                        }
-                    }
-                }
-            }
-        }
+        let (stream, consumer) = (opened.0.clone(), opened.1.clone());
+        let opened_at = opened.3.expected;
+        let Some(reached) = forward(opened, &tx, batch_max, &cancel, &mut next).await else {
+            return;
+        };
         shared.status.set_connected(false);
-        if let Some(last) = pending.last() {
-            next = last.seq + 1;
-            if tx.send(pending).await.is_err() {
-                return;
-            }
-        }
         // Removed now rather than after its inactivity threshold.
         let _ = stream.delete_consumer(&consumer.cached_info().name).await;
         // A consumer that breaks before delivering anything is reopened after a pause.
-        if order.expected > opened_at {
+        if reached > opened_at {
             backoff = Duration::from_millis(100);
-        } else {
-            tokio::select! {
-                _ = tokio::time::sleep(backoff) => {}
-                _ = cancel.cancelled() => return,
+        } else if pause(&mut backoff, &cancel).await.is_none() {
+            return;
+        }
+    }
+}
+
+/// Waits `backoff` (doubled for next time, up to 5 s); `None` when cancelled meanwhile.
+async fn pause(backoff: &mut Duration, cancel: &CancellationToken) -> Option<()> {
+    tokio::select! {
+        _ = tokio::time::sleep(*backoff) => {}
+        _ = cancel.cancelled() => return None,
+    }
+    *backoff = (*backoff * 2).min(Duration::from_secs(5));
+    Some(())
+}
+
+/// Sends an open consumer's deliveries to the folder in batches until it breaks; `next` follows
+/// the last message sent. Answers the sequence the consumer had reached, or `None` when the
+/// reader is to stop (cancelled, or the folder is gone).
+async fn forward(
+    (stream, consumer, mut messages, mut order): Opened,
+    tx: &mpsc::Sender<Vec<Delivered>>,
+    batch_max: usize,
+    cancel: &CancellationToken,
+    next: &mut u64,
+) -> Option<u64> {
+    // Batches grow while the folder is busy; a small batch lingers a few milliseconds for
+    // company, since every commit rewrites the ward-days it touched.
+    let mut pending: Vec<Delivered> = Vec::new();
+    let mut broken = false;
+    let linger = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(linger);
+    let mut lingered = true;
+    let mut last_delivery = Instant::now();
+    let mut watchdog = tokio::time::interval(STALL_AFTER / 5);
+    while !broken {
+        let room = pending.len() < batch_max;
+        let ready = lingered || pending.len() >= LINGER_UNTIL;
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return None,
+            permit = tx.reserve(), if !pending.is_empty() && ready => {
+                let permit = permit.ok()?;
+                *next = pending.last().map_or(*next, |m| m.seq + 1);
+                permit.send(std::mem::take(&mut pending));
             }
-            backoff = (backoff * 2).min(Duration::from_secs(5));
+            _ = &mut linger, if !pending.is_empty() && !lingered => lingered = true,
+            // Ticks whatever happens, so that a silent consumer is noticed.
+            _ = watchdog.tick() => {
+                if pending.is_empty() && last_delivery.elapsed() >= STALL_AFTER {
+                    if stalled(&stream, &consumer, &order, *next).await {
+                        broken = true;
+                    } else {
+                        last_delivery = Instant::now();
+                    }
+                }
+            }
+            m = messages.next(), if room => {
+                last_delivery = Instant::now();
+                if pending.is_empty() {
+                    linger.as_mut().reset(tokio::time::Instant::now() + LINGER);
+                    lingered = false;
+                }
+                broken = !order.admit(&stream, &mut pending, m).await;
+                while !broken && pending.len() < batch_max {
+                    match messages.next().now_or_never() {
+                        Some(m) => broken = !order.admit(&stream, &mut pending, m).await,
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+    if let Some(last) = pending.last() {
+        *next = last.seq + 1;
+        tx.send(pending).await.ok()?;
+    }
+    Some(order.expected)
+}
+
+/// Whether a consumer silent for [`STALL_AFTER`] must be reopened: it has messages waiting, the
+/// server lost it, or the stream's leader has more than it delivered.
+async fn stalled(stream: &Stream, consumer: &PushConsumer, order: &Order, next: u64) -> bool {
+    match consumer.get_info().await {
+        Ok(info) if info.num_pending > 0 => {
+            tracing::warn!(
+                waiting = info.num_pending,
+                from_seq = next,
+                "StreamConsumerStalled: reopening"
+            );
+            true
+        }
+        // The consumer's server has nothing more; the stream's leader may.
+        Ok(_) => match order.leader_has_more(stream).await {
+            Some(last) => {
+                tracing::warn!(
+                    stream_last_seq = last,
+                    from_seq = order.expected,
+                    "StreamConsumerBehind: reopening"
+                );
+                true
+            }
+            None => false,
+        },
+        Err(err) => {
+            tracing::warn!(error = %err, from_seq = next, "StreamConsumerLost: reopening");
+            true
         }
     }
 }
