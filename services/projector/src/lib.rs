@@ -60,74 +60,13 @@ pub enum ProjectorError {
 /// commits what it folded and flushes the store.
 pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), ProjectorError> {
     let filters = config.filters().map_err(ProjectorError::Config)?;
-    let deadlines = config.deadlines();
-    let started = Instant::now();
-    let path = config.store.clone();
-    let (store, projection, _) =
-        tokio::task::spawn_blocking(move || Store::open_or_set_aside(&path, deadlines)).await??;
-    tracing::info!(
-        store = %config.store.display(),
-        applied_seq = projection.position().seq,
-        wards = projection.wards_len(),
-        citizens = projection.citizens_len(),
-        load_ms = started.elapsed().as_millis() as u64,
-        "ProjectionLoaded"
-    );
-    let officials = match &config.access {
-        Some(path) => Some(access::Officials::load(path)?),
-        None => None,
+    let shared = load(&config).await?;
+    let server = serve(&config, shared.clone(), cancel.clone()).await?;
+    let Some(js) = stream(&config, &cancel).await? else {
+        // Shut down before the stream was reached: only the API ran.
+        let _ = server.await;
+        return Ok(());
     };
-    let shared = Arc::new(Shared::new(projection, store, officials));
-
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| ProjectorError::Listen {
-            addr: config.listen,
-            source,
-        })?;
-    tracing::info!(listen = %config.listen, "QueryApiListening");
-    let server = {
-        let cancel = cancel.clone();
-        let app = api::router(shared.clone());
-        tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(cancel.cancelled_owned())
-                .await
-        })
-    };
-
-    let client = match ehb_eventlog::connect(
-        &config.nats_url,
-        "ehb-projector",
-        cancel.clone().cancelled_owned(),
-    )
-    .await
-    {
-        Ok(c) => c,
-        Err(LogError::Shutdown) => {
-            let _ = server.await;
-            return Ok(());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let js = jetstream::new(client);
-    let settings = StreamSettings {
-        replicas: config.stream_replicas,
-        ..StreamSettings::default()
-    };
-    loop {
-        match ehb_eventlog::ensure_stream(&js, &settings).await {
-            Ok(_) => break,
-            Err(err) => {
-                tracing::warn!(error = %err, "StreamSetupFailed");
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    _ = cancel.cancelled() => { let _ = server.await; return Ok(()); }
-                }
-            }
-        }
-    }
-
     let filter = Filter::new(&filters);
     let (tx, rx) = mpsc::channel(1);
     let folder = {
@@ -163,4 +102,84 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
         "ProjectorStopped"
     );
     Ok(())
+}
+
+/// The projection from the store (rebuilt from nothing when the store was set aside), with the
+/// officials' access file.
+async fn load(config: &Config) -> Result<Arc<Shared>, ProjectorError> {
+    let deadlines = config.deadlines();
+    let started = Instant::now();
+    let path = config.store.clone();
+    let (store, projection, _) =
+        tokio::task::spawn_blocking(move || Store::open_or_set_aside(&path, deadlines)).await??;
+    tracing::info!(
+        store = %config.store.display(),
+        applied_seq = projection.position().seq,
+        wards = projection.wards_len(),
+        citizens = projection.citizens_len(),
+        load_ms = started.elapsed().as_millis() as u64,
+        "ProjectionLoaded"
+    );
+    let officials = match &config.access {
+        Some(path) => Some(access::Officials::load(path)?),
+        None => None,
+    };
+    Ok(Arc::new(Shared::new(projection, store, officials)))
+}
+
+/// The query API, listening until `cancel`.
+async fn serve(
+    config: &Config,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, ProjectorError> {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ProjectorError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    tracing::info!(listen = %config.listen, "QueryApiListening");
+    let app = api::router(shared);
+    Ok(tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(cancel.cancelled_owned())
+            .await
+    }))
+}
+
+/// NATS connected and the stream set up, retried until they are; `None` when `cancel` fired
+/// first.
+async fn stream(
+    config: &Config,
+    cancel: &CancellationToken,
+) -> Result<Option<jetstream::Context>, ProjectorError> {
+    let client = match ehb_eventlog::connect(
+        &config.nats_url,
+        "ehb-projector",
+        cancel.clone().cancelled_owned(),
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(LogError::Shutdown) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let js = jetstream::new(client);
+    let settings = StreamSettings {
+        replicas: config.stream_replicas,
+        ..StreamSettings::default()
+    };
+    loop {
+        match ehb_eventlog::ensure_stream(&js, &settings).await {
+            Ok(_) => return Ok(Some(js)),
+            Err(err) => {
+                tracing::warn!(error = %err, "StreamSetupFailed");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = cancel.cancelled() => return Ok(None),
+                }
+            }
+        }
+    }
 }
