@@ -10,18 +10,8 @@ use ehb_forms::FileFormat;
 use ehb_projection::query::review::TwoDayReview;
 use serde_json::Value;
 
+use crate::join::{events_applied, join_reviews, latest_and_behind, with_date};
 use crate::{Answer, Front, refusal};
-
-/// The query string of `uri` with `date` set to `day`.
-fn with_date(pairs: &[(String, String)], day: &str) -> String {
-    let mut query: Vec<String> = pairs
-        .iter()
-        .filter(|(k, _)| k != "date")
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    query.push(format!("date={day}"));
-    query.join("&")
-}
 
 /// The JSON answers of the partitions numbered `partitions` to `path_and_query`, each with its
 /// partition's number, leaving out the partitions that answer 404 when `skip_unknown` (a
@@ -124,43 +114,20 @@ async fn national_review(
     let mut answers = ask_all(front, &all, &path, headers, true).await?;
     // Without a day, each partition reviewed its own last day: the nation's is the latest, and
     // only the partitions on an earlier day are asked again.
-    let latest = answers
-        .iter()
-        .filter_map(|(_, a)| a["date"].as_str())
-        .max()
-        .unwrap_or_default()
-        .to_owned();
-    let behind: Vec<usize> = answers
-        .iter()
-        .filter(|(_, a)| a["date"].as_str() != Some(latest.as_str()))
-        .map(|(i, _)| *i)
-        .collect();
+    let (latest, behind) = latest_and_behind(&answers);
     if !behind.is_empty() {
         let again = format!("/v1/review?{}", with_date(pairs, &latest));
         let newer = ask_all(front, &behind, &again, headers, true).await?;
         answers.retain(|(i, _)| !behind.contains(i));
         answers.extend(newer);
-        answers.sort_by_key(|(i, _)| *i);
     }
-    let mut provinces: Vec<Value> = answers
-        .iter_mut()
-        .flat_map(|(_, a)| {
-            a["provinces"]
-                .as_array_mut()
-                .map(std::mem::take)
-                .unwrap_or_default()
-        })
-        .collect();
-    provinces.sort_by(|a, b| a["province"].as_str().cmp(&b["province"].as_str()));
-    let Some((_, mut combined)) = answers.into_iter().next() else {
-        return Err(refusal(
+    join_reviews(answers).ok_or_else(|| {
+        refusal(
             StatusCode::SERVICE_UNAVAILABLE,
             "partition",
             "no partition is configured".into(),
-        ));
-    };
-    combined["provinces"] = Value::Array(provinces);
-    Ok(combined)
+        )
+    })
 }
 
 /// `GET /v1/review.csv` and `.xlsx`: a province's table is the partition's; the nation's is
@@ -221,10 +188,7 @@ pub async fn status(State(front): State<Arc<Front>>, headers: HeaderMap) -> Resp
     .await
     {
         Ok(statuses) => {
-            let applied: u64 = statuses
-                .iter()
-                .filter_map(|(_, s)| s["events_applied"].as_u64())
-                .sum();
+            let applied = events_applied(&statuses);
             let partitions: Vec<Value> = statuses
                 .into_iter()
                 .map(|(i, status)| {

@@ -10,6 +10,7 @@
 //! enforce its scope.
 
 mod combine;
+mod join;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
