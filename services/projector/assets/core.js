@@ -47,7 +47,7 @@ export function headers() {
 
 /** GETs a /v1 path as JSON with the official's token. */
 export async function api(path) {
-  const response = await fetch(path, { headers: headers(), cache: 'no-store' });
+  const response = await fetch(path, { headers: headers(), cache: 'no-cache' });
   let body = null;
   try {
     body = await response.json();

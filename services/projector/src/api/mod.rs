@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod pages;
 pub mod params;
 mod status;
+mod traffic;
 
 use std::sync::Arc;
 
@@ -68,6 +69,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/readyz", get(status::ready))
         .fallback(|| async { ApiError::not_found("path", "no such endpoint; see /openapi.json") })
         .method_not_allowed_fallback(|| async { error::get_only() })
+        .layer(axum::middleware::from_fn(traffic::entity_tags))
+        // Outside the tags, so that a tag names the figures whatever the encoding.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .with_state(shared)
 }
 
