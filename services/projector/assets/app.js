@@ -50,6 +50,7 @@ function clearView() {
   const view = document.getElementById('view');
   for (const chart of app.charts.splice(0)) chart.destroy();
   view.innerHTML = `<p>${esc(t('loading'))}</p>`;
+  document.getElementById('stale').hidden = true;
   view.dataset.state = 'loading';
   delete view.dataset.route;
   app.shown = '';
@@ -102,6 +103,19 @@ function scopeText(me) {
   return t('national');
 }
 
+/** The time of day as officials write it. */
+function clock(at) {
+  return at.toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB');
+}
+
+/** Keeps the figures on the page and says why they may be out of date, and since when. */
+function showStale(why) {
+  const banner = document.getElementById('stale');
+  const since = app.updatedAt ? ` ${t('stale_since')} ${clock(app.updatedAt)}.` : '';
+  banner.textContent = `${why}.${since}`;
+  banner.hidden = false;
+}
+
 /** Draws the current route; with `quiet`, only when the answers changed (live refresh). */
 async function draw(quiet = false) {
   if (!app.me) return;
@@ -135,7 +149,9 @@ async function draw(quiet = false) {
       if (document.activeElement !== picker) picker.value = page.date || '';
       view.dataset.state = 'ready';
       view.dataset.route = drawn;
-      status.textContent = `${t('updated')} ${new Date().toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB')}`;
+      app.updatedAt = new Date();
+      status.textContent = `${t('updated')} ${clock(app.updatedAt)}`;
+      document.getElementById('stale').hidden = true;
     }
   } catch (refusal) {
     if (!app.me) {
@@ -143,6 +159,10 @@ async function draw(quiet = false) {
     } else if (refusal instanceof ApiRefusal && refusal.status === 401) {
       app.me = null;
       showSignIn(t('token_refused'));
+    } else if (quiet && view.dataset.state === 'ready' && view.dataset.route === drawn) {
+      // A refresh that failed keeps the figures shown, and says since when they are shown.
+      showStale(refusal instanceof ApiRefusal ? refusalTitle(refusal.status) : t('offline'));
+      if (!(refusal instanceof ApiRefusal)) status.textContent = t('offline');
     } else if (refusal instanceof ApiRefusal && location.hash === drawn) {
       for (const chart of app.charts.splice(0)) chart.destroy();
       view.innerHTML = `<section class="notice" data-k="refusal" data-status="${refusal.status}">

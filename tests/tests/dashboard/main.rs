@@ -253,5 +253,21 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         "the page shows the new gain {expected} without a reload"
     );
     check_national(&browser, &base, Lang::Vi).await;
+
+    // The server gone: the page keeps its figures and says since when they are shown.
+    let mut projector = projector;
+    assert!(projector.terminate(), "the projector stops on SIGTERM");
+    assert!(
+        browser
+            .wait_until(
+                "const s = document.getElementById('stale'); return !s.hidden && s.textContent.includes('Số liệu trên trang là số liệu cập nhật lúc');",
+                Duration::from_secs(20),
+            )
+            .await,
+        "a stale banner"
+    );
+    let kept = browser.eval(&live, vec![]).await;
+    assert_eq!(kept, Value::Bool(true), "the figures stay on the page");
+    browser.screenshot(&screenshot("national-stale")).await;
     browser.close().await;
 }
