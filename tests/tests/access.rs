@@ -99,6 +99,31 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         .await
         .expect("an answer");
     assert_eq!(challenge.headers()["www-authenticate"], "Bearer");
+    // The days a page can show, in each token's scope: baselines on the 1st, facts on the 10th.
+    let days = serde_json::json!({"province": "31", "today": null, "first": "2026-03-01",
+        "latest": "2026-03-10", "complete": "2026-03-10"});
+    for (token, path) in [
+        (WARD_31001, "/v1/days"),
+        (WARD_31001, "/v1/days?ward=31001"),
+        (PROVINCE_31, "/v1/days"),
+        (NATIONAL, "/v1/days?province=31"),
+    ] {
+        let (status, _, mut answer) = get(base, path, Some(token)).await;
+        assert_eq!(status, 200, "{path}");
+        answer["today"] = serde_json::Value::Null;
+        assert_eq!(answer, days, "{path}");
+    }
+    let (_, _, nation) = get(base, "/v1/days", Some(NATIONAL)).await;
+    assert_eq!(nation["province"], serde_json::Value::Null);
+    for (token, path, status, field) in [
+        (PROVINCE_31, "/v1/days?province=01", 403, "province"),
+        (WARD_31001, "/v1/days?ward=31002", 403, "ward"),
+        (NATIONAL, "/v1/days?ward=31999", 404, "ward"),
+        (NATIONAL, "/v1/days?ward=3100", 400, "ward"),
+    ] {
+        let (got, got_field, _) = get(base, path, Some(token)).await;
+        assert_eq!((got, got_field.as_str()), (status, field), "{path}");
+    }
     // A known path asked with another method: 405 naming the method, with the methods allowed.
     let answer = reqwest::Client::new()
         .post(format!("{base}/v1/status"))

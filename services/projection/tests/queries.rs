@@ -474,3 +474,41 @@ fn province_series_adds_up_the_registered_wards_day_by_day() {
         Err(QueryError::UnknownProvince(unknown))
     );
 }
+
+#[test]
+fn a_page_opens_on_the_last_complete_day_that_counted_facts() {
+    use ehb_projection::query::days::CampaignDays;
+    let g = campaign();
+    let days = |today: &str| g.projection.campaign_days(Some(province()), day(today));
+    // The 13th has only the morning's report of the 12th: the page opens on the 12th.
+    assert_eq!(
+        days("2026-11-29"),
+        Some(CampaignDays {
+            first: day("2026-03-01"),
+            latest: day("2026-03-13"),
+            complete: day("2026-03-12"),
+        })
+    );
+    // On the 12th itself the day is in progress: the 11th is the last complete one.
+    assert_eq!(
+        days("2026-03-12").map(|d| d.complete),
+        Some(day("2026-03-11"))
+    );
+    // Before any complete day that counted facts, the latest day.
+    assert_eq!(
+        days("2026-03-09").map(|d| d.complete),
+        Some(day("2026-03-13"))
+    );
+    assert_eq!(
+        g.projection
+            .campaign_days(None, day("2026-11-29"))
+            .map(|d| d.complete),
+        Some(day("2026-03-12"))
+    );
+    let elsewhere = ProvinceCode::parse("01").expect("province");
+    assert_eq!(
+        g.projection
+            .campaign_days(Some(elsewhere), day("2026-11-29")),
+        None
+    );
+}

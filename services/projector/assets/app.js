@@ -2,7 +2,7 @@
 // province and ward views, live refresh, and report downloads. Every figure comes from the
 // same /v1 API the officials' tools use, with the signed-in official's token.
 
-import { ApiRefusal, api, app, esc, headers, href, route, t } from './core.js';
+import { ApiRefusal, api, app, esc, fmt, headers, href, route, t } from './core.js';
 import { nationalView, provinceView, wardView } from './views.js';
 
 const REFRESH_MS = 5000;
@@ -103,6 +103,31 @@ function scopeText(me) {
   return t('national');
 }
 
+/**
+ * The days the route's scope can show (`/v1/days`): a page without a picked day opens on the
+ * last complete day that counted accounts or integrations, not on a day in progress or one
+ * with only the next morning's reports. `null` when the API cannot say (the view then asks
+ * for the latest day, as before).
+ */
+async function openingDay(current) {
+  const scope = current.view === 'province' ? `?province=${encodeURIComponent(current.code)}`
+    : current.view === 'ward' ? `?ward=${encodeURIComponent(current.code)}` : '';
+  try {
+    return await api(`/v1/days${scope}`);
+  } catch (_) {
+    return null;
+  }
+}
+
+/** Says which day a page opened on and why, with a link to the latest day when it differs. */
+function openingNote(opening, current) {
+  if (!opening || opening.complete === opening.latest) return '';
+  const latest = href(current.view, current.code, opening.latest);
+  return `<p class="note" data-k="opening-day">${esc(t('day_shown'))} ${esc(fmt.day(opening.complete))}:
+    ${esc(t('day_shown_why'))} ${esc(fmt.day(opening.latest))}.
+    <a href="${esc(latest)}" data-k="show-latest">${esc(t('show_latest'))}</a></p>`;
+}
+
 /** The time of day as officials write it. */
 function clock(at) {
   return at.toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB');
@@ -135,13 +160,15 @@ async function draw(quiet = false) {
   if (!quiet && view.dataset.route !== drawn) clearView();
   try {
     const render = { national: nationalView, province: provinceView, ward: wardView }[current.view];
+    const opening = current.date ? null : await openingDay(current);
+    if (opening) current.date = opening.complete;
     const page = await render(current, app.me);
     // Painted only if the official and the route are still those it was asked for.
     if (app.me && location.hash === drawn) {
       const key = `${app.lang}|${drawn}|${page.key}`;
       if (!quiet || key !== app.shown) {
         for (const chart of app.charts.splice(0)) chart.destroy();
-        view.innerHTML = page.html;
+        view.innerHTML = openingNote(opening, current) + page.html;
         page.after?.();
         app.shown = key;
       }
@@ -220,9 +247,11 @@ function start() {
     const code = current.view === 'national' ? '' : current.code;
     location.hash = href(current.view || 'national', code, event.target.value);
   });
-  document.getElementById('latest').addEventListener('click', () => {
+  document.getElementById('latest').addEventListener('click', async () => {
+    // The latest day with events, today's while the campaign runs.
     const current = route();
-    location.hash = href(current.view || 'national', current.code, '');
+    const days = await openingDay(current);
+    location.hash = href(current.view || 'national', current.code, days ? days.latest : '');
   });
   document.getElementById('view').addEventListener('click', (event) => {
     const button = event.target.closest('[data-download]');

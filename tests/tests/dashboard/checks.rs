@@ -7,10 +7,7 @@ use crate::page::{Lang, NATIONAL, PROVINCE_31, api, api_bytes, chart, figures, r
 
 /// The province page shows the API's summary, review and series for `date` (or the latest).
 pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: Lang) {
-    let date = browser
-        .eval("return document.getElementById('date').value;", vec![])
-        .await;
-    let date = date.as_str().expect("the picked day").to_owned();
+    let date = picked(browser).await;
     let review = api(base, &format!("/v1/review?province=31&date={date}"), token).await;
     let summary = api(
         base,
@@ -123,7 +120,8 @@ pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: La
 
 /// The ward page shows the API's daily answer, its reports and its series.
 pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, lang: Lang) {
-    let daily = api(base, &format!("/v1/wards/{ward}/daily"), token).await;
+    let date = picked(browser).await;
+    let daily = api(base, &format!("/v1/wards/{ward}/daily?date={date}"), token).await;
     let shown = figures(browser, "#view").await;
     let expect = [
         (
@@ -252,7 +250,8 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
 
 /// The national page shows every province of the API's national review.
 pub async fn check_national(browser: &Browser, base: &str, lang: Lang) -> Value {
-    let review = api(base, "/v1/review", NATIONAL).await;
+    let date = picked(browser).await;
+    let review = api(base, &format!("/v1/review?date={date}"), NATIONAL).await;
     let provinces = review["provinces"].as_array().expect("provinces");
     let shown = rows(browser, "#provinces", "province").await;
     assert_eq!(shown.len(), provinces.len());
@@ -422,4 +421,12 @@ async fn check_groups(
         figures["groups-without-progress"],
         lang.count(&answer["totals"]["without_progress"])
     );
+}
+
+/// The day the page shows, as its date picker holds it.
+pub async fn picked(browser: &Browser) -> String {
+    let date = browser
+        .eval("return document.getElementById('date').value;", vec![])
+        .await;
+    date.as_str().expect("the picked day").to_owned()
 }

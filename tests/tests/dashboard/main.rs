@@ -110,9 +110,19 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     );
 
     // Both exports of both tables download, equal to the API's files, with the expected cells.
-    let review = api(&base, "/v1/review?province=31", PROVINCE_31).await;
-    let summary = api(&base, "/v1/provinces/31/summary", PROVINCE_31).await;
-    let date = review["date"].as_str().expect("a day").to_owned();
+    let date = checks::picked(&browser).await;
+    let review = api(
+        &base,
+        &format!("/v1/review?province=31&date={date}"),
+        PROVINCE_31,
+    )
+    .await;
+    let summary = api(
+        &base,
+        &format!("/v1/provinces/31/summary?date={date}"),
+        PROVINCE_31,
+    )
+    .await;
     for ext in ["csv", "xlsx"] {
         check_export(
             &browser,
@@ -215,6 +225,20 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         browser.eval("return location.hash;", vec![]).await,
         "#/national"
     );
+    // Without a picked day the page opens on the last complete day that counted facts, says
+    // so, and links to the latest day (here the next morning's reports only).
+    let days = api(&base, "/v1/days", NATIONAL).await;
+    assert_ne!(days["complete"], days["latest"]);
+    assert_eq!(
+        checks::picked(&browser).await,
+        days["complete"].as_str().unwrap_or_default()
+    );
+    let note = browser.text("[data-k=opening-day]").await;
+    assert!(
+        note.contains(&Lang::Vi.day(&days["complete"]))
+            && note.contains(&Lang::Vi.day(&days["latest"])),
+        "{note}"
+    );
     let before = check_national(&browser, &base, Lang::Vi).await;
     browser.screenshot(&screenshot("national-desktop")).await;
     let day = before["date"].as_str().expect("a day");
@@ -233,7 +257,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     projector
         .wait_applied(done.last_seq, Duration::from_secs(30))
         .await;
-    let after = api(&base, "/v1/review", NATIONAL).await;
+    let after = api(&base, &format!("/v1/review?date={day}"), NATIONAL).await;
     let p31 = |r: &Value| {
         r["provinces"]
             .as_array()

@@ -8,6 +8,7 @@
 
 pub mod cached;
 pub mod daily;
+pub mod days;
 pub mod groups;
 pub mod reports;
 pub mod review;

@@ -24,7 +24,7 @@ use crate::shared::Shared;
 use ehb_forms::FileFormat;
 use error::{ApiError, refused};
 use official::Official;
-use params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, SpanQuery, WardPath};
+use params::{DayQuery, DaysQuery, PathOf, ProvincePath, QueryOf, RankQuery, SpanQuery, WardPath};
 
 /// The API's routes over the shared state.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -44,6 +44,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v1/provinces/{province}/summary", get(summary))
         .route("/v1/provinces/{province}/series", get(province_series))
+        .route("/v1/days", get(days))
         .route("/v1/review", get(review))
         .route(
             "/v1/review.csv",
@@ -174,6 +175,43 @@ async fn review(
         )
         .map_err(refused)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], json))
+}
+
+/// The days an official can look at in their scope (or the province or ward asked): the first
+/// and latest with events, and the last complete day that counted facts, where a page opens.
+async fn days(
+    State(shared): State<Arc<Shared>>,
+    official: Official,
+    QueryOf(q): QueryOf<DaysQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let projection = shared.projection_read();
+    let province = match q.ward {
+        Some(ward) => {
+            official.readable_ward(&projection, ward)?;
+            let Some(w) = projection.ward(ward) else {
+                return Err(ApiError::not_found(
+                    "ward",
+                    format!("ward {ward} is not known: no event has named it"),
+                ));
+            };
+            Some(w.meta.province)
+        }
+        None => official.review_scope(q.province)?,
+    };
+    let today = ehb_proto::BusinessDay::of(jiff::Timestamp::now());
+    let Some(days) = projection.campaign_days(province, today) else {
+        return Err(ApiError::not_found(
+            "province",
+            "no event has been counted yet",
+        ));
+    };
+    Ok(Json(serde_json::json!({
+        "province": province.map(|p| p.to_string()),
+        "today": today,
+        "first": days.first,
+        "latest": days.latest,
+        "complete": days.complete,
+    })))
 }
 
 /// The signed-in official's scope (the nation when the API is open), for the dashboard to open

@@ -97,6 +97,14 @@ const REVIEW_PROVINCE: Param = Param(
     PROVINCE_CODE,
 );
 
+const DAYS_WARD: Param = Param(
+    "ward",
+    ParameterIn::Query,
+    false,
+    "One ward: its province's days",
+    Values::Pattern("^[0-9]{5}$"),
+);
+
 const ROUTES: &[Route] = &[
     Route {
         path: "/v1/wards/{ward}/daily",
@@ -167,6 +175,14 @@ const ROUTES: &[Route] = &[
         tag: "queries",
         summary: "A province's registered wards day by day: integrations, accounts, running total, the rates",
         params: &[PROVINCE, FROM, TO],
+        ok: "application/json",
+        statuses: &[200, 400, 401, 403, 404],
+    },
+    Route {
+        path: "/v1/days",
+        tag: "queries",
+        summary: "The days the token's scope (or the province or ward asked) can be looked at: the first and the latest with events, and the last complete day that counted accounts or integrations (complete), where the dashboard opens",
+        params: &[REVIEW_PROVINCE, DAYS_WARD],
         ok: "application/json",
         statuses: &[200, 400, 401, 403, 404],
     },

@@ -112,6 +112,17 @@ pub struct RankQuery {
     pub rate: RateBasis,
 }
 
+/// `?province=` or `?ward=`: whose campaign days (the token's scope when left out).
+#[derive(Deserialize)]
+pub struct DaysQuery {
+    /// One province.
+    #[serde(default, deserialize_with = "optional_province")]
+    pub province: Option<ProvinceCode>,
+    /// One ward: its province's days.
+    #[serde(default, deserialize_with = "optional_ward")]
+    pub ward: Option<WardCode>,
+}
+
 /// `?from=&to=`: the days of a series.
 #[derive(Deserialize)]
 pub struct SpanQuery {
@@ -154,8 +165,15 @@ fn day<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BusinessDay>, D::Error>
 }
 
 fn ward<'de, D: Deserializer<'de>>(d: D) -> Result<WardCode, D::Error> {
-    WardCode::parse(&text(d)?.unwrap_or_default())
-        .map_err(|_| D::Error::custom("must be a five-digit ward code such as 31117"))
+    ward_code(&text(d)?.unwrap_or_default())
+}
+
+fn ward_code<E: serde::de::Error>(text: &str) -> Result<WardCode, E> {
+    WardCode::parse(text).map_err(|_| E::custom("must be a five-digit ward code such as 31117"))
+}
+
+fn optional_ward<'de, D: Deserializer<'de>>(d: D) -> Result<Option<WardCode>, D::Error> {
+    text(d)?.map(|t| ward_code(&t)).transpose()
 }
 
 fn province<'de, D: Deserializer<'de>>(d: D) -> Result<ProvinceCode, D::Error> {
