@@ -128,6 +128,41 @@ function openingNote(opening, current) {
     <a href="${esc(latest)}" data-k="show-latest">${esc(t('show_latest'))}</a></p>`;
 }
 
+/** The days from `first` to `last` (YYYY-MM-DD), newest first. */
+function daysBetween(first, last) {
+  const out = [];
+  const day = new Date(`${last}T00:00:00Z`);
+  const stop = new Date(`${first}T00:00:00Z`);
+  while (day >= stop && out.length < 1000) {
+    out.push(day.toISOString().slice(0, 10));
+    day.setUTCDate(day.getUTCDate() - 1);
+  }
+  return out;
+}
+
+/**
+ * The day picker: the days with data, newest first, written dd/mm/yyyy whatever the browser's
+ * language; the day shown selected (added when a link named a day outside them).
+ */
+function fillDays(days, shown) {
+  const picker = document.getElementById('date');
+  const listed = days ? daysBetween(days.first, days.latest) : [];
+  if (shown && !listed.includes(shown)) listed.push(shown);
+  const key = `${app.lang}|${listed.join(',')}`;
+  if (picker.dataset.key !== key) {
+    picker.innerHTML = listed.map((d) => `<option value="${esc(d)}">${esc(fmt.day(d))}</option>`).join('');
+    picker.dataset.key = key;
+  }
+  if (document.activeElement !== picker) picker.value = shown || '';
+}
+
+/** Says that a day outside the days with data shows nothing counted, rather than zeros alone. */
+function outsideNote(days, shown) {
+  if (!days || !shown || (shown >= days.first && shown <= days.latest)) return '';
+  return `<p class="notice" data-k="outside-days">${esc(t('outside_days'))}
+    ${esc(fmt.day(days.first))} – ${esc(fmt.day(days.latest))}.</p>`;
+}
+
 /** The time of day as officials write it. */
 function clock(at) {
   return at.toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB');
@@ -160,7 +195,8 @@ async function draw(quiet = false) {
   if (!quiet && view.dataset.route !== drawn) clearView();
   try {
     const render = { national: nationalView, province: provinceView, ward: wardView }[current.view];
-    const opening = current.date ? null : await openingDay(current);
+    const days = await openingDay(current);
+    const opening = current.date ? null : days;
     if (opening) current.date = opening.complete;
     const page = await render(current, app.me);
     // Painted only if the official and the route are still those it was asked for.
@@ -168,12 +204,11 @@ async function draw(quiet = false) {
       const key = `${app.lang}|${drawn}|${page.key}`;
       if (!quiet || key !== app.shown) {
         for (const chart of app.charts.splice(0)) chart.destroy();
-        view.innerHTML = openingNote(opening, current) + page.html;
+        view.innerHTML = openingNote(opening, current) + outsideNote(days, page.date) + page.html;
         page.after?.();
         app.shown = key;
       }
-      const picker = document.getElementById('date');
-      if (document.activeElement !== picker) picker.value = page.date || '';
+      fillDays(days, page.date);
       view.dataset.state = 'ready';
       view.dataset.route = drawn;
       app.updatedAt = new Date();

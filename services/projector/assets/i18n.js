@@ -12,6 +12,7 @@ export const LABELS = {
     day_shown: 'Đang xem ngày',
     day_shown_why: 'ngày trọn vẹn gần nhất có số liệu tài khoản hoặc tích hợp; số liệu mới nhất đến ngày',
     show_latest: 'Xem ngày mới nhất',
+    outside_days: 'Ngày này nằm ngoài các ngày có số liệu; chưa có gì được ghi nhận. Các ngày có số liệu:',
     language: 'English',
     sign_in: 'Đăng nhập',
     sign_out: 'Đăng xuất',
@@ -119,6 +120,7 @@ export const LABELS = {
     day_shown: 'Showing',
     day_shown_why: 'the last complete day with accounts or integrations; the latest figures are of',
     show_latest: 'Show the latest day',
+    outside_days: 'This day is outside the days with data; nothing was counted. Days with data:',
     language: 'Tiếng Việt',
     sign_in: 'Sign in',
     sign_out: 'Sign out',
@@ -236,9 +238,9 @@ export function percent(lang, value) {
     : `${sign}${count(lang, Number(whole))}.${fraction}%`;
 }
 
-/** A business day: 12/03/2026 in Vietnamese, 2026-03-12 in English. */
+/** A business day, dd/mm/yyyy in both languages (12/03/2026), as Vietnamese forms write it. */
 export function day(lang, iso) {
   if (!iso) return '—';
   const [y, m, d] = iso.split('-');
-  return lang === 'vi' ? `${d}/${m}/${y}` : iso;
+  return `${d}/${m}/${y}`;
 }

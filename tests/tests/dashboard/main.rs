@@ -146,6 +146,32 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         .await;
     }
 
+    // The picker lists the days with data, newest first, written as officials write them.
+    let days = api(&base, "/v1/days?province=31", PROVINCE_31).await;
+    let listed = browser
+        .eval(
+            "return [...document.getElementById('date').options].map((o) => [o.value, o.textContent]);",
+            vec![],
+        )
+        .await;
+    let listed = listed.as_array().expect("options");
+    let day_of = |d: &Value| serde_json::json!([d, Lang::Vi.day(d)]);
+    assert_eq!(listed.first(), Some(&day_of(&days["latest"])));
+    assert_eq!(listed.last(), Some(&day_of(&days["first"])));
+    let span = |d: &Value| {
+        jiff::civil::Date::strptime("%Y-%m-%d", d.as_str().unwrap_or_default()).expect("a day")
+    };
+    let expected = (span(&days["latest"]) - span(&days["first"])).get_days() + 1;
+    assert_eq!(listed.len() as i32, expected);
+    // A day outside them, named by a link, says so rather than showing zeros alone.
+    assert_eq!(
+        browser.go("#/province/31?date=2026-01-15").await,
+        Shown::Ready
+    );
+    let outside = browser.text("[data-k=outside-days]").await;
+    assert!(outside.contains(&Lang::Vi.day(&days["first"])), "{outside}");
+    assert_eq!(browser.go("#/province/31").await, Shown::Ready);
+
     // An earlier day from the date picker: the page shows that day's figures.
     let earlier = browser
         .eval(

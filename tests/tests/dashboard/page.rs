@@ -37,10 +37,8 @@ impl Lang {
 
     pub fn day(self, iso: &Value) -> String {
         let iso = iso.as_str().expect("a day");
-        match self {
-            Lang::Vi => format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[..4]),
-            Lang::En => iso.to_owned(),
-        }
+        // dd/mm/yyyy in both languages, as Vietnamese forms write it.
+        format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[..4])
     }
 
     pub fn province(self) -> &'static str {
