@@ -100,7 +100,7 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         .expect("an answer");
     assert_eq!(challenge.headers()["www-authenticate"], "Bearer");
     // The days a page can show, in each token's scope: baselines on the 1st, facts on the 10th.
-    let days = serde_json::json!({"province": "31", "today": null, "first": "2026-03-01",
+    let days = serde_json::json!({"province": "31", "today": null, "figures_as_of": null, "first": "2026-03-01",
         "latest": "2026-03-10", "complete": "2026-03-10"});
     for (token, path) in [
         (WARD_31001, "/v1/days"),
@@ -111,6 +111,14 @@ async fn each_token_sees_its_scope_and_nothing_else() {
         let (status, _, mut answer) = get(base, path, Some(token)).await;
         assert_eq!(status, 200, "{path}");
         answer["today"] = serde_json::Value::Null;
+        // When the stream recorded the last event the figures include.
+        assert!(
+            answer["figures_as_of"]
+                .as_str()
+                .is_some_and(|t| t.parse::<jiff::Timestamp>().is_ok()),
+            "{answer}"
+        );
+        answer["figures_as_of"] = serde_json::Value::Null;
         assert_eq!(answer, days, "{path}");
     }
     let (_, _, nation) = get(base, "/v1/days", Some(NATIONAL)).await;

@@ -163,6 +163,16 @@ function outsideNote(days, shown) {
     ${esc(fmt.day(days.first))} – ${esc(fmt.day(days.latest))}.</p>`;
 }
 
+/** "Số liệu đến hh:mm dd/mm · ": when the stream recorded the last event the figures include. */
+function freshness(days) {
+  if (!days?.figures_as_of) return '';
+  const at = new Date(days.figures_as_of);
+  const part = (options) => at.toLocaleString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', ...options });
+  const time = part({ hour: '2-digit', minute: '2-digit', hour12: false });
+  const date = part({ day: '2-digit', month: '2-digit' });
+  return `${t('figures_as_of')} ${time} ${date} · `;
+}
+
 /** The time of day as officials write it. */
 function clock(at) {
   return at.toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB');
@@ -212,7 +222,7 @@ async function draw(quiet = false) {
       view.dataset.state = 'ready';
       view.dataset.route = drawn;
       app.updatedAt = new Date();
-      status.textContent = `${t('updated')} ${clock(app.updatedAt)}`;
+      status.textContent = `${freshness(days)}${t('updated')} ${clock(app.updatedAt)}`;
       document.getElementById('stale').hidden = true;
     }
   } catch (refusal) {

@@ -265,6 +265,17 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
             && note.contains(&Lang::Vi.day(&days["latest"])),
         "{note}"
     );
+    // The footer says how fresh the figures are: the last event's record time, at UTC+07:00.
+    let as_of: jiff::Timestamp = days["figures_as_of"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .expect("a record time");
+    let as_of = as_of
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
+        .strftime("%H:%M %d/%m")
+        .to_string();
+    let footer = browser.text("#status").await;
+    assert!(footer.contains(&format!("Số liệu đến {as_of}")), "{footer}");
     let before = check_national(&browser, &base, Lang::Vi).await;
     browser.screenshot(&screenshot("national-desktop")).await;
     let day = before["date"].as_str().expect("a day");

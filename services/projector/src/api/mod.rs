@@ -207,6 +207,8 @@ async fn days(
     };
     Ok(Json(serde_json::json!({
         "province": province.map(|p| p.to_string()),
+        // When the stream recorded the last event these figures include: how fresh they are.
+        "figures_as_of": projection.position().recorded_at,
         "today": today,
         "first": days.first,
         "latest": days.latest,
