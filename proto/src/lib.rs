@@ -21,6 +21,7 @@ pub mod error;
 pub mod event;
 pub mod identity;
 pub mod kinds;
+pub mod provinces;
 pub mod pseudonym;
 pub mod report;
 pub mod reporter;

@@ -204,14 +204,21 @@ impl Browser {
         element.text().await.expect("its text")
     }
 
-    /// Clicks the first element matching `css`.
+    /// Clicks the first element matching `css`; found again when the page redrew it between
+    /// finding and clicking (a refresh may replace the view), as a person would click again.
     pub async fn click(&self, css: &str) {
-        let element = self
-            .client()
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} is on the page: {e}"));
-        element.click().await.expect("clicked");
+        for attempt in 1..=3 {
+            let element = self
+                .client()
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css} is on the page: {e}"));
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < 3 && e.to_string().contains("stale element") => continue,
+                Err(e) => panic!("{css} clicked: {e}"),
+            }
+        }
     }
 
     /// Types `text` into the field matching `css`, after clearing it.

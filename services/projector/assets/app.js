@@ -2,7 +2,7 @@
 // province and ward views, live refresh, and report downloads. Every figure comes from the
 // same /v1 API the officials' tools use, with the signed-in official's token.
 
-import { ApiRefusal, api, app, esc, fmt, headers, href, route, t } from './core.js';
+import { ApiRefusal, api, app, esc, fmt, headers, href, provinceName, route, t } from './core.js';
 import { nationalView, provinceView, wardView } from './views.js';
 
 const REFRESH_MS = 5000;
@@ -90,6 +90,12 @@ async function whoami() {
     }
     throw refusal;
   }
+  try {
+    const all = await api('/v1/provinces');
+    app.provinces = Object.fromEntries(all.map((p) => [p.code, p.name]));
+  } catch (_) {
+    app.provinces = {};
+  }
   document.getElementById('signin').hidden = true;
   document.getElementById('dashboard').hidden = false;
   document.getElementById('signout').hidden = !app.me.signed_in;
@@ -99,7 +105,7 @@ async function whoami() {
 
 function scopeText(me) {
   if (me.scope === 'ward') return `${t('ward')} ${me.ward}`;
-  if (me.scope === 'province') return `${t('province')} ${me.province}`;
+  if (me.scope === 'province') return provinceName(me.province);
   return t('national');
 }
 
@@ -173,9 +179,9 @@ function freshness(days) {
   return `${t('figures_as_of')} ${time} ${date} · `;
 }
 
-/** The time of day as officials write it. */
+/** The time of day as officials write it, in Vietnam's time (UTC+07:00) wherever the browser is. */
 function clock(at) {
-  return at.toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB');
+  return at.toLocaleTimeString(app.lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
 }
 
 /** Keeps the figures on the page and says why they may be out of date, and since when. */

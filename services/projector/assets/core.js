@@ -12,7 +12,15 @@ export const app = {
   charts: [],
   busy: false,
   again: false,
+  /** Province names by code (`/v1/provinces`). */
+  provinces: {},
 };
+
+/** A province as officials name it: its name with its code, "Hải Phòng (31)". */
+export function provinceName(code) {
+  const name = app.provinces[code];
+  return name ? `${name} (${code})` : `${t('province')} ${code}`;
+}
 
 /** The label `key` in the current language. */
 export function t(key) {

@@ -3,7 +3,7 @@
 // Every figure carries `data-k` (and tables `data-ward` / `data-province`) so that tests can
 // compare what is shown with what the API answered.
 
-import { ApiRefusal, api, app, esc, fmt, href, keepChart, t } from './core.js';
+import { ApiRefusal, api, app, esc, fmt, href, keepChart, provinceName, t } from './core.js';
 
 const FLAGS = [
   'below_average', 'no_progress', 'missing_report', 'late_report', 'groups_without_team',
@@ -134,7 +134,7 @@ export async function nationalView(route) {
     throw new ApiRefusal(403, 'province', `${t('national_only')} ${review.scope}.`);
   }
   const rows = review.provinces.map((p) => `<tr data-province="${esc(p.province)}">
-      <td><a href="${esc(href('province', p.province))}" data-k="name">${esc(t('province'))} ${esc(p.province)}</a></td>
+      <td><a href="${esc(href('province', p.province))}" data-k="name">${esc(provinceName(p.province))}</a></td>
       <td data-k="gain">${fmt.count(p.gain)}</td>
       <td data-k="previous-gain">${fmt.count(p.previous_gain)}</td>
       <td data-k="rate-residents">${fmt.percent(p.rates.per_residents)}</td>
@@ -154,7 +154,7 @@ export async function nationalView(route) {
     ${exportButtons([['export_review', `/v1/review.{ext}${query({ date: review.date })}`]])}`;
   // Provinces are compared by their own rates; no national average is made up here.
   const after = () => ratesChart(document.getElementById('chart-provinces'),
-    review.provinces.map((p) => `${t('province')} ${p.province}`),
+    review.provinces.map((p) => provinceName(p.province)),
     review.provinces.map((p) => p.rates.per_residents), null,
     review.provinces.map(() => false));
   return { html, after, date: review.date, key: JSON.stringify(review) };
@@ -184,7 +184,7 @@ export async function provinceView(route) {
   const flagged = province
     ? FLAGS.filter((f) => province.flagged[f]).map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`).join(' ')
     : '';
-  const html = `<h1 data-k="heading">${esc(t('province'))} ${esc(code)} · ${fmt.day(date)}</h1>
+  const html = `<h1 data-k="heading">${esc(provinceName(code))} · ${fmt.day(date)}</h1>
     <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a></p>
     ${windowLine(review)}
     <section class="cards">
@@ -292,9 +292,10 @@ export async function wardView(route) {
   const covers = (p) => (p.period.startsWith('monthly/') ? ` (${fmt.day(p.covers.from)}–${fmt.day(p.covers.to)})` : '');
   const periods = daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)).join('')
     + daily.other_reports.map((p) => reportRow(`${t(`reporter_${p.reporter}`)}: ${periodLabel(p.period)}`, p, date)).join('');
-  const html = `<h1 data-k="heading">${esc(daily.name ?? `${t('ward')} ${code}`)} · ${fmt.day(date)}</h1>
+  const title = daily.name ? `${daily.name} (${code})` : `${t('ward')} ${code}`;
+  const html = `<h1 data-k="heading">${esc(title)} · ${fmt.day(date)}</h1>
     <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a> ›
-      <a href="${esc(href('province', daily.province))}">${esc(t('province'))} ${esc(daily.province)}</a></p>
+      <a href="${esc(href('province', daily.province))}">${esc(provinceName(daily.province))}</a></p>
     <section class="cards">
       ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
       ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative), opening ? `${esc(t('opening_balance'))} ${fmt.day(opening.as_of)}: <span data-k="opening-integrated">${fmt.count(opening.integrated)}</span>` : '')}

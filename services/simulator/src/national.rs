@@ -4,23 +4,30 @@ use ehb_proto::ProvinceCode;
 
 use crate::scenario::Scenario;
 
-/// One province's shape: its code, name, wards and residents (approximate, in thousands).
+/// One province's shape: its code, wards and residents (approximate, in thousands); its name is
+/// the contract's (`ProvinceCode::name`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProvinceShape {
     /// The two-digit code.
     pub code: u8,
-    /// Its name.
-    pub name: &'static str,
     /// Wards (xã, phường, đặc khu).
     pub wards: u32,
     /// Residents, in thousands.
     pub residents_k: u64,
 }
 
-const fn shape(code: u8, name: &'static str, wards: u32, residents_k: u64) -> ProvinceShape {
+impl ProvinceShape {
+    /// The province's name, as the contract has it.
+    pub fn name(&self) -> &'static str {
+        ProvinceCode::from_number(self.code)
+            .and_then(ProvinceCode::name)
+            .unwrap_or_default()
+    }
+}
+
+const fn shape(code: u8, wards: u32, residents_k: u64) -> ProvinceShape {
     ProvinceShape {
         code,
-        name,
         wards,
         residents_k,
     }
@@ -28,40 +35,40 @@ const fn shape(code: u8, name: &'static str, wards: u32, residents_k: u64) -> Pr
 
 /// The 34 provinces in code order.
 pub const PROVINCES: [ProvinceShape; 34] = [
-    shape(1, "Hà Nội", 126, 8_807),
-    shape(4, "Cao Bằng", 56, 574),
-    shape(8, "Tuyên Quang", 124, 1_866),
-    shape(11, "Điện Biên", 45, 653),
-    shape(12, "Lai Châu", 38, 494),
-    shape(14, "Sơn La", 75, 1_327),
-    shape(15, "Lào Cai", 99, 1_779),
-    shape(19, "Thái Nguyên", 92, 1_800),
-    shape(20, "Lạng Sơn", 65, 813),
-    shape(22, "Quảng Ninh", 54, 1_430),
-    shape(24, "Bắc Ninh", 99, 3_620),
-    shape(25, "Phú Thọ", 148, 4_022),
-    shape(31, "Hải Phòng", 114, 4_665),
-    shape(33, "Hưng Yên", 104, 3_568),
-    shape(37, "Ninh Bình", 129, 4_412),
-    shape(38, "Thanh Hóa", 166, 4_324),
-    shape(40, "Nghệ An", 130, 3_831),
-    shape(42, "Hà Tĩnh", 69, 1_623),
-    shape(44, "Quảng Trị", 78, 1_870),
-    shape(46, "Huế", 40, 1_432),
-    shape(48, "Đà Nẵng", 94, 3_065),
-    shape(51, "Quảng Ngãi", 96, 2_161),
-    shape(52, "Gia Lai", 135, 3_583),
-    shape(56, "Khánh Hòa", 65, 2_243),
-    shape(66, "Đắk Lắk", 102, 3_347),
-    shape(68, "Lâm Đồng", 124, 3_872),
-    shape(75, "Đồng Nai", 95, 4_491),
-    shape(79, "Hồ Chí Minh", 168, 14_002),
-    shape(80, "Tây Ninh", 96, 3_254),
-    shape(82, "Đồng Tháp", 102, 4_370),
-    shape(86, "Vĩnh Long", 124, 4_257),
-    shape(91, "An Giang", 102, 4_952),
-    shape(92, "Cần Thơ", 103, 4_199),
-    shape(96, "Cà Mau", 64, 2_606),
+    shape(1, 126, 8_807),
+    shape(4, 56, 574),
+    shape(8, 124, 1_866),
+    shape(11, 45, 653),
+    shape(12, 38, 494),
+    shape(14, 75, 1_327),
+    shape(15, 99, 1_779),
+    shape(19, 92, 1_800),
+    shape(20, 65, 813),
+    shape(22, 54, 1_430),
+    shape(24, 99, 3_620),
+    shape(25, 148, 4_022),
+    shape(31, 114, 4_665),
+    shape(33, 104, 3_568),
+    shape(37, 129, 4_412),
+    shape(38, 166, 4_324),
+    shape(40, 130, 3_831),
+    shape(42, 69, 1_623),
+    shape(44, 78, 1_870),
+    shape(46, 40, 1_432),
+    shape(48, 94, 3_065),
+    shape(51, 96, 2_161),
+    shape(52, 135, 3_583),
+    shape(56, 65, 2_243),
+    shape(66, 102, 3_347),
+    shape(68, 124, 3_872),
+    shape(75, 95, 4_491),
+    shape(79, 168, 14_002),
+    shape(80, 96, 3_254),
+    shape(82, 102, 4_370),
+    shape(86, 124, 4_257),
+    shape(91, 102, 4_952),
+    shape(92, 103, 4_199),
+    shape(96, 64, 2_606),
 ];
 
 /// The national campaign as one scenario per province: every province's wards, its residents

@@ -141,7 +141,12 @@ async fn publish(nats: &NatsServer, scale: f64, days: u32, seed: u64) -> anyhow:
         residents += scenario.residents;
         println!(
             "province {:02} {:<12} {:>3} wards {:>10} residents: {:>9} messages, {:>9} stored",
-            shape.code, shape.name, shape.wards, scenario.residents, messages, done.stored
+            shape.code,
+            shape.name(),
+            shape.wards,
+            scenario.residents,
+            messages,
+            done.stored
         );
     }
     let published_in = started.elapsed();

@@ -30,7 +30,7 @@ pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: La
         ),
         (
             "heading",
-            format!("{} 31 · {}", lang.province(), lang.day(&review["date"])),
+            format!("Hải Phòng (31) · {}", lang.day(&review["date"])),
         ),
         ("integrated", lang.count(&summary["integrated"])),
         (
@@ -127,7 +127,7 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
         (
             "heading",
             format!(
-                "{} · {}",
+                "{} ({ward}) · {}",
                 daily["name"].as_str().unwrap_or_default(),
                 lang.day(&daily["date"])
             ),

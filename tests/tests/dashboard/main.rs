@@ -92,7 +92,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     assert!(
         browser
             .wait_until(
-                "return document.querySelector('[data-k=heading]').textContent.startsWith('Province 31');",
+                "return document.querySelector('[data-k=heading]').textContent.startsWith('Hải Phòng (31)') && document.getElementById('view').textContent.includes('Two-day window');",
                 Duration::from_secs(10),
             )
             .await
@@ -103,7 +103,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     assert!(
         browser
             .wait_until(
-                "return document.querySelector('[data-k=heading]').textContent.startsWith('Tỉnh 31');",
+                "return document.querySelector('[data-k=heading]').textContent.startsWith('Hải Phòng (31)') && document.getElementById('view').textContent.includes('Cửa sổ 2 ngày');",
                 Duration::from_secs(10),
             )
             .await
@@ -189,7 +189,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     );
     assert_eq!(
         browser.text("[data-k=heading]").await,
-        format!("Tỉnh 31 · {}", Lang::Vi.day(&earlier))
+        format!("Hải Phòng (31) · {}", Lang::Vi.day(&earlier))
     );
     check_province(&browser, &base, PROVINCE_31, Lang::Vi).await;
     browser.click("#latest").await;

@@ -40,13 +40,6 @@ impl Lang {
         // dd/mm/yyyy in both languages, as Vietnamese forms write it.
         format!("{}/{}/{}", &iso[8..10], &iso[5..7], &iso[..4])
     }
-
-    pub fn province(self) -> &'static str {
-        match self {
-            Lang::Vi => "Tỉnh",
-            Lang::En => "Province",
-        }
-    }
 }
 
 /// A successful GET of the API with `token`.

@@ -45,6 +45,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/provinces/{province}/summary", get(summary))
         .route("/v1/provinces/{province}/series", get(province_series))
         .route("/v1/days", get(days))
+        .route("/v1/provinces", get(provinces))
         .route("/v1/review", get(review))
         .route(
             "/v1/review.csv",
@@ -214,6 +215,15 @@ async fn days(
         "latest": days.latest,
         "complete": days.complete,
     })))
+}
+
+/// The 34 provinces' codes and names, for pages that show a name beside each code.
+async fn provinces(_official: Official) -> impl IntoResponse {
+    let all: Vec<serde_json::Value> = ehb_proto::provinces::PROVINCE_NAMES
+        .iter()
+        .map(|(code, name)| serde_json::json!({"code": format!("{code:02}"), "name": name}))
+        .collect();
+    Json(all)
 }
 
 /// The signed-in official's scope (the nation when the API is open), for the dashboard to open

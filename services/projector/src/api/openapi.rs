@@ -179,6 +179,14 @@ const ROUTES: &[Route] = &[
         statuses: &[200, 400, 401, 403, 404],
     },
     Route {
+        path: "/v1/provinces",
+        tag: "queries",
+        summary: "The 34 provinces' codes and names (the July 2025 reform), for showing a name beside each code",
+        params: &[],
+        ok: "application/json",
+        statuses: &[200, 401],
+    },
+    Route {
         path: "/v1/days",
         tag: "queries",
         summary: "The days the token's scope (or the province or ward asked) can be looked at: the first and the latest with events, and the last complete day that counted accounts or integrations (complete), where the dashboard opens",
