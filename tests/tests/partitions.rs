@@ -181,6 +181,7 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     for path in [
         "/",
         "/ui/app.js",
+        "/ui/tables.js",
         "/ui/core.js",
         "/ui/views.js",
         "/ui/i18n.js",

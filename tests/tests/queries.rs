@@ -308,6 +308,7 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
     for (path, content_type) in [
         ("/", "text/html; charset=utf-8"),
         ("/ui/app.js", "text/javascript; charset=utf-8"),
+        ("/ui/tables.js", "text/javascript; charset=utf-8"),
         ("/ui/core.js", "text/javascript; charset=utf-8"),
         ("/ui/views.js", "text/javascript; charset=utf-8"),
         ("/ui/i18n.js", "text/javascript; charset=utf-8"),

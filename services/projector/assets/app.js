@@ -3,6 +3,7 @@
 // same /v1 API the officials' tools use, with the signed-in official's token.
 
 import { ApiRefusal, api, app, esc, fmt, headers, href, provinceName, route, t } from './core.js';
+import { enhanceTables, place, restore } from './tables.js';
 import { nationalView, provinceView, wardView } from './views.js';
 
 const REFRESH_MS = 5000;
@@ -220,8 +221,12 @@ async function draw(quiet = false) {
       const key = `${app.lang}|${drawn}|${page.key}`;
       if (!quiet || key !== app.shown) {
         for (const chart of app.charts.splice(0)) chart.destroy();
+        // A refresh of the same page keeps the official's place in it.
+        const kept = view.dataset.route === drawn ? place(view) : null;
         view.innerHTML = openingNote(opening, current) + outsideNote(days, page.date) + page.html;
         page.after?.();
+        enhanceTables(view);
+        if (kept) restore(view, kept);
         app.shown = key;
       }
       fillDays(days, page.date);

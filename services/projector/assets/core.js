@@ -14,6 +14,10 @@ export const app = {
   again: false,
   /** Province names by code (`/v1/provinces`). */
   provinces: {},
+  /** The column each table is sorted by, by table id: `{ col, up }`. */
+  sorts: {},
+  /** The flag the ward table is filtered by ('' for none). */
+  filter: '',
 };
 
 /** A province as officials name it: its name with its code, "Hải Phòng (31)". */

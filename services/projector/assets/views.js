@@ -203,7 +203,8 @@ export async function provinceView(route) {
       ['export_review', `/v1/review.{ext}${query({ province: code, date })}`],
       ['export_summary', `/v1/provinces/${encodeURIComponent(code)}/summary.{ext}${query({ date })}`],
     ])}
-    <p class="flags" data-k="flagged">${esc(t('wards_flagged'))}: ${flagged || esc(t('none'))}</p>
+    <p class="flags" data-k="flagged">${esc(t('wards_flagged'))}: ${flagged || esc(t('none'))}
+      <span class="note" data-k="filter-note" role="status"></span></p>
     <section class="chart"><h2>${esc(t('chart_rates'))}</h2><div class="plot"><canvas id="chart-rates"></canvas></div></section>
     <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>
     <section><h2>${esc(t('wards'))}</h2><div class="scroll"><table id="wards">

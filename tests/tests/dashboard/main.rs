@@ -109,6 +109,48 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
             .await
     );
 
+    // The ward table sorted by a column (ascending, descending, then as answered) and filtered
+    // by a flag, as an official works it.
+    let date = checks::picked(&browser).await;
+    let review = api(
+        &base,
+        &format!("/v1/review?province=31&date={date}"),
+        PROVINCE_31,
+    )
+    .await;
+    let wards = review["provinces"][0]["wards"]
+        .as_array()
+        .expect("wards")
+        .clone();
+    let order = "return [...document.querySelectorAll('#wards tbody tr')].filter((r) => !r.hidden).map((r) => r.dataset.ward);";
+    let codes = |ws: &[Value]| -> Value { ws.iter().map(|w| w["ward"].clone()).collect() };
+    let mut ascending = wards.clone();
+    ascending.sort_by_key(|w| w["integrated"].as_u64());
+    let mut descending = wards.clone();
+    descending.sort_by_key(|w| std::cmp::Reverse(w["integrated"].as_u64()));
+    for expected in [&ascending, &descending, &wards] {
+        browser.click("#wards thead th:nth-child(5)").await;
+        assert_eq!(browser.eval(order, vec![]).await, codes(expected));
+    }
+    let below: Vec<Value> = wards
+        .iter()
+        .filter(|w| {
+            w["flags"]
+                .as_array()
+                .is_some_and(|f| f.contains(&Value::from("below_average")))
+        })
+        .cloned()
+        .collect();
+    assert!(!below.is_empty() && below.len() < wards.len());
+    browser
+        .click("[data-k=flagged] .flag[data-flag=below_average]")
+        .await;
+    assert_eq!(browser.eval(order, vec![]).await, codes(&below));
+    browser
+        .click("[data-k=flagged] .flag[data-flag=below_average]")
+        .await;
+    assert_eq!(browser.eval(order, vec![]).await, codes(&wards));
+
     // Both exports of both tables download, equal to the API's files, with the expected cells.
     let date = checks::picked(&browser).await;
     let review = api(

@@ -42,6 +42,12 @@ const ASSETS: &[Asset] = &[
         content_type: SCRIPT,
         body: include_str!("../../assets/views.js"),
     },
+    // Tables sorted and filtered, the official's place kept across refreshes.
+    Asset {
+        path: "/ui/tables.js",
+        content_type: SCRIPT,
+        body: include_str!("../../assets/tables.js"),
+    },
     // Labels in both languages and the number formats.
     Asset {
         path: "/ui/i18n.js",
