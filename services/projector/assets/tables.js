@@ -56,6 +56,17 @@ function applyFilter(view) {
   if (note) note.textContent = flag ? `${t('filtered')} ${t(flag)}: ${shown}` : '';
 }
 
+/** Runs `action` when `element` is clicked, or pressed with Enter or Space from the keyboard. */
+function activate(element, action) {
+  element.addEventListener('click', action);
+  element.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      action();
+    }
+  });
+}
+
 /** Makes the view's tables sortable and the ward table filterable, with the choices re-applied. */
 export function enhanceTables(view) {
   for (const table of view.querySelectorAll('table[id]')) {
@@ -73,13 +84,7 @@ export function enhanceTables(view) {
         else delete app.sorts[table.id];
         applySort(table);
       };
-      th.addEventListener('click', choose);
-      th.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          choose();
-        }
-      });
+      activate(th, choose);
     });
     applySort(table);
   }
@@ -90,13 +95,7 @@ export function enhanceTables(view) {
       app.filter = app.filter === chip.dataset.flag ? '' : chip.dataset.flag;
       applyFilter(view);
     };
-    chip.addEventListener('click', toggle);
-    chip.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        toggle();
-      }
-    });
+    activate(chip, toggle);
   }
   applyFilter(view);
 }

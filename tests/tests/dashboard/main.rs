@@ -152,13 +152,6 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     assert_eq!(browser.eval(order, vec![]).await, codes(&wards));
 
     // Both exports of both tables download, equal to the API's files, with the expected cells.
-    let date = checks::picked(&browser).await;
-    let review = api(
-        &base,
-        &format!("/v1/review?province=31&date={date}"),
-        PROVINCE_31,
-    )
-    .await;
     let summary = api(
         &base,
         &format!("/v1/provinces/31/summary?date={date}"),
