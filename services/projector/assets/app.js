@@ -46,6 +46,15 @@ function refusalTitle(status) {
   return t('error');
 }
 
+/** What a refusal means for the official, in the page's language (the API's reason is English). */
+function refusalText(refusal) {
+  if (refusal.localized) return refusal.message;
+  if (refusal.status === 403) return `${t('refused_scope')} ${scopeText(app.me)}.`;
+  if (refusal.status === 404) return t('refused_unknown');
+  if (refusal.status === 400) return t('refused_bad');
+  return t('refused_server');
+}
+
 /** Empties the view, so that nothing of a previous page or official stays on screen. */
 function clearView() {
   const view = document.getElementById('view');
@@ -249,7 +258,8 @@ async function draw(quiet = false) {
     } else if (refusal instanceof ApiRefusal && location.hash === drawn) {
       for (const chart of app.charts.splice(0)) chart.destroy();
       view.innerHTML = `<section class="notice" data-k="refusal" data-status="${refusal.status}">
-        <h2>${esc(refusalTitle(refusal.status))}</h2><p>${esc(refusal.message)}</p>
+        <h2>${esc(refusalTitle(refusal.status))}</h2><p data-k="refusal-text">${esc(refusalText(refusal))}</p>
+        ${refusal.localized ? '' : `<details><summary>${esc(t('details'))}</summary><p>${esc(refusal.message)}</p></details>`}
         <p><a href="${esc(home())}">${esc(scopeText(app.me))}</a></p></section>`;
       view.dataset.state = 'refused';
       view.dataset.route = drawn;

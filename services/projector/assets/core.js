@@ -45,10 +45,12 @@ export function esc(text) {
 
 /** An API answer that is not a success: its status and the API's field and reason. */
 export class ApiRefusal extends Error {
-  constructor(status, field, reason) {
+  /** `localized`: the reason is already in the page's language (the page's own refusal). */
+  constructor(status, field, reason, localized = false) {
     super(reason || `HTTP ${status}`);
     this.status = status;
     this.field = field;
+    this.localized = localized;
   }
 }
 

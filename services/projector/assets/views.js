@@ -131,7 +131,7 @@ export async function nationalView(route) {
   const review = await api(`/v1/review${query({ date: route.date })}`);
   if (review.scope !== null) {
     // The API answers a province's token with its own province: not the national page.
-    throw new ApiRefusal(403, 'province', `${t('national_only')} ${review.scope}.`);
+    throw new ApiRefusal(403, 'province', `${t('national_only')} ${review.scope}.`, true);
   }
   const rows = review.provinces.map((p) => `<tr data-province="${esc(p.province)}">
       <td><a href="${esc(href('province', p.province))}" data-k="name">${esc(provinceName(p.province))}</a></td>

@@ -241,6 +241,12 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         Shown::Refused(403)
     );
     assert_eq!(browser.go("#/province/01").await, Shown::Refused(403));
+    // The refusal in the page's language, naming the official's scope; the API's own reason
+    // under technical details.
+    assert_eq!(
+        browser.text("[data-k=refusal-text]").await,
+        "Trang này nằm ngoài phạm vi mã truy cập của bạn, là Hải Phòng (31)."
+    );
     // The API answers a province's token with its own province: the national page refuses.
     assert_eq!(browser.go("#/national").await, Shown::Refused(403));
 
