@@ -67,13 +67,42 @@ function chartOptions(format, scales) {
   };
 }
 
-/** A bar chart of rates, with the average (when there is one) drawn across as a dashed line. */
-function ratesChart(canvas, labels, rates, average, highlight) {
+/** Diagonal hatching on `colour`, so that bars below the average differ in black-and-white print. */
+function hatched(colour) {
+  const tile = document.createElement('canvas');
+  tile.width = 8;
+  tile.height = 8;
+  const c = tile.getContext('2d');
+  c.fillStyle = colour;
+  c.fillRect(0, 0, 8, 8);
+  c.strokeStyle = 'rgba(255,255,255,.75)';
+  c.lineWidth = 2;
+  c.beginPath();
+  c.moveTo(0, 8);
+  c.lineTo(8, 0);
+  c.stroke();
+  return c.createPattern(tile, 'repeat');
+}
+
+/** Says what a chart shows, for readers who cannot see it (and as its accessible name). */
+function describe(canvas, text) {
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', text);
+}
+
+/**
+ * A bar chart of rates, the bars below the average hatched and red and the average (when there
+ * is one) drawn above them as a dashed line, each in the legend; bars lie down when there are
+ * many on a phone, so that their names can be read.
+ */
+function ratesChart(canvas, labels, rates, average, highlight, unit) {
+  const below = hatched('#d9534f');
   const datasets = [{
     type: 'bar',
     label: t('rate_residents'),
     data: rates,
-    backgroundColor: highlight.map((h) => (h ? '#d9534f' : '#2f7ebc')),
+    backgroundColor: highlight.map((h) => (h ? below : '#2f7ebc')),
+    order: 1,
   }];
   if (average !== null) {
     datasets.push({
@@ -84,19 +113,43 @@ function ratesChart(canvas, labels, rates, average, highlight) {
       borderDash: [6, 4],
       borderWidth: 2,
       pointRadius: 0,
+      order: 0,
     });
   }
-  keepChart(new Chart(canvas, {
-    data: { labels, datasets },
-    options: chartOptions(fmt.percent, {
-      y: percentAxis,
-      x: { ticks: { autoSkip: true, maxRotation: 60 } },
-    }),
-  }));
+  const lying = labels.length > 12 && window.innerWidth < 600;
+  if (lying) canvas.parentElement.style.height = `${Math.max(280, labels.length * 22)}px`;
+  const options = chartOptions(fmt.percent, {
+    [lying ? 'x' : 'y']: { ...percentAxis, title: { display: true, text: t('rate_residents') } },
+    [lying ? 'y' : 'x']: { ticks: { autoSkip: !lying, maxRotation: 60 }, title: { display: true, text: unit } },
+  });
+  options.indexAxis = lying ? 'y' : 'x';
+  options.plugins.legend.labels = {
+    generateLabels: (chart) => {
+      const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+      items[0].fillStyle = '#2f7ebc';
+      if (highlight.some((h) => h)) {
+        items.splice(1, 0, { text: t('below_average'), fillStyle: below, strokeStyle: below, lineWidth: 0, hidden: false, datasetIndex: 0 });
+      }
+      return items;
+    },
+  };
+  keepChart(new Chart(canvas, { data: { labels, datasets }, options }));
+  const known = labels.map((l, i) => [l, rates[i]]).filter(([, r]) => r !== null);
+  const top = known.reduce((a, b) => (a === null || b[1] > a[1] ? b : a), null);
+  const bottom = known.reduce((a, b) => (a === null || b[1] < a[1] ? b : a), null);
+  describe(canvas, `${t('chart_rates_said')} ${unit}: ${t('peak')} ${top ? `${top[0]} ${fmt.percent(top[1])}` : '—'}, ${t('lowest')} ${bottom ? `${bottom[0]} ${fmt.percent(bottom[1])}` : '—'}`
+    + (average !== null ? `; ${t('average')} ${fmt.percent(average)}; ${t('below_average')}: ${highlight.filter((h) => h).length}` : ''));
+}
+
+/** The days from the first that counted an integration (the weeks before the campaign are left out). */
+export function fromFirstIntegration(days) {
+  const first = days.findIndex((d) => d.integrated_new > 0);
+  return first < 0 ? days : days.slice(first);
 }
 
 /** A line chart of integrations per day (and, for a ward, the running total). */
-function dailyChart(canvas, days, withTotal) {
+function dailyChart(canvas, all, withTotal) {
+  const days = fromFirstIntegration(all);
   const datasets = [{
     type: withTotal ? 'bar' : 'line',
     label: t('integrated_today'),
@@ -118,12 +171,18 @@ function dailyChart(canvas, days, withTotal) {
     });
   }
   const countAxis = { beginAtZero: true, ticks: { callback: (value) => fmt.count(value) } };
+  const perDay = { ...countAxis, title: { display: true, text: t('integrated_today') } };
   keepChart(new Chart(canvas, {
     data: { labels: days.map((d) => fmt.day(d.date)), datasets },
     options: chartOptions(fmt.count, withTotal
-      ? { y: countAxis, total: { ...countAxis, position: 'right', grid: { drawOnChartArea: false } } }
-      : { y: countAxis }),
+      ? { y: perDay, total: { ...countAxis, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: t('integrated') } } }
+      : { y: perDay }),
   }));
+  const total = days.reduce((n, d) => n + d.integrated_new, 0);
+  const peak = days.reduce((best, d) => (d.integrated_new > (best?.integrated_new ?? -1) ? d : best), null);
+  describe(canvas, days.length
+    ? `${t('chart_daily_said')} ${fmt.day(days[0].date)} – ${fmt.day(days[days.length - 1].date)}: ${fmt.count(total)}; ${t('peak')} ${fmt.count(peak.integrated_new)} (${fmt.day(peak.date)})`
+    : t('none'));
 }
 
 /** All provinces: their rates, gains and how many wards need following up. */
@@ -156,7 +215,7 @@ export async function nationalView(route) {
   const after = () => ratesChart(document.getElementById('chart-provinces'),
     review.provinces.map((p) => provinceName(p.province)),
     review.provinces.map((p) => p.rates.per_residents), null,
-    review.provinces.map(() => false));
+    review.provinces.map(() => false), t('province'));
   return { html, after, date: review.date, key: JSON.stringify(review) };
 }
 
@@ -214,7 +273,7 @@ export async function provinceView(route) {
   const after = () => {
     ratesChart(document.getElementById('chart-rates'), wards.map((w) => w.name ?? w.ward),
       wards.map((w) => w.rates.per_residents), summary.average.value,
-      wards.map((w) => w.flags.includes('below_average')));
+      wards.map((w) => w.flags.includes('below_average')), t('ward'));
     dailyChart(document.getElementById('chart-daily'), series.days, false);
   };
   return { html, after, date, key: JSON.stringify([review, summary, insured, series]) };

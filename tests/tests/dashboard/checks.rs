@@ -105,17 +105,55 @@ pub async fn check_province(browser: &Browser, base: &str, token: &str, lang: La
         token,
     )
     .await;
-    let per_day: Vec<Value> = series["days"]
-        .as_array()
-        .expect("days")
-        .iter()
-        .map(|d| d["integrated_new"].clone())
-        .collect();
-    assert_eq!(per_day.len(), 30);
+    let all = series["days"].as_array().expect("days");
+    assert_eq!(all.len(), 30);
+    // From the first day that counted an integration: the weeks before the campaign are left out.
+    let days = from_first_integration(all);
+    assert!(days.len() < all.len() && days[0]["integrated_new"].as_u64() > Some(0));
+    let per_day: Vec<Value> = days.iter().map(|d| d["integrated_new"].clone()).collect();
     assert_eq!(
         chart(browser, "chart-daily").await[0],
         Value::Array(per_day)
     );
+    // Each chart says what it shows; the legend names the hatched bars below the average.
+    let below = wards
+        .iter()
+        .filter(|w| {
+            w["flags"]
+                .as_array()
+                .is_some_and(|f| f.contains(&json!("below_average")))
+        })
+        .count();
+    let said = described(browser, "chart-rates").await;
+    assert!(said.contains(&format!(": {below}")), "{said}");
+    assert!(!described(browser, "chart-daily").await.is_empty());
+    let legend = browser
+        .eval(
+            "return Chart.getChart('chart-rates').legend.legendItems.map((i) => i.text);",
+            vec![],
+        )
+        .await;
+    assert_eq!(legend.as_array().map(Vec::len), Some(3), "{legend}");
+}
+
+/// The days of a series from the first that counted an integration.
+fn from_first_integration(days: &[Value]) -> &[Value] {
+    let first = days
+        .iter()
+        .position(|d| d["integrated_new"].as_u64() > Some(0))
+        .unwrap_or(0);
+    &days[first..]
+}
+
+/// A chart's accessible description: `role="img"` and its `aria-label`.
+async fn described(browser: &Browser, id: &str) -> String {
+    let said = browser
+        .eval(
+            "const c = document.getElementById(arguments[0]); return c.getAttribute('role') === 'img' ? c.getAttribute('aria-label') : '';",
+            vec![json!(id)],
+        )
+        .await;
+    said.as_str().unwrap_or_default().to_owned()
 }
 
 /// The ward page shows the API's daily answer, its reports and its series.
@@ -228,7 +266,7 @@ pub async fn check_ward(browser: &Browser, base: &str, token: &str, ward: &str, 
         token,
     )
     .await;
-    let days = series["days"].as_array().expect("days");
+    let days = from_first_integration(series["days"].as_array().expect("days"));
     let drawn = chart(browser, "chart-daily").await;
     assert_eq!(
         drawn[0],
