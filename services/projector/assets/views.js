@@ -27,8 +27,10 @@ function card(key, label, value, note = '') {
     <div class="value" data-k="${key}">${esc(value)}</div>${note ? `<div class="note">${note}</div>` : ''}</div>`;
 }
 
-function flagChips(flags) {
-  return flags.map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}</span>`).join(' ');
+/** A row's flags; groups without a team say how many groups (`groups`, when known). */
+function flagChips(flags, groups = null) {
+  return flags.map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}${
+    f === 'groups_without_team' && groups ? `: ${fmt.count(groups)}` : ''}</span>`).join(' ');
 }
 
 function windowLine(review) {
@@ -239,9 +241,14 @@ export async function provinceView(route) {
       <td data-k="integrated">${fmt.count(w.integrated)}</td>
       <td data-k="rate-residents">${fmt.percent(w.rates.per_residents)}</td>
       <td data-k="rate-insured">${fmt.percent(w.rates.per_insured)}</td>
-      <td data-k="flags">${flagChips(w.flags)}</td></tr>`).join('');
+      <td data-k="flags">${flagChips(w.flags, w.groups_without_team)}</td></tr>`).join('');
+  // Groups without a team are counted as groups (the number to act on), with the wards they are in.
+  const groupsWithout = wards.reduce((n, w) => n + (w.groups_without_team ?? 0), 0);
   const flagged = province
-    ? FLAGS.filter((f) => province.flagged[f]).map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`).join(' ')
+    ? FLAGS.filter((f) => province.flagged[f]).map((f) => (f === 'groups_without_team'
+      ? `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="groups-without-team">${fmt.count(groupsWithout)}</b>
+          ${esc(t('in_wards'))} <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b> ${esc(t('wards_unit'))}</span>`
+      : `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`)).join(' ')
     : '';
   const html = `<h1 data-k="heading">${esc(provinceName(code))} · ${fmt.day(date)}</h1>
     <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a></p>

@@ -142,6 +142,20 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         .cloned()
         .collect();
     assert!(!below.is_empty() && below.len() < wards.len());
+    // Groups without a team counted as groups, with the wards they are in.
+    let groups_without: u64 = wards
+        .iter()
+        .filter_map(|w| w["groups_without_team"].as_u64())
+        .sum();
+    assert!(groups_without > 0);
+    assert_eq!(
+        browser.text("[data-k=groups-without-team]").await,
+        Lang::Vi.count(&Value::from(groups_without))
+    );
+    assert_eq!(
+        browser.text("[data-k=flagged-groups_without_team]").await,
+        Lang::Vi.count(&review["provinces"][0]["flagged"]["groups_without_team"])
+    );
     browser
         .click("[data-k=flagged] .flag[data-flag=below_average]")
         .await;
