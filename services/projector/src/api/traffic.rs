@@ -36,17 +36,17 @@ pub async fn entity_tags(request: Request, next: Next) -> Response {
             .headers
             .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     }
-    if held.as_ref().is_some_and(|h| matches(h, &tag)) {
+    let unchanged = held.as_ref().is_some_and(|h| matches(h, &tag));
+    parts.headers.insert(ETAG, tag);
+    if unchanged {
         let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
         for name in [ETAG, CACHE_CONTROL] {
             if let Some(value) = parts.headers.get(&name) {
                 not_modified.headers_mut().insert(name, value.clone());
             }
         }
-        not_modified.headers_mut().insert(ETAG, tag);
         return not_modified;
     }
-    parts.headers.insert(ETAG, tag);
     Response::from_parts(parts, Body::from(bytes))
 }
 
