@@ -9,6 +9,7 @@
 //! - [`time`]: RFC 3339 instants and the business day in UTC+07:00; [`report`]: report periods.
 //! - [`screen`]: free text refused when it holds a personal identifier.
 //! - [`upcast`]: reading older schema versions as the current one.
+//! - `schema` (feature `openapi`): the contract's values as OpenAPI schemas.
 //! - `schema/` (beside `src/`): the JSON Schemas that say the same as this crate's validators.
 //!
 //! No I/O happens here: the crate is shared by every service and by the audit.
@@ -25,6 +26,8 @@ pub mod provinces;
 pub mod pseudonym;
 pub mod report;
 pub mod reporter;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod screen;
 pub mod subject;
 pub mod team;

@@ -166,6 +166,7 @@ impl fmt::Display for ReportPeriod {
 }
 
 /// The figures a report claims, each optional; compared with what the events show.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportFigures {

@@ -11,6 +11,7 @@ use crate::report::ReportPeriod;
 /// the province), the ward's police (its report of the campaign's results to the ward, due early
 /// the next month), health facilities (weekly reports to the health department) and regional
 /// health centres (weekly or monthly reports on their stations to the health department).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reporter {

@@ -8,6 +8,7 @@ use crate::codes::WardCode;
 /// The members of a guidance team by the force they come from (the plans: police, the health
 /// station, mass organisations, the residential group's own officials, on the base of its
 /// community digital technology team). Each count is optional; absent means none.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeamComposition {

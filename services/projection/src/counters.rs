@@ -95,6 +95,7 @@ impl<'de> Deserialize<'de> for BeneficiaryCounts {
 }
 
 /// Integrations broken down by the card's issuer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuerCounts {
     /// Cards issued by social security.

@@ -28,6 +28,7 @@ impl std::fmt::Display for Digest {
 }
 
 /// What a digest is made of: each province's part and the totals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DigestParts {
     /// Each province's part (64 hexadecimal digits), by province code.

@@ -10,6 +10,7 @@
 //! - [`query`]: daily, series, province summary and two-day review answers.
 //! - [`digest`]: a SHA-256 over a canonical writing of the state.
 //! - `revisions`: when each province's days last changed, so an earlier answer can be reused.
+//! - `schema` (feature `openapi`): OpenAPI schemas of the values the answers write their own way.
 //!
 //! The projector (live) and the audit (replay) both build on this crate, so a live figure and a
 //! replayed figure come from the same code.
@@ -22,6 +23,8 @@ pub mod digest;
 pub mod fold;
 pub mod query;
 mod revisions;
+#[cfg(feature = "openapi")]
+mod schema;
 pub mod state;
 pub mod ward;
 

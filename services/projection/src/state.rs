@@ -18,6 +18,7 @@ pub const CITIZEN_ACCOUNT: u8 = 1;
 pub const CITIZEN_INTEGRATED: u8 = 2;
 
 /// Where in the stream the projection stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// The last stream sequence applied (0: nothing yet).
@@ -27,6 +28,7 @@ pub struct Position {
 }
 
 /// Counts over the whole stream applied so far.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Messages applied (folded or rejected).
@@ -60,6 +62,7 @@ impl Totals {
 }
 
 /// A count for each event type.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ByType {
     /// `account.activated`
@@ -121,6 +124,7 @@ impl ByType {
 }
 
 /// A message that could not be folded, with the reason; the message itself stays in the stream.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reject {
     /// Its stream sequence (fetch it from the stream to see it).

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::counters::DayCounters;
 
 /// A ward's reference figures and when they were taken.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WardBaseline {
     /// When the figures were taken (the event's `occurred_at`).
@@ -54,6 +55,7 @@ impl WardBaseline {
 }
 
 /// What a ward had achieved before its tracking began, and when that was published.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningBalance {
     /// The last business day the balance counts; it enters cumulative figures from this day on.
@@ -109,6 +111,7 @@ pub struct ReportRecord {
 }
 
 /// A report's text sections as filed: difficulties and obstacles, proposals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportText {
     /// Khó khăn, vướng mắc.

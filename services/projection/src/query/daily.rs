@@ -15,6 +15,7 @@ use crate::counters::IssuerCounts;
 use crate::ward::{OpeningBalance, WardBaseline};
 
 /// The daily figures of one ward.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Daily {
     /// The ward.
@@ -63,6 +64,7 @@ pub struct Daily {
 }
 
 /// A figure for the day and up to the day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct NewAndCumulative {
     /// On this day.
@@ -72,6 +74,7 @@ pub struct NewAndCumulative {
 }
 
 /// Integrations, with breakdowns.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Integrated {
     /// On this day.
@@ -86,6 +89,7 @@ pub struct Integrated {
 }
 
 /// Progress to the ward's target.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct TargetProgress {
     /// Integrations assigned.
@@ -97,6 +101,7 @@ pub struct TargetProgress {
 }
 
 /// Guidance teams.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Groups {
     /// Groups with a team formed by this day.
@@ -110,6 +115,7 @@ pub struct Groups {
 }
 
 /// Linked facilities.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Facilities {
     /// Facilities linked by this day.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::state::Projection;
 
 /// The days with events in a scope, and the one a page opens on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CampaignDays {
     /// The first day any event counted.

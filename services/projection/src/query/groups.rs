@@ -14,7 +14,12 @@ use super::table::{Cell, ReportTable, vietnamese_date};
 use crate::Projection;
 use crate::ward::Ward;
 
+/// The flags of a residential group: no guidance team formed; no integration in the review's
+/// two days.
+pub const GROUP_FLAGS: [&str; 2] = ["no_team", "no_progress"];
+
 /// A ward's residential groups on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct WardGroups {
     /// The ward.
@@ -39,6 +44,7 @@ pub struct WardGroups {
 }
 
 /// One residential group's figures on the day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupRow {
     /// The group's code.
@@ -49,10 +55,12 @@ pub struct GroupRow {
     #[serde(flatten)]
     pub figures: GroupFigures,
     /// `no_team`, `no_progress` (no integration in the window).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::group_flags))]
     pub flags: Vec<&'static str>,
 }
 
 /// A guidance team as shown with its group.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct TeamShown {
     /// The day it was formed.
@@ -64,6 +72,7 @@ pub struct TeamShown {
 }
 
 /// Accounts and integrations: the day's, cumulative, and the window's.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct GroupFigures {
     /// Level-2 accounts activated.
@@ -75,6 +84,7 @@ pub struct GroupFigures {
 }
 
 /// The ward's groups together.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct GroupTotals {
     /// Groups known by the day.
@@ -141,10 +151,10 @@ impl Projection {
                     });
                 let mut flags = Vec::new();
                 if team.is_none() {
-                    flags.push("no_team");
+                    flags.push(GROUP_FLAGS[0]);
                 }
                 if figures.gain == 0 {
-                    flags.push("no_progress");
+                    flags.push(GROUP_FLAGS[1]);
                 }
                 GroupRow {
                     group: group.to_owned(),

@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for Percent {
 }
 
 /// Which population a rate divides by.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RateBasis {
@@ -134,6 +135,7 @@ impl FromStr for RateBasis {
 }
 
 /// Which province average "below average" compares with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AverageKind {
@@ -159,6 +161,7 @@ impl FromStr for AverageKind {
 }
 
 /// The rates of a ward or a province: cumulative integrations over each population.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rates {
     /// Integrated / residents, percent.
@@ -188,6 +191,7 @@ impl Rates {
 
 /// The populations integrations are measured against, at a day: the baseline's figures plus
 /// what the events added by then.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Populations {
     /// Residents (the baseline's).
@@ -263,6 +267,7 @@ impl std::iter::Sum for Populations {
 }
 
 /// Citizens not yet integrated in each population, as social security breaks them down.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotIntegrated {
     /// Residents who have not integrated.
@@ -324,6 +329,7 @@ impl Standing {
 }
 
 /// The average a province's wards are compared with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Average {
     /// Plain mean of ward rates, or the province's weighted rate.

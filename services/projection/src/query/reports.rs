@@ -13,6 +13,7 @@ use crate::Projection;
 use crate::ward::{ReportText, Ward};
 
 /// The state of a daily report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DailyReportStatus {
     /// The days whose events its figures are compared with (a month's close on the 14th).
@@ -38,6 +39,7 @@ pub struct DailyReportStatus {
 }
 
 /// A figure where a report and the events disagree.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Difference {
     /// Which figure.
@@ -100,6 +102,7 @@ pub(crate) fn event_figures(ward: &Ward, (from, to): (BusinessDay, BusinessDay))
 }
 
 /// A report whose period covers the day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodReport {
     /// Who files it.

@@ -10,6 +10,7 @@ use crate::Projection;
 use crate::ward::Ward;
 
 /// A span of business days, both ends included.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Window {
     /// The first day.
@@ -19,6 +20,7 @@ pub struct Window {
 }
 
 /// The two-day review of one province or of all.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TwoDayReview {
     /// The review day D.
@@ -34,6 +36,7 @@ pub struct TwoDayReview {
 }
 
 /// One province in a review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProvinceReview {
     /// The province.
@@ -53,6 +56,7 @@ pub struct ProvinceReview {
 }
 
 /// How many wards carry each flag.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct FlagCounts {
     /// Below the province average.
@@ -70,6 +74,7 @@ pub struct FlagCounts {
 }
 
 /// One ward in a review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WardReview {
     /// 1 for the highest rate in the province; `None` for unregistered wards.
@@ -110,6 +115,7 @@ pub struct WardReview {
     /// Days of the window whose daily report was filed late.
     pub late_reports: Vec<BusinessDay>,
     /// `below_average`, `no_progress`, `missing_report`, `late_report`, `groups_without_team`, `unregistered`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::ward_flags))]
     #[serde(deserialize_with = "known_flags")]
     pub flags: Vec<&'static str>,
 }

@@ -6,10 +6,14 @@ use serde::Serialize;
 use super::{Populations, QueryError, Rates};
 use crate::Projection;
 
+/// The states of a day's report in a series: filed on time, filed late, not filed.
+pub const REPORT_STATES: [&str; 3] = ["on_time", "late", "missing"];
+
 /// The longest range a series may span, in days.
 pub const MAX_SERIES_DAYS: i32 = 366;
 
 /// One ward's figures over a range of days.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
     /// The ward.
@@ -23,6 +27,7 @@ pub struct Series {
 }
 
 /// One day of a series.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SeriesDay {
     /// The day.
@@ -42,6 +47,7 @@ pub struct SeriesDay {
     /// Facilities linked that day.
     pub facilities_new: u64,
     /// The day's report: `on_time`, `late` or `missing`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::report_state))]
     pub report: &'static str,
 }
 
@@ -80,9 +86,9 @@ impl Projection {
                     .reports
                     .get(&ReportId::ward_office(ReportPeriod::Daily(day)))
                 {
-                    Some(r) if r.on_time => "on_time",
-                    Some(_) => "late",
-                    None => "missing",
+                    Some(r) if r.on_time => REPORT_STATES[0],
+                    Some(_) => REPORT_STATES[1],
+                    None => REPORT_STATES[2],
                 },
             });
             day = day.plus(1);
@@ -115,6 +121,7 @@ fn check_range(from: BusinessDay, to: BusinessDay) -> Result<(), QueryError> {
 
 /// One province's figures over a range of days: its registered wards together, so the last
 /// day's cumulative equals the province summary's.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvinceSeries {
     /// The province.
@@ -128,6 +135,7 @@ pub struct ProvinceSeries {
 }
 
 /// One day of a province's series.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvinceSeriesDay {
     /// The day.

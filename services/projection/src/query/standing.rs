@@ -10,6 +10,7 @@ use crate::Projection;
 use crate::ward::Ward;
 
 /// Where a ward stands in its province's two-day review of a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct WardStanding {
     /// 1 for the highest rate in the province; none when the ward has no rate on this basis.
@@ -27,6 +28,7 @@ pub struct WardStanding {
     /// The ward's integrations in the two days before.
     pub previous_gain: u64,
     /// The ward's flags in the review, as in the province's list.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::ward_flags))]
     pub flags: Vec<&'static str>,
 }
 

@@ -9,6 +9,7 @@ use super::{
 use crate::Projection;
 
 /// A province at a business day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvinceSummary {
     /// The province.
@@ -45,6 +46,7 @@ pub struct ProvinceSummary {
 }
 
 /// A ward's rates.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct WardRate {
     /// The ward.

@@ -11,16 +11,17 @@ use ehb_projection::query::table::ReportTable;
 
 use super::error::{ApiError, refused};
 use super::official::Official;
-use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, WardPath};
+use super::openapi::{FileBytes, ReadRefusals};
+use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, ReviewQuery, WardPath};
 use crate::shared::Shared;
 
 /// `GET /v1/review.csv` and `/v1/review.xlsx`: the two-day review form (same parameters as
 /// `/v1/review`).
-pub async fn review(
+async fn review(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
     official: Official,
-    QueryOf(q): QueryOf<RankQuery>,
+    QueryOf(q): QueryOf<ReviewQuery>,
 ) -> Result<Response, ApiError> {
     let province = official.review_scope(q.province)?;
     let review = shared
@@ -31,7 +32,7 @@ pub async fn review(
 }
 
 /// `GET /v1/provinces/{province}/summary.csv` and `.xlsx`: the province summary form.
-pub async fn summary(
+async fn summary(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
     official: Official,
@@ -54,7 +55,7 @@ pub async fn summary(
 }
 
 /// `GET /v1/wards/{ward}/groups.csv` and `.xlsx`: the ward's residential groups form.
-pub async fn groups(
+async fn groups(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
     official: Official,
@@ -66,6 +67,85 @@ pub async fn groups(
     let groups = projection.groups(ward, q.date).map_err(refused)?;
     file(format, &groups.table(), &groups.file_name())
 }
+
+/// The two-day review as a report table (CSV, UTF-8 with a byte-order mark).
+#[utoipa::path(get, path = "/v1/review.csv", tag = "exports", params(ReviewQuery),
+    security(("official_token" = [])),
+    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
+pub async fn review_csv(
+    state: State<Arc<Shared>>,
+    official: Official,
+    query: QueryOf<ReviewQuery>,
+) -> Result<Response, ApiError> {
+    review(FileFormat::Csv, state, official, query).await
+}
+
+/// The two-day review as a report table (XLSX).
+#[utoipa::path(get, path = "/v1/review.xlsx", tag = "exports", params(ReviewQuery),
+    security(("official_token" = [])),
+    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
+pub async fn review_xlsx(
+    state: State<Arc<Shared>>,
+    official: Official,
+    query: QueryOf<ReviewQuery>,
+) -> Result<Response, ApiError> {
+    review(FileFormat::Xlsx, state, official, query).await
+}
+
+/// The province summary as a report table (CSV, UTF-8 with a byte-order mark).
+#[utoipa::path(get, path = "/v1/provinces/{province}/summary.csv", tag = "exports",
+    params(ProvincePath, RankQuery), security(("official_token" = [])),
+    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
+pub async fn summary_csv(
+    state: State<Arc<Shared>>,
+    official: Official,
+    path: PathOf<ProvincePath>,
+    query: QueryOf<RankQuery>,
+) -> Result<Response, ApiError> {
+    summary(FileFormat::Csv, state, official, path, query).await
+}
+
+/// The province summary as a report table (XLSX).
+#[utoipa::path(get, path = "/v1/provinces/{province}/summary.xlsx", tag = "exports",
+    params(ProvincePath, RankQuery), security(("official_token" = [])),
+    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
+pub async fn summary_xlsx(
+    state: State<Arc<Shared>>,
+    official: Official,
+    path: PathOf<ProvincePath>,
+    query: QueryOf<RankQuery>,
+) -> Result<Response, ApiError> {
+    summary(FileFormat::Xlsx, state, official, path, query).await
+}
+
+/// A ward's residential groups as a report table (CSV, UTF-8 with a byte-order mark).
+#[utoipa::path(get, path = "/v1/wards/{ward}/groups.csv", tag = "exports",
+    params(WardPath, DayQuery), security(("official_token" = [])),
+    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
+pub async fn groups_csv(
+    state: State<Arc<Shared>>,
+    official: Official,
+    path: PathOf<WardPath>,
+    query: QueryOf<DayQuery>,
+) -> Result<Response, ApiError> {
+    groups(FileFormat::Csv, state, official, path, query).await
+}
+
+/// A ward's residential groups as a report table (XLSX).
+#[utoipa::path(get, path = "/v1/wards/{ward}/groups.xlsx", tag = "exports",
+    params(WardPath, DayQuery), security(("official_token" = [])),
+    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
+pub async fn groups_xlsx(
+    state: State<Arc<Shared>>,
+    official: Official,
+    path: PathOf<WardPath>,
+    query: QueryOf<DayQuery>,
+) -> Result<Response, ApiError> {
+    groups(FileFormat::Xlsx, state, official, path, query).await
+}
+
+/// The media type of a workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn file(format: FileFormat, table: &ReportTable, name: &str) -> Result<Response, ApiError> {
     let bytes = format.write(table).map_err(|err| {

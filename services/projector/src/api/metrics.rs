@@ -24,6 +24,10 @@ struct KindLabel {
 }
 
 /// `GET /metrics`, for a national official: every province's figures.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    security(("official_token" = [])),
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        super::openapi::NationalOnly))]
 pub async fn metrics(
     State(shared): State<Arc<Shared>>,
     official: Official,

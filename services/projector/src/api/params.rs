@@ -11,6 +11,7 @@ use ehb_projection::{AverageKind, RateBasis};
 use ehb_proto::{BusinessDay, ProvinceCode, WardCode};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
 
 use super::error::ApiError;
 
@@ -70,80 +71,120 @@ fn rejected(path: &str, err: impl Display, whole: &str) -> ApiError {
 }
 
 /// `/v1/wards/{ward}/…`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct WardPath {
-    /// The ward asked about.
+    /// Five-digit ward code.
     #[serde(deserialize_with = "ward")]
+    #[param(inline)]
     pub ward: WardCode,
 }
 
 /// `/v1/provinces/{province}/…`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct ProvincePath {
-    /// The province asked about.
+    /// Two-digit province code.
     #[serde(deserialize_with = "province")]
+    #[param(inline)]
     pub province: ProvinceCode,
 }
 
 /// `?date=` alone.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DayQuery {
-    /// The business day (the last with events when left out).
+    /// Business day YYYY-MM-DD; the last day with events when left out.
     #[serde(default, deserialize_with = "day")]
+    #[param(inline)]
     pub date: Option<BusinessDay>,
 }
 
-/// `?date=&average=&rate=` (and `province=` for the two-day review): a day and how wards are
-/// ranked and averaged on it.
-#[derive(Deserialize)]
+/// `?date=&average=&rate=`: a day and how wards are ranked and averaged on it.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RankQuery {
-    /// The review's province (every province the token reads when left out); the paths that
-    /// name their province in the path ignore it.
-    #[serde(default, deserialize_with = "optional_province")]
-    pub province: Option<ProvinceCode>,
-    /// The business day (the last with events when left out).
+    /// Business day YYYY-MM-DD; the last day with events when left out.
     #[serde(default, deserialize_with = "day")]
+    #[param(inline)]
     pub date: Option<BusinessDay>,
-    /// Plain mean of ward rates (the default) or weighted.
+    /// plain (mean of ward rates, the default) or weighted.
     #[serde(default, deserialize_with = "parsed")]
+    #[param(inline)]
     pub average: AverageKind,
-    /// The population the ranking rate divides by (residents by default).
+    /// residents (the default), insured, level2 (level-2 account holders) or eligible (insured
+    /// level-2 account holders): which rate ranks and averages.
     #[serde(default, deserialize_with = "parsed")]
+    #[param(inline)]
+    pub rate: RateBasis,
+}
+
+/// `?province=&date=&average=&rate=`: the two-day review's province, day and ranking.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewQuery {
+    /// One province; every province the token reads when left out.
+    #[serde(default, deserialize_with = "optional_province")]
+    #[param(inline)]
+    pub province: Option<ProvinceCode>,
+    /// Business day YYYY-MM-DD; the last day with events when left out.
+    #[serde(default, deserialize_with = "day")]
+    #[param(inline)]
+    pub date: Option<BusinessDay>,
+    /// plain (mean of ward rates, the default) or weighted.
+    #[serde(default, deserialize_with = "parsed")]
+    #[param(inline)]
+    pub average: AverageKind,
+    /// residents (the default), insured, level2 or eligible: which rate ranks and averages.
+    #[serde(default, deserialize_with = "parsed")]
+    #[param(inline)]
     pub rate: RateBasis,
 }
 
 /// `?province=` or `?ward=`: whose campaign days (the token's scope when left out).
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     /// One province.
     #[serde(default, deserialize_with = "optional_province")]
+    #[param(inline)]
     pub province: Option<ProvinceCode>,
     /// One ward: its province's days.
     #[serde(default, deserialize_with = "optional_ward")]
+    #[param(inline)]
     pub ward: Option<WardCode>,
 }
 
 /// `?from=&to=`: the days of a series.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SpanQuery {
     /// The first day (30 days before `to` when left out).
     #[serde(default, deserialize_with = "day")]
+    #[param(inline)]
     pub from: Option<BusinessDay>,
     /// The last day (the last with events when left out).
     #[serde(default, deserialize_with = "day")]
+    #[param(inline)]
     pub to: Option<BusinessDay>,
 }
 
 /// `?cursor=&limit=`: a page of rejects.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// The stream sequence after which the page starts.
+    /// Stream sequence to start after (0 by default).
     #[serde(default, deserialize_with = "cursor")]
+    #[param(minimum = 0, maximum = 9007199254740991.0)]
     pub cursor: u64,
-    /// How many rejects, 1 to 1,000 (100 when left out).
+    /// At most this many (100 by default).
     #[serde(default = "default_limit", deserialize_with = "limit")]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: usize,
 }
+
+/// The largest cursor: 2^53 - 1.
+const MAX_CURSOR: u64 = (1 << 53) - 1;
 
 fn default_limit() -> usize {
     100
@@ -220,7 +261,8 @@ fn whole_number<'de, D: Deserializer<'de>>(
 }
 
 fn cursor<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    Ok(whole_number(d, 0..=u64::MAX)?.unwrap_or(0))
+    // Stream sequences stay far below 2^53, the largest whole number a JSON reader keeps exact.
+    Ok(whole_number(d, 0..=MAX_CURSOR)?.unwrap_or(0))
 }
 
 fn limit<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
