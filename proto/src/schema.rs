@@ -96,7 +96,7 @@ mod tests {
             let validator = jsonschema::validator_for(&schema).expect("a schema");
             assert!(validator.is_valid(&good.into()), "{schema} {good}");
             assert!(!validator.is_valid(&bad.into()), "{schema} {bad}");
-            assert_eq!(schema["examples"][0], good);
+            assert!(validator.is_valid(&schema["examples"][0]), "{schema}");
         }
         for (good, bad) in [("31", "331"), ("96", "97"), ("01", "00")] {
             assert!(ProvinceCode::parse(good).is_ok() && ProvinceCode::parse(bad).is_err());
