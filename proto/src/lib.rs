@@ -10,6 +10,7 @@
 //! - [`screen`]: free text refused when it holds a personal identifier.
 //! - [`upcast`]: reading older schema versions as the current one.
 //! - `schema` (feature `openapi`): the contract's values as OpenAPI schemas.
+//! - `testkit` (feature `testkit`): event builders for every crate's tests.
 //! - `schema/` (beside `src/`): the JSON Schemas that say the same as this crate's validators.
 //!
 //! No I/O happens here: the crate is shared by every service and by the audit.
@@ -31,6 +32,8 @@ mod schema;
 pub mod screen;
 pub mod subject;
 pub mod team;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod text;
 pub mod time;
 pub mod upcast;

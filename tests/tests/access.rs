@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{NatsServer, Projector, publisher};
 
 const NATIONAL: &str = "t-national-0f3c";
@@ -61,9 +61,9 @@ async fn each_token_sees_its_scope_and_nothing_else() {
     .await;
     let mut e = Events::new();
     let mut events = vec![
-        e.baseline("31001", 1000, 400, 2),
-        e.baseline("31002", 2000, 900, 2),
-        e.baseline("01001", 3000, 1500, 2),
+        e.baseline(OPENED, "31001", 1000, 400, 2),
+        e.baseline(OPENED, "31002", 2000, 900, 2),
+        e.baseline(OPENED, "01001", 3000, 1500, 2),
     ];
     for (i, ward) in ["31001", "31002", "01001"].iter().enumerate() {
         events.push(e.integrated("2026-03-10T09:00:00+07:00", ward, i as u128, "HS"));

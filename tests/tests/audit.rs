@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{Projector, Stack, binary, xlsx_cells};
 use ehb_eventlog::Outgoing;
 use ehb_proto::ProvinceCode;
@@ -254,7 +254,7 @@ async fn one_changed_byte_in_the_archive_is_refused() {
 async fn a_record_time_cut_off_leaves_out_exactly_the_late_events() {
     let stack = Stack::start().await;
     let mut e = Events::new();
-    let mut before = vec![e.baseline("31001", 1000, 500, 1)];
+    let mut before = vec![e.baseline(OPENED, "31001", 1000, 500, 1)];
     for citizen in 0..40 {
         before.push(e.integrated("2026-03-31T20:00:00+07:00", "31001", citizen, "HS"));
     }

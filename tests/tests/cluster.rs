@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{NatsCluster, Projector};
 use ehb_eventlog::{Outgoing, Publisher, StreamSettings, ensure_stream};
 
@@ -73,7 +73,7 @@ async fn each_source_publishes_only_its_own_types_and_readers_publish_nothing() 
 
     let mut e = Events::new();
     let at = "2026-03-10T09:00:00+07:00";
-    let baseline = out(&[e.baseline("31001", 1000, 400, 2)]).remove(0);
+    let baseline = out(&[e.baseline(OPENED, "31001", 1000, 400, 2)]).remove(0);
     let account = out(&[e.account(at, "31001", 1)]).remove(0);
     let card = out(&[e.integrated(at, "31001", 1, "HS")]).remove(0);
     let team = out(&[e.team(at, "31001", "A")]).remove(0);

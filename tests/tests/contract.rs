@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::Stack;
 use ehb_proto::ReportFigures;
 use serde_json::{Value, json};
@@ -15,13 +15,13 @@ async fn every_json_answer_holds_to_its_documented_schema() {
     let stack = Stack::start().await;
     let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
-    let mut events = vec![e.baseline("31001", 1000, 400, 2)];
+    let mut events = vec![e.baseline(OPENED, "31001", 1000, 400, 2)];
     for c in 0..6 {
         events.push(e.account("2026-03-09T09:00:00+07:00", "31001", 1000 + c));
         events.push(e.integrated("2026-03-10T10:00:00+07:00", "31001", 1000 + c, "HS"));
     }
     events.push(e.team("2026-03-09T08:00:00+07:00", "31001", "31001-TDP01"));
-    events.push(e.report(
+    events.push(e.daily_report(
         "2026-03-10T07:45:00+07:00",
         "31001",
         "2026-03-09",

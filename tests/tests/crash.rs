@@ -1,6 +1,8 @@
 //! SIGKILL the projector 20 times at random points while 500,000 events stream in; after each
 //! restart it resumes from its committed position, and in the end every number is exact.
 
+mod common;
+
 use std::time::Duration;
 
 use ehb_e2e::{NatsServer, Projector, assert_wards_match_truth, publisher};
@@ -157,17 +159,9 @@ async fn killed_at_random_points_the_projector_still_counts_exactly() {
 
 /// An account activation in ward 31001 with id and citizen `n`.
 fn account(n: u128) -> ehb_eventlog::Outgoing {
-    ehb_eventlog::Outgoing::event(&ehb_proto::Event {
-        id: ehb_proto::Uuid::from_u128(n),
-        occurred_at: ehb_proto::parse_instant("t", "2026-03-10T08:00:00+07:00").expect("a time"),
-        province: ehb_proto::ProvinceCode::parse("31").expect("a province"),
-        ward: ehb_proto::WardCode::parse("31001").expect("a ward"),
-        group: None,
-        source: ehb_proto::Text::from("e2e"),
-        payload: ehb_proto::Payload::AccountActivated {
-            citizen: ehb_proto::CitizenRef(n),
-        },
-    })
+    let mut event = common::Events::new().account("2026-03-10T08:00:00+07:00", "31001", n);
+    event.id = ehb_proto::Uuid::from_u128(n);
+    ehb_eventlog::Outgoing::event(&event)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

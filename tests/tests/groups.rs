@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{Stack, xlsx_cells};
 use ehb_proto::{Payload, TeamComposition, Text};
 use serde_json::json;
@@ -15,7 +15,7 @@ async fn a_ward_s_groups_answer_and_form_count_each_group_and_its_team() {
     let stack = Stack::start().await;
     let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
-    let mut events = vec![e.baseline("31001", 1000, 400, 3)];
+    let mut events = vec![e.baseline(OPENED, "31001", 1000, 400, 3)];
     let mut team = e.event(
         "2026-03-09T08:00:00+07:00",
         "31001",

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{Projector, Stack};
 use ehb_eventlog::Outgoing;
 use ehb_simulator::{Scenario, generate};
@@ -17,7 +17,7 @@ async fn the_same_event_twice_and_the_same_citizen_twice_count_once() {
     let stack = Stack::start().await;
     let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
-    let baseline = e.baseline("31001", 1000, 500, 1);
+    let baseline = e.baseline(OPENED, "31001", 1000, 500, 1);
     let first = e.integrated("2026-03-10T09:00:00+07:00", "31001", 42, "HS");
     // The same citizen's integration reported by another system under another id.
     let again = e.integrated("2026-03-10T11:00:00+07:00", "31001", 42, "HS");
@@ -63,7 +63,7 @@ async fn malformed_and_unknown_events_are_kept_with_reasons_and_nothing_else_mov
     let projector = &mut stack.projector;
     let mut e = Events::new();
     let good = vec![
-        e.baseline("31001", 1000, 500, 1),
+        e.baseline(OPENED, "31001", 1000, 500, 1),
         e.integrated("2026-03-10T09:00:00+07:00", "31001", 1, "HS"),
         e.account("2026-03-10T09:00:00+07:00", "31001", 1),
     ];

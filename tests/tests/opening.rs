@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::Stack;
 use ehb_proto::{BusinessDay, Opening, Payload};
 use serde_json::json;
@@ -34,7 +34,7 @@ async fn a_balance_counts_and_what_it_would_count_twice_is_kept_as_a_reject() {
     let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
     let events = vec![
-        e.baseline("31001", 1000, 400, 2),
+        e.baseline(OPENED, "31001", 1000, 400, 2),
         e.integrated("2026-03-10T09:00:00+07:00", "31001", 1, "HS"),
         // Reaches 10/3, on which the events already counted an integration: refused.
         opening(

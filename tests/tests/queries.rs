@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{Stack, xlsx_cells};
 use ehb_proto::ReportFigures;
 use serde_json::json;
@@ -16,8 +16,8 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
 
     let mut e = Events::new();
     let mut events = vec![
-        e.baseline("31001", 1000, 400, 2),
-        e.baseline("31002", 2000, 1000, 3),
+        e.baseline(OPENED, "31001", 1000, 400, 2),
+        e.baseline(OPENED, "31002", 2000, 1000, 3),
     ];
     for c in 0..30 {
         events.push(e.account("2026-03-09T09:00:00+07:00", "31001", 1000 + c));
@@ -34,7 +34,7 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     // 17:30 UTC is 00:30 the next day in Vietnam.
     events.push(e.integrated("2026-03-10T17:30:00Z", "31001", 1100, "TE"));
     events.push(e.team("2026-03-09T08:00:00+07:00", "31001", "31001-TDP01"));
-    events.push(e.report(
+    events.push(e.daily_report(
         "2026-03-10T07:45:00+07:00",
         "31001",
         "2026-03-09",
@@ -78,7 +78,7 @@ async fn published_events_answer_daily_summary_review_and_series_exactly() {
     );
     assert_eq!(
         daily["groups"],
-        json!({"with_team": 1, "total": 2, "without_team": 1, "team_members": 4})
+        json!({"with_team": 1, "total": 2, "without_team": 1, "team_members": 5})
     );
     assert_eq!(daily["report"]["on_time"], true);
     assert_eq!(
@@ -181,7 +181,7 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
     let (projector, publisher) = (&stack.projector, &stack.publisher);
     let mut e = Events::new();
     let done = publisher
-        .publish_all(out(&[e.baseline("31001", 1000, 400, 2)]))
+        .publish_all(out(&[e.baseline(OPENED, "31001", 1000, 400, 2)]))
         .await
         .expect("published");
     projector

@@ -3,22 +3,15 @@
 use std::path::Path;
 
 use ehb_projection::{Projection, ReportDeadlines};
+use ehb_proto::testkit::Events;
 use ehb_proto::{
-    Baseline, BusinessDay, CitizenRef, Event, Payload, ProvinceCode, ReportFigures, ReportPeriod,
-    Text, WardCode,
+    Baseline, BusinessDay, CitizenRef, Event, Payload, ReportFigures, ReportPeriod, Text, WardCode,
 };
 use ehb_store::{Store, StoreError};
 
+/// An event in ward 31117 (the store keys by ward and stream sequence, not by event id).
 fn event(at: &str, payload: Payload<'static>) -> Event<'static> {
-    Event {
-        id: ehb_proto::Uuid::from_u128(1),
-        occurred_at: ehb_proto::parse_instant("t", at).expect("t"),
-        province: ProvinceCode::parse("31").expect("p"),
-        ward: WardCode::parse("31117").expect("w"),
-        group: None,
-        source: Text::from("c06"),
-        payload,
-    }
+    Events::new().event(at, "31117", payload)
 }
 
 /// Opens the store again once sled's background threads have let go of the dropped one.

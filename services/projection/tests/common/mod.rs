@@ -1,18 +1,20 @@
-//! Builders of stream messages for the projection's tests.
+//! A projection fed by the contract's shared event builders (`ehb_proto::testkit`), one stream
+//! sequence per event, for the projection's tests.
 
 #![allow(dead_code)]
 
 use ehb_projection::{Applied, Projection, ReportDeadlines};
-use ehb_proto::{
-    Baseline, CitizenRef, Event, Opening, Payload, ProvinceCode, ReportFigures, ReportKind,
-    ReportPeriod, Text, WardCode, parse_instant,
-};
+use ehb_proto::testkit::Events;
+use ehb_proto::{Event, Payload, ReportFigures, ReportKind};
+
+#[allow(unused_imports)]
+pub use ehb_proto::testkit::{day, ward_code as ward};
 
 /// A projection and the next stream sequence to give a message.
 pub struct Given {
     pub projection: Projection,
     pub seq: u64,
-    pub ids: u128,
+    pub events: Events,
 }
 
 impl Given {
@@ -20,7 +22,7 @@ impl Given {
         Given {
             projection: Projection::new(ReportDeadlines::default()),
             seq: 0,
-            ids: 0,
+            events: Events::new(),
         }
     }
 
@@ -37,28 +39,13 @@ impl Given {
         self.projection.apply(self.seq, None, subject, bytes)
     }
 
-    /// A new event with a fresh id.
+    /// A new event with a fresh id (not applied).
     pub fn event(&mut self, at: &str, ward: &str, payload: Payload<'static>) -> Event<'static> {
-        self.ids += 1;
-        Event {
-            id: uuid::Uuid::from_u128(0x0192_d1c6_8c5e_7000_8000_0000_0000_0000 | self.ids),
-            occurred_at: parse_instant("t", at).expect("valid time"),
-            province: ProvinceCode::parse(&ward[..2]).expect("province"),
-            ward: WardCode::parse(ward).expect("ward"),
-            group: None,
-            source: Text::from("test"),
-            payload,
-        }
+        self.events.event(at, ward, payload)
     }
 
     pub fn account(&mut self, at: &str, ward: &str, citizen: u128) -> Applied {
-        let e = self.event(
-            at,
-            ward,
-            Payload::AccountActivated {
-                citizen: CitizenRef(citizen),
-            },
-        );
+        let e = self.events.account(at, ward, citizen);
         self.apply(&e)
     }
 
@@ -69,15 +56,7 @@ impl Given {
         citizen: u128,
         beneficiary: Option<&str>,
     ) -> Applied {
-        let e = self.event(
-            at,
-            ward,
-            Payload::CardIntegrated {
-                citizen: CitizenRef(citizen),
-                beneficiary: beneficiary.map(|b| b.parse().expect("code")),
-                issuer: beneficiary.map(|_| ehb_proto::Issuer::Vss),
-            },
-        );
+        let e = self.events.integrated(at, ward, citizen, beneficiary);
         self.apply(&e)
     }
 
@@ -89,64 +68,23 @@ impl Given {
         insured: u64,
         groups: u32,
     ) -> Applied {
-        let e = self.event(
-            at,
-            ward,
-            Payload::WardBaseline(Baseline {
-                name: Some(Text::from(format!("Phường {ward}"))),
-                residents,
-                insured,
-                level2_accounts: residents / 2,
-                eligible: None,
-                groups,
-                facilities: 2,
-                target: insured,
-            }),
-        );
+        let e = self.events.baseline(at, ward, residents, insured, groups);
         self.apply(&e)
     }
 
     /// An opening balance published at `at`, counting up to `as_of`.
-    pub fn opening(
-        &mut self,
-        at: &str,
-        ward: &str,
-        as_of: &str,
-        (accounts, integrated): (u64, u64),
-    ) -> Applied {
-        let e = self.event(
-            at,
-            ward,
-            Payload::WardOpening(Opening {
-                as_of: day(as_of),
-                accounts,
-                integrated,
-            }),
-        );
+    pub fn opening(&mut self, at: &str, ward: &str, as_of: &str, figures: (u64, u64)) -> Applied {
+        let e = self.events.opening(at, ward, as_of, figures);
         self.apply(&e)
     }
 
     pub fn team(&mut self, at: &str, ward: &str, group: &str) -> Applied {
-        let mut e = self.event(
-            at,
-            ward,
-            Payload::TeamFormed {
-                members: Some(5),
-                composition: None,
-            },
-        );
-        e.group = Some(Text::from(group.to_owned()));
+        let e = self.events.team(at, ward, group);
         self.apply(&e)
     }
 
     pub fn facility(&mut self, at: &str, ward: &str, facility: &str) -> Applied {
-        let e = self.event(
-            at,
-            ward,
-            Payload::FacilityLinked {
-                facility: Text::from(facility.to_owned()),
-            },
-        );
+        let e = self.events.facility(at, ward, facility);
         self.apply(&e)
     }
 
@@ -157,7 +95,8 @@ impl Given {
         day: &str,
         figures: ReportFigures,
     ) -> Applied {
-        self.report(at, ward, (ReportKind::Daily, day), figures)
+        let e = self.events.daily_report(at, ward, day, figures);
+        self.apply(&e)
     }
 
     /// A report of `kind` for the period written `period` (a day, a Monday, or `YYYY-MM`).
@@ -165,28 +104,10 @@ impl Given {
         &mut self,
         at: &str,
         ward: &str,
-        (kind, period): (ReportKind, &str),
+        period: (ReportKind, &str),
         figures: ReportFigures,
     ) -> Applied {
-        let period = ReportPeriod::parse(kind, "p", period).expect("a period");
-        let e = self.event(
-            at,
-            ward,
-            Payload::ReportFiled {
-                reporter: ehb_proto::Reporter::WardOffice,
-                period,
-                figures,
-                notes: None,
-            },
-        );
+        let e = self.events.report(at, ward, period, figures);
         self.apply(&e)
     }
-}
-
-pub fn day(text: &str) -> ehb_proto::BusinessDay {
-    ehb_proto::BusinessDay::parse("date", text).expect("valid date")
-}
-
-pub fn ward(text: &str) -> WardCode {
-    WardCode::parse(text).expect("valid ward")
 }
