@@ -1,21 +1,41 @@
 //! The two-day review, the province summary and a ward's residential groups as files an official
-//! can forward (CSV and XLSX, written by `ehb-forms`).
+//! can forward (CSV for programs or a Vietnamese-locale spreadsheet, and XLSX, written by
+//! `ehb-forms`).
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use ehb_forms::FileFormat;
+use ehb_forms::{FileFormat, Locale};
 use ehb_projection::query::table::ReportTable;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
 
 use super::error::{ApiError, refused};
 use super::official::Official;
 use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, WardPath};
 use crate::shared::Shared;
 
+/// `?locale=`: whose conventions a CSV follows, read apart from the answer's own parameters.
+#[derive(Deserialize)]
+pub struct FileQuery {
+    /// `machine` (the default: commas, decimal point) or `vi` (semicolons, decimal comma).
+    #[serde(default, deserialize_with = "locale")]
+    pub locale: Locale,
+}
+
+fn locale<'de, D: Deserializer<'de>>(d: D) -> Result<Locale, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.is_empty() {
+        return Ok(Locale::default());
+    }
+    text.parse()
+        .map_err(|e: ehb_forms::UnknownLocale| D::Error::custom(e.to_string()))
+}
+
 /// `GET /v1/review.csv` and `/v1/review.xlsx`: the two-day review form (same parameters as
-/// `/v1/review`).
+/// `/v1/review`; the CSV's locale is the route's, from [`FileQuery`]).
 pub async fn review(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,

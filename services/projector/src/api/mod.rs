@@ -23,6 +23,7 @@ use crate::access::Scope;
 use crate::shared::Shared;
 use ehb_forms::FileFormat;
 use error::{ApiError, refused};
+use export::FileQuery;
 use official::Official;
 use params::{DayQuery, DaysQuery, PathOf, ProvincePath, QueryOf, RankQuery, SpanQuery, WardPath};
 
@@ -36,7 +37,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/wards/{ward}/groups", get(groups))
         .route(
             "/v1/wards/{ward}/groups.csv",
-            get(|s, o, p, q| export::groups(FileFormat::Csv, s, o, p, q)),
+            get(|QueryOf(f): QueryOf<FileQuery>, s, o, p, q| {
+                export::groups(FileFormat::Csv.localized(f.locale), s, o, p, q)
+            }),
         )
         .route(
             "/v1/wards/{ward}/groups.xlsx",
@@ -49,7 +52,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/review", get(review))
         .route(
             "/v1/review.csv",
-            get(|s, o, q| export::review(FileFormat::Csv, s, o, q)),
+            get(|QueryOf(f): QueryOf<FileQuery>, s, o, q| {
+                export::review(FileFormat::Csv.localized(f.locale), s, o, q)
+            }),
         )
         .route(
             "/v1/review.xlsx",
@@ -57,7 +62,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/v1/provinces/{province}/summary.csv",
-            get(|s, o, p, q| export::summary(FileFormat::Csv, s, o, p, q)),
+            get(|QueryOf(f): QueryOf<FileQuery>, s, o, p, q| {
+                export::summary(FileFormat::Csv.localized(f.locale), s, o, p, q)
+            }),
         )
         .route(
             "/v1/provinces/{province}/summary.xlsx",

@@ -97,6 +97,16 @@ const REVIEW_PROVINCE: Param = Param(
     PROVINCE_CODE,
 );
 
+/// The names `locale` takes ([`ehb_forms::Locale`]).
+const LOCALES: &[&str] = &["machine", "vi"];
+const LOCALE: Param = Param(
+    "locale",
+    ParameterIn::Query,
+    false,
+    "machine (the default: commas, decimal point) or vi (for a Vietnamese-locale spreadsheet: semicolons, decimal comma; the file name ends in -vi.csv)",
+    Values::OneOf(LOCALES),
+);
+
 const DAYS_WARD: Param = Param(
     "ward",
     ParameterIn::Query,
@@ -134,14 +144,14 @@ const ROUTES: &[Route] = &[
         path: "/v1/wards/{ward}/groups.csv",
         tag: "exports",
         summary: "A ward's residential groups as a report table (CSV, UTF-8 with a byte-order mark)",
-        params: &[WARD, DATE],
+        params: &[WARD, DATE, LOCALE],
         ok: "text/csv",
         statuses: &[200, 400, 401, 403, 404],
     },
     Route {
         path: "/v1/wards/{ward}/groups.xlsx",
         tag: "exports",
-        summary: "A ward's residential groups as a report table (XLSX)",
+        summary: "A ward's residential groups as a report table (XLSX, set up to print on A4 under an administrative heading)",
         params: &[WARD, DATE],
         ok: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         statuses: &[200, 400, 401, 403, 404],
@@ -158,14 +168,14 @@ const ROUTES: &[Route] = &[
         path: "/v1/provinces/{province}/summary.csv",
         tag: "exports",
         summary: "The province summary as a report table (CSV, UTF-8 with a byte-order mark)",
-        params: &[PROVINCE, DATE, AVERAGE, RATE],
+        params: &[PROVINCE, DATE, AVERAGE, RATE, LOCALE],
         ok: "text/csv",
         statuses: &[200, 400, 401, 403, 404],
     },
     Route {
         path: "/v1/provinces/{province}/summary.xlsx",
         tag: "exports",
-        summary: "The province summary as a report table (XLSX)",
+        summary: "The province summary as a report table (XLSX, set up to print on A4 under an administrative heading)",
         params: &[PROVINCE, DATE, AVERAGE, RATE],
         ok: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         statuses: &[200, 400, 401, 403, 404],
@@ -206,14 +216,14 @@ const ROUTES: &[Route] = &[
         path: "/v1/review.csv",
         tag: "exports",
         summary: "The two-day review as a report table (CSV, UTF-8 with a byte-order mark)",
-        params: &[REVIEW_PROVINCE, DATE, AVERAGE, RATE],
+        params: &[REVIEW_PROVINCE, DATE, AVERAGE, RATE, LOCALE],
         ok: "text/csv",
         statuses: &[200, 400, 401, 403, 404],
     },
     Route {
         path: "/v1/review.xlsx",
         tag: "exports",
-        summary: "The two-day review as a report table (XLSX)",
+        summary: "The two-day review as a report table (XLSX, set up to print on A4 under an administrative heading)",
         params: &[REVIEW_PROVINCE, DATE, AVERAGE, RATE],
         ok: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         statuses: &[200, 400, 401, 403, 404],
