@@ -8,6 +8,8 @@
 //! - [`Gateway`]: starts the `ehb-gateway` binary on a free port with an access file, and posts
 //!   events to it.
 //! - [`publisher`]: a publisher connected to a server.
+//! - [`xlsx_cells`], [`xlsx_form`]: the report workbooks read back as cells, or as their heading,
+//!   table and signatures.
 //!
 //! Binaries are taken from the same target folder as the running test; `cargo build --workspace
 //! --bins` (the test script does) puts them there.
@@ -23,12 +25,14 @@ use ehb_eventlog::Publisher;
 pub mod browser;
 pub mod cluster;
 pub mod compare;
+mod forms;
 pub mod gateway;
 mod nats;
 mod process;
 pub use browser::{Browser, Shown};
 pub use cluster::NatsCluster;
 pub use ehb_simulator::load::{peak_rss_kib, percentile};
+pub use forms::{XlsxForm, xlsx_cells, xlsx_form};
 pub use gateway::{Answer, Gateway};
 pub(crate) use nats::print_log_tail;
 pub use nats::{NatsServer, nats_server_binary};
@@ -452,26 +456,6 @@ pub fn folder_contains(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
         }
     }
     found
-}
-
-/// A worksheet of an XLSX file as text cells, row by row (empty cells as empty strings).
-pub fn xlsx_cells(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
-    use calamine::Reader as _;
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
-    let range = book.worksheet_range(sheet).expect("the worksheet");
-    let (rows, cols) = range.end().map_or((0, 0), |(r, c)| (r + 1, c + 1));
-    (0..rows)
-        .map(|r| {
-            (0..cols)
-                .map(|c| {
-                    range
-                        .get_value((r, c))
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// Writes an officials' access file in `dir` with one official per `(scope, token)` (named after

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Events, OPENED, out};
-use ehb_e2e::{Stack, xlsx_cells};
+use ehb_e2e::{Stack, xlsx_form};
 use ehb_proto::{Payload, TeamComposition, Text};
 use serde_json::json;
 
@@ -120,9 +120,11 @@ async fn a_ward_s_groups_answer_and_form_count_each_group_and_its_team() {
         .await
         .expect("an answer");
     assert_eq!(xlsx.status(), 200);
-    let cells = xlsx_cells(xlsx.bytes().await.expect("bytes").to_vec(), "Bao_cao");
-    let last = cells.last().expect("a totals row");
+    let form = xlsx_form(xlsx.bytes().await.expect("bytes").to_vec(), "Bao_cao");
+    assert_eq!(form.table[0][0], "Tổ dân phố / thôn");
+    let last = form.table.last().expect("a totals row");
     assert_eq!((last[0].as_str(), last[6].as_str()), ("Tổng cộng", "4"));
+    assert_eq!(form.below.len(), 4, "{:?}", form.below);
 
     for (path, status, field) in [
         ("/v1/wards/31999/groups", 404, "ward"),

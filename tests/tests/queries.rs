@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Events, OPENED, out};
-use ehb_e2e::{Stack, xlsx_cells};
+use ehb_e2e::{Stack, xlsx_form};
 use ehb_proto::ReportFigures;
 use serde_json::json;
 
@@ -365,8 +365,8 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         .collect();
     let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
     // The empty line between the heading and the table is a true empty line (readers skip it).
-    assert!(text.contains("09/03/2026\n\nTỉnh,"), "{text}");
-    assert_eq!(records.len(), 7);
+    assert!(text.contains("2,05 %\"\n\nTỉnh,"), "{text}");
+    assert_eq!(records.len(), 8);
     assert_eq!(
         records[0],
         row(&["KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID"])
@@ -376,15 +376,20 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         records[2],
         row(&["Ngày 11/03/2026: tăng trong 10/03/2026–11/03/2026 so với 08/03/2026–09/03/2026"])
     );
+    // The average the flags compare with.
     assert_eq!(
-        records[3][..4],
+        records[3],
+        row(&["Bình quân tỷ lệ các xã (đã tích hợp/dân số): 2,05 %"])
+    );
+    assert_eq!(
+        records[4][..4],
         row(&["Tỉnh", "Hạng", "Mã xã", "Tên xã/phường"])
     );
     // Level-2 holders: the baselines' half of the residents and the accounts activated; these
     // baselines do not give the eligible, so their column and rate stay empty.
-    assert_eq!(records[3].len(), 18);
+    assert_eq!(records[4].len(), 18);
     assert_eq!(
-        records[4][..17],
+        records[5][..17],
         row(&[
             "31",
             "1",
@@ -405,9 +410,9 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
             "1"
         ])
     );
-    assert_eq!(records[4][17], "thiếu báo cáo, tổ chưa có nhóm hỗ trợ");
+    assert_eq!(records[5][17], "thiếu báo cáo, tổ chưa có nhóm hỗ trợ");
     assert_eq!(
-        records[5][..17],
+        records[6][..17],
         row(&[
             "31",
             "2",
@@ -429,11 +434,11 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         ])
     );
     assert_eq!(
-        records[5][17],
+        records[6][17],
         "dưới bình quân, thiếu báo cáo, tổ chưa có nhóm hỗ trợ"
     );
     assert_eq!(
-        records[6],
+        records[7],
         row(&[
             "Tổng cộng",
             "",
@@ -462,24 +467,45 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         headers["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let cells = xlsx_cells(body, "Bao_cao");
-    let cell = |r: usize, c: usize| cells[r][c].clone();
+    // Under the administrative heading: the unit, the national motto, the place and date, the
+    // title and its lines; the signatures below the table.
+    let form = xlsx_form(body, "Bao_cao");
     assert_eq!(
-        cell(0, 0),
-        "KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID"
+        form.heading,
+        row(&[
+            "THÀNH PHỐ HẢI PHÒNG",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Hải Phòng, ngày 11 tháng 3 năm 2026",
+            "KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID",
+            "Đơn vị: tỉnh/thành phố 31",
+            "Ngày 11/03/2026: tăng trong 10/03/2026–11/03/2026 so với 08/03/2026–09/03/2026",
+            "Bình quân tỷ lệ các xã (đã tích hợp/dân số): 2,05 %",
+        ])
     );
     assert_eq!(
-        (cell(4, 2), cell(4, 7)),
+        form.below,
+        row(&[
+            "NGƯỜI LẬP BIỂU",
+            "THỦ TRƯỞNG ĐƠN VỊ",
+            "(Ký, ghi rõ họ tên)",
+            "(Ký, ghi rõ họ tên)",
+        ])
+    );
+    assert_eq!(form.table.len(), 4);
+    let cell = |r: usize, c: usize| form.table[r][c].clone();
+    assert_eq!(
+        (cell(0, 2), cell(0, 7)),
         ("Mã xã".to_owned(), "Lũy kế đã tích hợp".to_owned())
     );
     assert_eq!(
         (
-            cell(5, 2),
-            cell(5, 7),
-            cell(5, 10),
-            cell(5, 12),
-            cell(5, 13),
-            cell(5, 14)
+            cell(1, 2),
+            cell(1, 7),
+            cell(1, 10),
+            cell(1, 12),
+            cell(1, 13),
+            cell(1, 14)
         ),
         (
             "31001".to_owned(),
@@ -491,16 +517,16 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         )
     );
     assert_eq!(
-        (cell(6, 2), cell(6, 4), cell(6, 16)),
+        (cell(2, 2), cell(2, 4), cell(2, 16)),
         ("31002".to_owned(), "20".to_owned(), "3".to_owned())
     );
     assert_eq!(
         (
-            cell(7, 0),
-            cell(7, 7),
-            cell(7, 10),
-            cell(7, 12),
-            cell(7, 13)
+            cell(3, 0),
+            cell(3, 7),
+            cell(3, 10),
+            cell(3, 12),
+            cell(3, 13)
         ),
         (
             "Tổng cộng".to_owned(),
@@ -518,14 +544,19 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         headers["content-disposition"],
         "attachment; filename=\"tong-hop-31-2026-03-11.xlsx\""
     );
-    let cells = xlsx_cells(body, "Bao_cao");
-    let cell = |r: usize, c: usize| cells[r][c].clone();
+    let form = xlsx_form(body, "Bao_cao");
     assert_eq!(
-        cell(3, 0),
-        "Bình quân tỷ lệ các xã (đã tích hợp/dân số): 2,05 %"
+        form.heading[5..],
+        row(&[
+            "Đơn vị: tỉnh/thành phố 31",
+            "Số liệu đến hết ngày 11/03/2026",
+            "Bình quân tỷ lệ các xã (đã tích hợp/dân số): 2,05 %"
+        ])
     );
+    assert_eq!(form.table.len(), 4);
+    let cell = |r: usize, c: usize| form.table[r][c].clone();
     assert_eq!(
-        (cell(5, 0), cell(5, 3), cell(5, 14)),
+        (cell(0, 0), cell(0, 3), cell(0, 14)),
         (
             "Hạng".to_owned(),
             "Lũy kế đã tích hợp".to_owned(),
@@ -533,25 +564,25 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
         )
     );
     assert_eq!(
-        (cell(6, 1), cell(6, 3), cell(6, 8)),
+        (cell(1, 1), cell(1, 3), cell(1, 8)),
         ("31001".to_owned(), "31".to_owned(), "3.1".to_owned())
     );
     // The province's letters report teams and their members together.
     assert_eq!(
-        (cell(5, 12), cell(6, 12), cell(6, 13), cell(7, 12)),
+        (cell(0, 12), cell(1, 12), cell(1, 13), cell(2, 12)),
         (
             "Tổ hướng dẫn".to_owned(),
             "1".to_owned(),
-            "4".to_owned(),
+            "5".to_owned(),
             "0".to_owned()
         )
     );
     assert_eq!(
-        (cell(7, 1), cell(7, 14)),
+        (cell(2, 1), cell(2, 14)),
         ("31002".to_owned(), "dưới bình quân".to_owned())
     );
     assert_eq!(
-        (cell(8, 0), cell(8, 3), cell(8, 4), cell(8, 14)),
+        (cell(3, 0), cell(3, 3), cell(3, 4), cell(3, 14)),
         (
             "Tổng cộng".to_owned(),
             "51".to_owned(),
@@ -565,12 +596,44 @@ async fn exports_are_the_review_and_the_summary_as_report_tables(base: &str) {
     let text = String::from_utf8(body).expect("UTF-8");
     assert!(
         text.contains(
-            "\nTổng cộng,,2 xã/phường,51,3000,1400,1530,,1.70,3.64,3.33,,1,4,1 xã dưới bình quân\n"
+            "\nTổng cộng,,2 xã/phường,51,3000,1400,1530,,1.70,3.64,3.33,,1,5,1 xã dưới bình quân\n"
+        ),
+        "{text}"
+    );
+
+    // For a Vietnamese-locale spreadsheet: semicolons, decimal commas, counts without separators.
+    let (status, headers, body) =
+        fetch(base, "/v1/review.csv?province=31&date=2026-03-11&locale=vi").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"ra-soat-2-ngay-31-2026-03-11-vi.csv\""
+    );
+    let text = String::from_utf8(body).expect("UTF-8");
+    assert!(text.starts_with('\u{feff}'), "{text}");
+    assert!(
+        text.contains(
+            "\n31;1;31001;Phường 31001;1;30;0;31;1000;400;530;;3,10;7,75;5,85;;1;thiếu báo cáo, tổ chưa có nhóm hỗ trợ\n"
+        ),
+        "{text}"
+    );
+    let (status, _, body) = fetch(
+        base,
+        "/v1/provinces/31/summary.csv?date=2026-03-11&locale=vi",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(body).expect("UTF-8");
+    assert!(
+        text.contains(
+            "\nTổng cộng;;2 xã/phường;51;3000;1400;1530;;1,70;3,64;3,33;;1;5;1 xã dưới bình quân\n"
         ),
         "{text}"
     );
 
     for (path, status, field) in [
+        ("/v1/review.csv?province=31&locale=en", 400, "locale"),
+        ("/v1/provinces/31/summary.csv?locale=EU", 400, "locale"),
         ("/v1/review.xlsx?date=11/03/2026", 400, "date"),
         ("/v1/review.csv?province=3", 400, "province"),
         ("/v1/provinces/48/summary.csv", 404, "province"),

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use ehb_forms::FileFormat;
+use ehb_forms::{FileFormat, Locale};
 use ehb_projection::query::review::TwoDayReview;
 use serde_json::Value;
 
@@ -131,7 +131,8 @@ async fn national_review(
 }
 
 /// `GET /v1/review.csv` and `.xlsx`: a province's table is the partition's; the nation's is
-/// laid out here from the national review, as one projector lays it out.
+/// laid out here from the national review, as one projector lays it out (the CSV in the
+/// `locale` asked for).
 pub async fn review_table(
     State(front): State<Arc<Front>>,
     uri: Uri,
@@ -144,7 +145,11 @@ pub async fn review_table(
     let format = if uri.path().ends_with(".xlsx") {
         FileFormat::Xlsx
     } else {
-        FileFormat::Csv
+        let asked = pairs.iter().find(|(k, v)| k == "locale" && !v.is_empty());
+        match asked.map(|(_, v)| v.parse::<Locale>()).transpose() {
+            Ok(locale) => FileFormat::Csv.localized(locale.unwrap_or_default()),
+            Err(e) => return refusal(StatusCode::BAD_REQUEST, "locale", e.to_string()),
+        }
     };
     let review = match national_review(&front, &uri, &pairs, &headers).await {
         Ok(review) => review,

@@ -38,11 +38,19 @@ function windowLine(review) {
     · ${esc(t('previous_window'))}: ${fmt.day(review.previous.from)} – ${fmt.day(review.previous.to)}</p>`;
 }
 
+/** File kinds: key, extension, added query (`locale=vi`: for a Vietnamese spreadsheet), label. */
+const FILE_KINDS = [['csv', 'csv', '', 'file_csv'], ['csv-vi', 'csv', 'locale=vi', 'file_csv_vi'],
+  ['xlsx', 'xlsx', '', 'file_xlsx']];
+
 function exportButtons(items) {
   const buttons = items
-    .map(([label, path]) => ['csv', 'xlsx']
-      .map((ext) => `<button type="button" data-download="${esc(path.replace('{ext}', ext))}"
-        data-k="export-${esc(label)}-${ext}">${esc(t(label))} (${ext.toUpperCase()})</button>`)
+    .map(([label, path]) => FILE_KINDS
+      .map(([kind, ext, extra, name]) => {
+        const file = path.replace('{ext}', ext);
+        const url = extra ? `${file}${file.includes('?') ? '&' : '?'}${extra}` : file;
+        return `<button type="button" data-download="${esc(url)}"
+        data-k="export-${esc(label)}-${kind}">${esc(t(label))} (${esc(t(name))})</button>`;
+      })
       .join(''))
     .join('');
   return `<section class="exports"><h2>${esc(t('exports'))}</h2>${buttons}

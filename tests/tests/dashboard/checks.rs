@@ -333,14 +333,21 @@ pub async fn check_national(browser: &Browser, base: &str, lang: Lang) -> Value 
     review
 }
 
-/// The cells of a downloaded export, CSV or XLSX, as text.
+/// The cells of a downloaded export, CSV (semicolon-separated when for a Vietnamese-locale
+/// spreadsheet, `…-vi.csv`) or XLSX, as text.
 fn cells(name: &str, bytes: Vec<u8>) -> Vec<Vec<String>> {
     if name.ends_with(".xlsx") {
         return xlsx_cells(bytes, "Bao_cao");
     }
     let text = String::from_utf8(bytes).expect("UTF-8");
     let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let delimiter = if name.ends_with("-vi.csv") {
+        b';'
+    } else {
+        b','
+    };
     csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes())

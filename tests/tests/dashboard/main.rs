@@ -165,20 +165,25 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         .await;
     assert_eq!(browser.eval(order, vec![]).await, codes(&wards));
 
-    // Both exports of both tables download, equal to the API's files, with the expected cells.
+    // The three files of both tables download, equal to the API's files, with the expected cells.
     let summary = api(
         &base,
         &format!("/v1/provinces/31/summary?date={date}"),
         PROVINCE_31,
     )
     .await;
-    for ext in ["csv", "xlsx"] {
+    // Each kind: its button's key, extension, added query and file name ending.
+    for (kind, ext, locale, ending) in [
+        ("csv", "csv", "", ".csv"),
+        ("csv-vi", "csv", "&locale=vi", "-vi.csv"),
+        ("xlsx", "xlsx", "", ".xlsx"),
+    ] {
         check_export(
             &browser,
             &base,
-            &format!("export-export_review-{ext}"),
-            &format!("/v1/review.{ext}?province=31&date={date}"),
-            &format!("ra-soat-2-ngay-31-{date}.{ext}"),
+            &format!("export-export_review-{kind}"),
+            &format!("/v1/review.{ext}?province=31&date={date}{locale}"),
+            &format!("ra-soat-2-ngay-31-{date}{ending}"),
             &review,
             &summary["integrated"],
         )
@@ -186,9 +191,9 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         check_export(
             &browser,
             &base,
-            &format!("export-export_summary-{ext}"),
-            &format!("/v1/provinces/31/summary.{ext}?date={date}"),
-            &format!("tong-hop-31-{date}.{ext}"),
+            &format!("export-export_summary-{kind}"),
+            &format!("/v1/provinces/31/summary.{ext}?date={date}{locale}"),
+            &format!("tong-hop-31-{date}{ending}"),
             &review,
             &summary["integrated"],
         )

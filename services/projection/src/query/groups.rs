@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::QueryError;
 use super::daily::NewAndCumulative;
+use super::heading::place_and_date;
 use super::review::Window;
 use super::table::{Cell, ReportTable, vietnamese_date};
 use crate::Projection;
@@ -237,7 +238,7 @@ impl WardGroups {
         let name = self
             .name
             .clone()
-            .unwrap_or_else(|| format!("xã/phường {}", self.ward));
+            .unwrap_or_else(|| format!("Xã/phường {}", self.ward));
         let row = |group: String, team: Option<&TeamShown>, f: &GroupFigures, flags: String| {
             vec![
                 Cell::Text(group),
@@ -297,6 +298,8 @@ impl WardGroups {
         totals[1] = Cell::Count(self.totals.with_team);
         totals[2] = Cell::Count(self.totals.team_members);
         ReportTable {
+            unit: name.to_uppercase(),
+            dated: place_and_date(&name, self.date),
             title: "KẾT QUẢ TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ THEO TỔ DÂN PHỐ".to_owned(),
             lines: vec![
                 format!(
@@ -321,6 +324,7 @@ impl WardGroups {
                 "Tích hợp trong 2 ngày",
                 "Ghi chú",
             ],
+            key_columns: 1,
             rows,
             totals,
         }

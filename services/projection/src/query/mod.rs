@@ -5,11 +5,14 @@
 //! - [`summary`]: a province's rates and the wards below its average.
 //! - [`review`]: the two-day review of a province, or of every province; [`cached`]: the same
 //!   as JSON, reusing what has not changed.
+//! - [`table`]: answers laid out as the report tables officials forward; [`heading`]: what
+//!   their administrative heading says (the issuing unit, the place and date, the average).
 
 pub mod cached;
 pub mod daily;
 pub mod days;
 pub mod groups;
+pub mod heading;
 pub mod reports;
 pub mod review;
 pub mod series;

@@ -4,8 +4,12 @@
 
 use ehb_proto::BusinessDay;
 
+use super::heading::{
+    NATIONAL_PLACE, NATIONAL_UNIT, average_label, average_line, average_value, place_and_date,
+    province_place, province_unit,
+};
 use super::review::{ProvinceReview, TwoDayReview, WardReview};
-use super::{AverageKind, Percent, Populations, RateBasis, Rates};
+use super::{Percent, Populations, Rates};
 
 /// One cell of a report table.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,12 +25,19 @@ pub enum Cell {
 /// A report table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportTable {
+    /// The issuing unit, upper-case, as the heading's left side names it: `TOÀN QUỐC`,
+    /// `THÀNH PHỐ HẢI PHÒNG`, `PHƯỜNG …`.
+    pub unit: String,
+    /// The place-and-date line under the national motto: `Hải Phòng, ngày 11 tháng 3 năm 2026`.
+    pub dated: String,
     /// The title, e.g. `KẾT QUẢ RÀ SOÁT 2 NGÀY …`.
     pub title: String,
-    /// Lines under the title: the unit, the date, the window.
+    /// Lines under the title: the unit, the date, the window, the average.
     pub lines: Vec<String>,
     /// Column headers, in Vietnamese.
     pub headers: Vec<&'static str>,
+    /// How many leading columns name a row (codes, rank, name): kept in view when scrolling.
+    pub key_columns: usize,
     /// One row per ward.
     pub rows: Vec<Vec<Cell>>,
     /// The totals row.
@@ -80,6 +91,26 @@ fn unit(review: &TwoDayReview) -> String {
     }
 }
 
+/// The average the review's flags compare with: one province's, or each province's.
+fn review_average(review: &TwoDayReview) -> Option<String> {
+    match review.provinces.as_slice() {
+        [] => None,
+        [one] => Some(average_line(&one.average)),
+        [first, ..] => {
+            let each: Vec<String> = review
+                .provinces
+                .iter()
+                .map(|p| format!("{} {}", p.province, average_value(&p.average)))
+                .collect();
+            Some(format!(
+                "{} của từng tỉnh: {}",
+                average_label(first.average.kind, first.average.basis),
+                each.join("; ")
+            ))
+        }
+    }
+}
+
 fn rates_cells(rates: &Rates) -> [Cell; 4] {
     [
         rates.per_residents,
@@ -88,16 +119,6 @@ fn rates_cells(rates: &Rates) -> [Cell; 4] {
         rates.per_eligible,
     ]
     .map(|rate| Cell::Percent(rate.map(|p| p.value())))
-}
-
-/// The rate a ranking divides by, in the forms' words.
-fn basis_label(basis: RateBasis) -> &'static str {
-    match basis {
-        RateBasis::Residents => "đã tích hợp/dân số",
-        RateBasis::Insured => "đã tích hợp/có BHYT",
-        RateBasis::Level2 => "đã tích hợp/có tài khoản mức 2",
-        RateBasis::Eligible => "đã tích hợp/có BHYT và tài khoản mức 2",
-    }
 }
 
 /// The populations' cells: residents, insured, level-2 holders, eligible (empty when unknown).
@@ -210,19 +231,27 @@ impl TwoDayReview {
         totals.extend(rates_cells(&registered_rates(&all)));
         totals.push(Cell::Count(without));
         totals.push(Cell::Text(String::new()));
+        let mut lines = vec![
+            unit(self),
+            format!(
+                "Ngày {}: tăng trong {}–{} so với {}–{}",
+                vietnamese_date(self.date),
+                vietnamese_date(self.window.from),
+                vietnamese_date(self.window.to),
+                vietnamese_date(self.previous.from),
+                vietnamese_date(self.previous.to)
+            ),
+        ];
+        lines.extend(review_average(self));
+        let (unit, place) = match self.scope {
+            Some(p) => (province_unit(p), province_place(p)),
+            None => (NATIONAL_UNIT.to_owned(), NATIONAL_PLACE.to_owned()),
+        };
         ReportTable {
+            unit,
+            dated: place_and_date(&place, self.date),
             title: "KẾT QUẢ RÀ SOÁT 2 NGÀY – TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ TRÊN VNeID".to_owned(),
-            lines: vec![
-                unit(self),
-                format!(
-                    "Ngày {}: tăng trong {}–{} so với {}–{}",
-                    vietnamese_date(self.date),
-                    vietnamese_date(self.window.from),
-                    vietnamese_date(self.window.to),
-                    vietnamese_date(self.previous.from),
-                    vietnamese_date(self.previous.to)
-                ),
-            ],
+            lines,
             headers: vec![
                 "Tỉnh",
                 "Hạng",
@@ -243,6 +272,7 @@ impl TwoDayReview {
                 "Tổ chưa có nhóm hỗ trợ",
                 "Cảnh báo",
             ],
+            key_columns: 4,
             rows,
             totals,
         }
@@ -287,11 +317,9 @@ impl TwoDayReview {
             "{} xã dưới bình quân",
             province.flagged.below_average
         )));
-        let average = match province.average.value {
-            Some(v) => vietnamese_percent(Some(v)),
-            None => "- %".to_owned(),
-        };
         ReportTable {
+            unit: province_unit(province.province),
+            dated: place_and_date(&province_place(province.province), self.date),
             title: format!(
                 "BÁO CÁO TỔNG HỢP TÍCH HỢP SỔ SỨC KHỎE ĐIỆN TỬ – TỈNH/THÀNH PHỐ {}",
                 province.province
@@ -299,14 +327,7 @@ impl TwoDayReview {
             lines: vec![
                 format!("Đơn vị: tỉnh/thành phố {}", province.province),
                 format!("Số liệu đến hết ngày {}", vietnamese_date(self.date)),
-                format!(
-                    "{} ({}): {average}",
-                    match province.average.kind {
-                        AverageKind::Plain => "Bình quân tỷ lệ các xã",
-                        AverageKind::Weighted => "Tỷ lệ chung của tỉnh",
-                    },
-                    basis_label(province.average.basis)
-                ),
+                average_line(&province.average),
             ],
             headers: vec![
                 "Hạng",
@@ -325,6 +346,7 @@ impl TwoDayReview {
                 "Thành viên Tổ hướng dẫn",
                 "So với bình quân",
             ],
+            key_columns: 3,
             rows,
             totals,
         }

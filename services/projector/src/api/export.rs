@@ -1,13 +1,17 @@
 //! The two-day review, the province summary and a ward's residential groups as files an official
-//! can forward (CSV and XLSX, written by `ehb-forms`).
+//! can forward (CSV for programs or a Vietnamese-locale spreadsheet, and XLSX, written by
+//! `ehb-forms`).
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use ehb_forms::FileFormat;
+use ehb_forms::{FileFormat, Locale};
 use ehb_projection::query::table::ReportTable;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
 
 use super::error::{ApiError, refused};
 use super::official::Official;
@@ -15,8 +19,35 @@ use super::openapi::{FileBytes, ReadRefusals};
 use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, ReviewQuery, WardPath};
 use crate::shared::Shared;
 
+/// `?locale=`: whose conventions a CSV follows, read apart from the answer's own parameters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// machine (the default: commas, decimal point) or vi (for a Vietnamese-locale spreadsheet:
+    /// semicolons, decimal comma; the file name ends in -vi.csv).
+    #[serde(default, deserialize_with = "locale")]
+    #[param(schema_with = locale_names)]
+    pub locale: Locale,
+}
+
+/// The names `locale` takes.
+fn locale_names() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(ehb_forms::Locale::NAMES))
+}
+
+fn locale<'de, D: Deserializer<'de>>(d: D) -> Result<Locale, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.is_empty() {
+        return Ok(Locale::default());
+    }
+    text.parse()
+        .map_err(|e: ehb_forms::UnknownLocale| D::Error::custom(e.to_string()))
+}
+
 /// `GET /v1/review.csv` and `/v1/review.xlsx`: the two-day review form (same parameters as
-/// `/v1/review`).
+/// `/v1/review`; the CSV's locale is the route's, from [`FileQuery`]).
 async fn review(
     format: FileFormat,
     State(shared): State<Arc<Shared>>,
@@ -69,18 +100,26 @@ async fn groups(
 }
 
 /// The two-day review as a report table (CSV, UTF-8 with a byte-order mark).
-#[utoipa::path(get, path = "/v1/review.csv", tag = "exports", params(ReviewQuery),
+#[utoipa::path(get, path = "/v1/review.csv", tag = "exports", params(ReviewQuery, FileQuery),
     security(("official_token" = [])),
     responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
 pub async fn review_csv(
+    QueryOf(file): QueryOf<FileQuery>,
     state: State<Arc<Shared>>,
     official: Official,
     query: QueryOf<ReviewQuery>,
 ) -> Result<Response, ApiError> {
-    review(FileFormat::Csv, state, official, query).await
+    review(
+        FileFormat::Csv.localized(file.locale),
+        state,
+        official,
+        query,
+    )
+    .await
 }
 
-/// The two-day review as a report table (XLSX).
+/// The two-day review as a report table (XLSX, set up to print on A4 under an administrative
+/// heading).
 #[utoipa::path(get, path = "/v1/review.xlsx", tag = "exports", params(ReviewQuery),
     security(("official_token" = [])),
     responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
@@ -94,18 +133,27 @@ pub async fn review_xlsx(
 
 /// The province summary as a report table (CSV, UTF-8 with a byte-order mark).
 #[utoipa::path(get, path = "/v1/provinces/{province}/summary.csv", tag = "exports",
-    params(ProvincePath, RankQuery), security(("official_token" = [])),
+    params(ProvincePath, RankQuery, FileQuery), security(("official_token" = [])),
     responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
 pub async fn summary_csv(
+    QueryOf(file): QueryOf<FileQuery>,
     state: State<Arc<Shared>>,
     official: Official,
     path: PathOf<ProvincePath>,
     query: QueryOf<RankQuery>,
 ) -> Result<Response, ApiError> {
-    summary(FileFormat::Csv, state, official, path, query).await
+    summary(
+        FileFormat::Csv.localized(file.locale),
+        state,
+        official,
+        path,
+        query,
+    )
+    .await
 }
 
-/// The province summary as a report table (XLSX).
+/// The province summary as a report table (XLSX, set up to print on A4 under an administrative
+/// heading).
 #[utoipa::path(get, path = "/v1/provinces/{province}/summary.xlsx", tag = "exports",
     params(ProvincePath, RankQuery), security(("official_token" = [])),
     responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
@@ -120,18 +168,27 @@ pub async fn summary_xlsx(
 
 /// A ward's residential groups as a report table (CSV, UTF-8 with a byte-order mark).
 #[utoipa::path(get, path = "/v1/wards/{ward}/groups.csv", tag = "exports",
-    params(WardPath, DayQuery), security(("official_token" = [])),
+    params(WardPath, DayQuery, FileQuery), security(("official_token" = [])),
     responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
 pub async fn groups_csv(
+    QueryOf(file): QueryOf<FileQuery>,
     state: State<Arc<Shared>>,
     official: Official,
     path: PathOf<WardPath>,
     query: QueryOf<DayQuery>,
 ) -> Result<Response, ApiError> {
-    groups(FileFormat::Csv, state, official, path, query).await
+    groups(
+        FileFormat::Csv.localized(file.locale),
+        state,
+        official,
+        path,
+        query,
+    )
+    .await
 }
 
-/// A ward's residential groups as a report table (XLSX).
+/// A ward's residential groups as a report table (XLSX, set up to print on A4 under an
+/// administrative heading).
 #[utoipa::path(get, path = "/v1/wards/{ward}/groups.xlsx", tag = "exports",
     params(WardPath, DayQuery), security(("official_token" = [])),
     responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]

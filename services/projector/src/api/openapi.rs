@@ -216,13 +216,14 @@ mod tests {
                     let parsed = match p["name"].as_str() {
                         Some("average") => name.parse::<ehb_projection::AverageKind>().is_ok(),
                         Some("rate") => name.parse::<ehb_projection::RateBasis>().is_ok(),
+                        Some("locale") => name.parse::<ehb_forms::Locale>().is_ok(),
                         other => panic!("an enum on {other:?}"),
                     };
                     assert!(parsed, "{name}");
                 }
             }
         }
-        assert_eq!(seen, 44);
+        assert_eq!(seen, 47);
         let rates = &doc["components"]["schemas"]["RateBasis"]["enum"];
         use ehb_projection::RateBasis::*;
         for basis in [Residents, Insured, Level2, Eligible] {
