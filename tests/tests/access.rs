@@ -285,15 +285,18 @@ async fn each_token_sees_its_scope_and_nothing_else() {
     for (token, answer) in [
         (
             NATIONAL,
-            serde_json::json!({"scope": "national", "province": null, "ward": null, "signed_in": true}),
+            serde_json::json!({"scope": "national", "province": null, "ward": null, "name": null,
+                "signed_in": true}),
         ),
         (
             PROVINCE_31,
-            serde_json::json!({"scope": "province", "province": "31", "ward": null, "signed_in": true}),
+            serde_json::json!({"scope": "province", "province": "31", "ward": null,
+                "name": "Hải Phòng", "signed_in": true}),
         ),
         (
             WARD_31001,
-            serde_json::json!({"scope": "ward", "province": "31", "ward": "31001", "signed_in": true}),
+            serde_json::json!({"scope": "ward", "province": "31", "ward": "31001",
+                "name": "Phường 31001", "signed_in": true}),
         ),
     ] {
         let (status, _, body) = get(base, "/v1/whoami", Some(token)).await;

@@ -184,6 +184,7 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
         "/ui/tables.js",
         "/ui/core.js",
         "/ui/views.js",
+        "/ui/charts.js",
         "/ui/i18n.js",
         "/ui/app.css",
         "/ui/vendor/chart.umd.min.js",

@@ -311,6 +311,7 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
         ("/ui/tables.js", "text/javascript; charset=utf-8"),
         ("/ui/core.js", "text/javascript; charset=utf-8"),
         ("/ui/views.js", "text/javascript; charset=utf-8"),
+        ("/ui/charts.js", "text/javascript; charset=utf-8"),
         ("/ui/i18n.js", "text/javascript; charset=utf-8"),
         ("/ui/app.css", "text/css; charset=utf-8"),
         (

@@ -114,7 +114,7 @@ async function whoami() {
 }
 
 function scopeText(me) {
-  if (me.scope === 'ward') return `${t('ward')} ${me.ward}`;
+  if (me.scope === 'ward') return me.name ? `${me.name} (${me.ward})` : `${t('ward')} ${me.ward}`;
   if (me.scope === 'province') return provinceName(me.province);
   return t('national');
 }

@@ -3,7 +3,8 @@
 // Every figure carries `data-k` (and tables `data-ward` / `data-province`) so that tests can
 // compare what is shown with what the API answered.
 
-import { ApiRefusal, api, app, esc, fmt, href, keepChart, provinceName, t } from './core.js';
+import { dailyChart, groupsChart, ratesChart } from './charts.js';
+import { ApiRefusal, api, app, esc, fmt, href, provinceName, t } from './core.js';
 
 const FLAGS = [
   'below_average', 'no_progress', 'missing_report', 'late_report', 'groups_without_team',
@@ -33,6 +34,30 @@ function flagChips(flags, groups = null) {
     f === 'groups_without_team' && groups ? `: ${fmt.count(groups)}` : ''}</span>`).join(' ');
 }
 
+/**
+ * The way up from a page, offering only pages the official's token opens: the nation to a
+ * national token; a ward's province to whoever reads the ward (its province's officials, and the
+ * ward's own, who read their province's summary and review).
+ */
+function crumbs(province = null) {
+  const links = [];
+  if (app.me?.scope === 'national') {
+    links.push(`<a href="${esc(href('national'))}" data-k="crumb-national">${esc(t('national'))}</a>`);
+  }
+  if (province) {
+    links.push(`<a href="${esc(href('province', province))}" data-k="crumb-province">${esc(provinceName(province))}</a>`);
+  }
+  return links.length ? `<p class="crumbs">${links.join(' › ')}</p>` : '';
+}
+
+/** A ward's name in a province's table: a link to its page when the official's token opens it
+ * (a ward's token opens its own ward only). */
+function wardName(w) {
+  const name = esc(w.name ?? w.ward);
+  if (app.me?.scope === 'ward' && app.me.ward !== w.ward) return `<span data-k="name">${name}</span>`;
+  return `<a href="${esc(href('ward', w.ward))}" data-k="name">${name}</a>`;
+}
+
 function windowLine(review) {
   return `<p class="window" data-k="window">${esc(t('window'))}: ${fmt.day(review.window.from)} – ${fmt.day(review.window.to)}
     · ${esc(t('previous_window'))}: ${fmt.day(review.previous.from)} – ${fmt.day(review.previous.to)}</p>`;
@@ -55,144 +80,6 @@ function exportButtons(items) {
     .join('');
   return `<section class="exports"><h2>${esc(t('exports'))}</h2>${buttons}
     <p id="download-status" class="note" data-k="download"></p></section>`;
-}
-
-const percentAxis = {
-  beginAtZero: true,
-  ticks: { callback: (value) => fmt.percent(value) },
-};
-
-/** Chart options: no animation (the page redraws live), the legend below, and tooltips and the
- * axes' ticks in the language's format. */
-function chartOptions(format, scales) {
-  return {
-    animation: false,
-    responsive: true,
-    maintainAspectRatio: false,
-    plugins: {
-      legend: { position: 'bottom' },
-      tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y)}` } },
-    },
-    scales,
-  };
-}
-
-/** Diagonal hatching on `colour`, so that bars below the average differ in black-and-white print. */
-function hatched(colour) {
-  const tile = document.createElement('canvas');
-  tile.width = 8;
-  tile.height = 8;
-  const c = tile.getContext('2d');
-  c.fillStyle = colour;
-  c.fillRect(0, 0, 8, 8);
-  c.strokeStyle = 'rgba(255,255,255,.75)';
-  c.lineWidth = 2;
-  c.beginPath();
-  c.moveTo(0, 8);
-  c.lineTo(8, 0);
-  c.stroke();
-  return c.createPattern(tile, 'repeat');
-}
-
-/** Says what a chart shows, for readers who cannot see it (and as its accessible name). */
-function describe(canvas, text) {
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', text);
-}
-
-/**
- * A bar chart of rates, the bars below the average hatched and red and the average (when there
- * is one) drawn above them as a dashed line, each in the legend; bars lie down when there are
- * many on a phone, so that their names can be read.
- */
-function ratesChart(canvas, labels, rates, average, highlight, unit) {
-  const below = hatched('#d9534f');
-  const datasets = [{
-    type: 'bar',
-    label: t('rate_residents'),
-    data: rates,
-    backgroundColor: highlight.map((h) => (h ? below : '#2f7ebc')),
-    order: 1,
-  }];
-  if (average !== null) {
-    datasets.push({
-      type: 'line',
-      label: `${t('average')}: ${fmt.percent(average)}`,
-      data: labels.map(() => average),
-      borderColor: '#1a1a1a',
-      borderDash: [6, 4],
-      borderWidth: 2,
-      pointRadius: 0,
-      order: 0,
-    });
-  }
-  const lying = labels.length > 12 && window.innerWidth < 600;
-  if (lying) canvas.parentElement.style.height = `${Math.max(280, labels.length * 22)}px`;
-  const options = chartOptions(fmt.percent, {
-    [lying ? 'x' : 'y']: { ...percentAxis, title: { display: true, text: t('rate_residents') } },
-    [lying ? 'y' : 'x']: { ticks: { autoSkip: !lying, maxRotation: 60 }, title: { display: true, text: unit } },
-  });
-  options.indexAxis = lying ? 'y' : 'x';
-  options.plugins.legend.labels = {
-    generateLabels: (chart) => {
-      const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
-      items[0].fillStyle = '#2f7ebc';
-      if (highlight.some((h) => h)) {
-        items.splice(1, 0, { text: t('below_average'), fillStyle: below, strokeStyle: below, lineWidth: 0, hidden: false, datasetIndex: 0 });
-      }
-      return items;
-    },
-  };
-  keepChart(new Chart(canvas, { data: { labels, datasets }, options }));
-  const known = labels.map((l, i) => [l, rates[i]]).filter(([, r]) => r !== null);
-  const top = known.reduce((a, b) => (a === null || b[1] > a[1] ? b : a), null);
-  const bottom = known.reduce((a, b) => (a === null || b[1] < a[1] ? b : a), null);
-  describe(canvas, `${t('chart_rates_said')} ${unit}: ${t('peak')} ${top ? `${top[0]} ${fmt.percent(top[1])}` : '—'}, ${t('lowest')} ${bottom ? `${bottom[0]} ${fmt.percent(bottom[1])}` : '—'}`
-    + (average !== null ? `; ${t('average')} ${fmt.percent(average)}; ${t('below_average')}: ${highlight.filter((h) => h).length}` : ''));
-}
-
-/** The days from the first that counted an integration (the weeks before the campaign are left out). */
-export function fromFirstIntegration(days) {
-  const first = days.findIndex((d) => d.integrated_new > 0);
-  return first < 0 ? days : days.slice(first);
-}
-
-/** A line chart of integrations per day (and, for a ward, the running total). */
-function dailyChart(canvas, all, withTotal) {
-  const days = fromFirstIntegration(all);
-  const datasets = [{
-    type: withTotal ? 'bar' : 'line',
-    label: t('integrated_today'),
-    data: days.map((d) => d.integrated_new),
-    borderColor: '#2f7ebc',
-    backgroundColor: withTotal ? '#2f7ebc' : 'rgba(47,126,188,.15)',
-    fill: !withTotal,
-    tension: 0.2,
-    yAxisID: 'y',
-  }];
-  if (withTotal) {
-    datasets.push({
-      type: 'line',
-      label: t('integrated'),
-      data: days.map((d) => d.integrated_cumulative),
-      borderColor: '#e08a00',
-      pointRadius: 0,
-      yAxisID: 'total',
-    });
-  }
-  const countAxis = { beginAtZero: true, ticks: { callback: (value) => fmt.count(value) } };
-  const perDay = { ...countAxis, title: { display: true, text: t('integrated_today') } };
-  keepChart(new Chart(canvas, {
-    data: { labels: days.map((d) => fmt.day(d.date)), datasets },
-    options: chartOptions(fmt.count, withTotal
-      ? { y: perDay, total: { ...countAxis, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: t('integrated') } } }
-      : { y: perDay }),
-  }));
-  const total = days.reduce((n, d) => n + d.integrated_new, 0);
-  const peak = days.reduce((best, d) => (d.integrated_new > (best?.integrated_new ?? -1) ? d : best), null);
-  describe(canvas, days.length
-    ? `${t('chart_daily_said')} ${fmt.day(days[0].date)} – ${fmt.day(days[days.length - 1].date)}: ${fmt.count(total)}; ${t('peak')} ${fmt.count(peak.integrated_new)} (${fmt.day(peak.date)})`
-    : t('none'));
 }
 
 /** All provinces: their rates, gains and how many wards need following up. */
@@ -243,7 +130,7 @@ export async function provinceView(route) {
   const wards = province ? province.wards : [];
   const rows = wards.map((w) => `<tr data-ward="${esc(w.ward)}">
       <td data-k="rank">${w.rank ?? '—'}</td>
-      <td><a href="${esc(href('ward', w.ward))}" data-k="name">${esc(w.name ?? w.ward)}</a></td>
+      <td>${wardName(w)}</td>
       <td data-k="gain">${fmt.count(w.gain)}</td>
       <td data-k="previous-gain">${fmt.count(w.previous_gain)}</td>
       <td data-k="integrated">${fmt.count(w.integrated)}</td>
@@ -259,7 +146,7 @@ export async function provinceView(route) {
       : `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`)).join(' ')
     : '';
   const html = `<h1 data-k="heading">${esc(provinceName(code))} · ${fmt.day(date)}</h1>
-    <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a></p>
+    ${crumbs()}
     ${windowLine(review)}
     <section class="cards">
       ${card('integrated', t('integrated'), fmt.count(summary.integrated))}
@@ -369,8 +256,7 @@ export async function wardView(route) {
     + daily.other_reports.map((p) => reportRow(`${t(`reporter_${p.reporter}`)}: ${periodLabel(p.period)}`, p, date)).join('');
   const title = daily.name ? `${daily.name} (${code})` : `${t('ward')} ${code}`;
   const html = `<h1 data-k="heading">${esc(title)} · ${fmt.day(date)}</h1>
-    <p class="crumbs"><a href="${esc(href('national'))}">${esc(t('national'))}</a> ›
-      <a href="${esc(href('province', daily.province))}">${esc(provinceName(daily.province))}</a></p>
+    ${crumbs(daily.province)}
     <section class="cards">
       ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
       ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative), opening ? `${esc(t('opening_balance'))} ${fmt.day(opening.as_of)}: <span data-k="opening-integrated">${fmt.count(opening.integrated)}</span>` : '')}
@@ -393,7 +279,11 @@ export async function wardView(route) {
       <thead><tr><th>${esc(t('report_period'))}</th><th>${esc(t('filed'))}</th><th>${esc(t('due'))}</th><th>${esc(t('differs'))}</th></tr></thead>
       <tbody>${reportRow(`${t('report_daily')} ${fmt.day(date)}`, daily.report, date)}${periods}</tbody></table></div></section>
     ${groupsTable(groupsAnswer)}
+    ${groupsAnswer.groups.length ? `<section class="chart"><h2>${esc(t('chart_groups'))}</h2><div class="plot"><canvas id="chart-groups"></canvas></div></section>` : ''}
     <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>`;
-  const after = () => dailyChart(document.getElementById('chart-daily'), series.days, true);
+  const after = () => {
+    if (groupsAnswer.groups.length) groupsChart(document.getElementById('chart-groups'), groupsAnswer.groups);
+    dailyChart(document.getElementById('chart-daily'), series.days, true);
+  };
   return { html, after, date, key: JSON.stringify([daily, series, groupsAnswer]) };
 }

@@ -466,6 +466,55 @@ async fn check_groups(
         figures["groups-without-progress"],
         lang.count(&answer["totals"]["without_progress"])
     );
+    // The groups' chart: each group's integrations, and a summary naming the highest and how
+    // many groups have no team.
+    let groups = answer["groups"].as_array().expect("groups");
+    let per_group: Vec<Value> = groups
+        .iter()
+        .map(|g| g["integrated"]["cumulative"].clone())
+        .collect();
+    assert_eq!(
+        chart(browser, "chart-groups").await[0],
+        Value::Array(per_group)
+    );
+    let top = groups.iter().fold(None::<&Value>, |best, g| match best {
+        Some(b)
+            if b["integrated"]["cumulative"].as_u64() >= g["integrated"]["cumulative"].as_u64() =>
+        {
+            Some(b)
+        }
+        _ => Some(g),
+    });
+    let top = top.expect("a group");
+    let no_team = groups
+        .iter()
+        .filter(|g| {
+            g["flags"]
+                .as_array()
+                .is_some_and(|f| f.contains(&json!("no_team")))
+        })
+        .count();
+    let (said, highest, without) = match lang {
+        Lang::Vi => (
+            "Biểu đồ số đã tích hợp theo tổ dân phố / thôn, số tổ",
+            "cao nhất",
+            "chưa có Tổ hướng dẫn",
+        ),
+        Lang::En => (
+            "Chart of integrations by residential group, groups",
+            "highest",
+            "no guidance team",
+        ),
+    };
+    assert_eq!(
+        described(browser, "chart-groups").await,
+        format!(
+            "{said}: {}; {highest} {} {}; {without}: {no_team}",
+            groups.len(),
+            top["group"].as_str().unwrap_or_default(),
+            lang.count(&top["integrated"]["cumulative"])
+        )
+    );
 }
 
 /// The day the page shows, as its date picker holds it.

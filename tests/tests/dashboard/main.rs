@@ -16,7 +16,7 @@ use common::{Events, out};
 use ehb_e2e::{Browser, NatsServer, Projector, Shown, publisher};
 use ehb_simulator::Scenario;
 use page::{Lang, NATIONAL, PROVINCE_31, WARD, access_file, api, screenshot};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Signs in with `token` on the sign-in form and waits for the answer: the view drawn, or the
 /// form again with its error.
@@ -287,6 +287,14 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         format!("#/ward/{own}")
     );
     check_ward(&browser, &base, WARD, &own, Lang::Vi).await;
+    // The header names the ward; the way up offers its province, not the nation.
+    let own_daily = api(&base, &format!("/v1/wards/{own}/daily"), WARD).await;
+    assert_eq!(
+        browser.text("#scope").await,
+        format!("{} ({own})", own_daily["name"].as_str().unwrap_or_default())
+    );
+    let links = "return [...document.querySelectorAll('.crumbs a')].map((a) => a.dataset.k);";
+    assert_eq!(browser.eval(links, vec![]).await, json!(["crumb-province"]));
     browser.screenshot(&screenshot("ward-desktop")).await;
     browser.resize(360, 780).await;
     assert_eq!(browser.wait_drawn().await, Shown::Ready);
@@ -301,6 +309,13 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         Shown::Refused(403)
     );
     assert_eq!(browser.go("#/province/31").await, Shown::Ready);
+    // Its province's ranked list links its own ward's page only, and no page above.
+    let linked = "return [...document.querySelectorAll('#wards a[data-k=name]')].map((a) => a.getAttribute('href'));";
+    assert_eq!(
+        browser.eval(linked, vec![]).await,
+        json!([format!("#/ward/{own}")])
+    );
+    assert_eq!(browser.eval(links, vec![]).await, json!([]));
     assert_eq!(browser.go("#/national").await, Shown::Refused(403));
 
     // The national official: every province, and the page follows the campaign live.

@@ -17,6 +17,9 @@ pub struct WhoAmI {
     pub province: Option<ProvinceCode>,
     /// The ward of a ward's token.
     pub ward: Option<WardCode>,
+    /// The unit's name: the ward's from its baseline, or the province's; none for the nation or
+    /// a ward no baseline has named yet.
+    pub name: Option<String>,
     /// Whether the API asks for tokens (false: open, read as the nation).
     pub signed_in: bool,
 }

@@ -42,6 +42,12 @@ const ASSETS: &[Asset] = &[
         content_type: SCRIPT,
         body: include_str!("../../assets/views.js"),
     },
+    // The charts: rates against the average, integrations per day, a ward's groups.
+    Asset {
+        path: "/ui/charts.js",
+        content_type: SCRIPT,
+        body: include_str!("../../assets/charts.js"),
+    },
     // Tables sorted and filtered, the official's place kept across refreshes.
     Asset {
         path: "/ui/tables.js",

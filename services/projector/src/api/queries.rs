@@ -244,18 +244,28 @@ pub async fn provinces(_official: Official) -> Json<Vec<ProvinceName>> {
 #[utoipa::path(get, path = "/v1/whoami", tag = "queries", security(("official_token" = [])),
     responses((status = 200, description = "The token's scope", body = WhoAmI), SignIn))]
 pub async fn whoami(State(shared): State<Arc<Shared>>, official: Official) -> Json<WhoAmI> {
-    let (scope, province, ward) = match official.scope {
-        Scope::National => (ScopeKind::National, None, None),
-        Scope::Province(p) => (ScopeKind::Province, Some(p), None),
+    let (scope, province, ward, name) = match official.scope {
+        Scope::National => (ScopeKind::National, None, None, None),
+        Scope::Province(p) => (
+            ScopeKind::Province,
+            Some(p),
+            None,
+            p.name().map(str::to_owned),
+        ),
         Scope::Ward(w) => {
-            let province = shared.projection_read().ward(w).map(|w| w.meta.province);
-            (ScopeKind::Ward, province, Some(w))
+            let projection = shared.projection_read();
+            let meta = projection.ward(w).map(|w| &w.meta);
+            let name = meta
+                .and_then(|m| m.baseline.as_ref())
+                .and_then(|b| b.name.clone());
+            (ScopeKind::Ward, meta.map(|m| m.province), Some(w), name)
         }
     };
     Json(WhoAmI {
         scope,
         province,
         ward,
+        name,
         signed_in: shared.officials.is_some(),
     })
 }
