@@ -316,7 +316,10 @@ function start() {
   document.getElementById('latest').addEventListener('click', async () => {
     // The latest day with events, today's while the campaign runs.
     const current = route();
+    const asked = location.hash;
     const days = await openingDay(current);
+    // The official went elsewhere while the days were on their way: stay there.
+    if (location.hash !== asked) return;
     location.hash = href(current.view || 'national', current.code, days ? days.latest : '');
   });
   document.getElementById('view').addEventListener('click', (event) => {

@@ -85,6 +85,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         .await;
     assert_eq!(overflow, 360, "nothing wider than a 360 px phone");
     browser.screenshot(&screenshot("province-phone")).await;
+    kept_across_a_refresh(&browser, &base, &publisher, &own).await;
     browser.resize(1280, 900).await;
 
     // In English, the same figures in English formats; and back.
@@ -246,7 +247,13 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         format!("Hải Phòng (31) · {}", Lang::Vi.day(&earlier))
     );
     check_province(&browser, &base, PROVINCE_31, Lang::Vi).await;
+    // "Mới nhất" asks for the days, then goes to the latest.
     browser.click("#latest").await;
+    let latest = format!(
+        "return location.hash === '#/province/31?date={}';",
+        days["latest"].as_str().unwrap_or_default()
+    );
+    assert!(browser.wait_until(&latest, Duration::from_secs(10)).await);
     assert_eq!(browser.wait_drawn().await, Shown::Ready);
 
     // The province official reads its wards, and nothing of another province.
@@ -406,4 +413,60 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     assert_eq!(kept, Value::Bool(true), "the figures stay on the page");
     browser.screenshot(&screenshot("national-stale")).await;
     browser.close().await;
+}
+
+/// On a phone, the ward table scrolled sideways and a column's header focused stay so when new
+/// figures redraw the page.
+async fn kept_across_a_refresh(
+    browser: &Browser,
+    base: &str,
+    publisher: &ehb_eventlog::Publisher,
+    ward: &str,
+) {
+    let scrolled = browser
+        .eval(
+            "const box = document.getElementById('wards').closest('.scroll'); box.scrollLeft = 90;
+             document.querySelector('#wards thead th:nth-child(5)').focus(); return box.scrollLeft;",
+            vec![],
+        )
+        .await;
+    assert!(
+        scrolled.as_u64() > Some(0),
+        "the table scrolls sideways: {scrolled}"
+    );
+    let date = checks::picked(browser).await;
+    // Ids of their own: the stream keeps one message per id, and later events start from 1.
+    let more: Vec<_> = (0..3u128)
+        .map(|i| {
+            let at = format!("{date}T11:00:00+07:00");
+            let mut event = Events::new().integrated(&at, ward, 0xbeef_0000 + i, "HS");
+            event.id = ehb_proto::Uuid::from_u128(0xbeef_0000 + i);
+            event
+        })
+        .collect();
+    publisher.publish_all(out(&more)).await.expect("published");
+    let summary = format!("/v1/provinces/31/summary?date={date}");
+    let mut integrated = Value::Null;
+    for _ in 0..100 {
+        integrated = api(base, &summary, PROVINCE_31).await["integrated"].clone();
+        let shown = browser.text("[data-k=integrated]").await;
+        if shown == Lang::Vi.count(&integrated) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        browser.text("[data-k=integrated]").await,
+        Lang::Vi.count(&integrated),
+        "the page shows the new figures"
+    );
+    let place = browser
+        .eval(
+            "const box = document.getElementById('wards').closest('.scroll');
+             const th = document.querySelector('#wards thead th:nth-child(5)');
+             return [box.scrollLeft, document.activeElement === th];",
+            vec![],
+        )
+        .await;
+    assert_eq!(place, json!([scrolled, true]));
 }
