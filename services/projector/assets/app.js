@@ -2,6 +2,7 @@
 // province and ward views, live refresh, and report downloads. Every figure comes from the
 // same /v1 API the officials' tools use, with the signed-in official's token.
 
+import { narrowScreen } from './charts.js';
 import { ApiRefusal, api, app, esc, fmt, headers, href, provinceName, route, t } from './core.js';
 import { enhanceTables, place, restore } from './tables.js';
 import { nationalView, provinceView, wardView } from './views.js';
@@ -279,6 +280,15 @@ async function draw(quiet = false) {
 
 function start() {
   applyLabels();
+  // Charts lay their bars down on a phone's screen: draw the page again when a resize or a
+  // turn of the phone crosses over (the official's place in it kept).
+  let narrow = narrowScreen();
+  window.addEventListener('resize', () => {
+    if (narrowScreen() === narrow) return;
+    narrow = narrowScreen();
+    app.shown = '';
+    draw(true);
+  });
   document.getElementById('lang').addEventListener('click', () => {
     app.lang = app.lang === 'vi' ? 'en' : 'vi';
     localStorage.setItem('ehb.lang', app.lang);

@@ -4,6 +4,11 @@
 
 import { fmt, keepChart, t } from './core.js';
 
+/** Whether the screen is a phone's: charts with many bars lay them down there. */
+export function narrowScreen() {
+  return window.innerWidth < 600;
+}
+
 const percentAxis = {
   beginAtZero: true,
   ticks: { callback: (value) => fmt.percent(value) },
@@ -73,7 +78,7 @@ export function ratesChart(canvas, labels, rates, average, highlight, unit) {
       order: 0,
     });
   }
-  const lying = labels.length > 12 && window.innerWidth < 600;
+  const lying = labels.length > 12 && narrowScreen();
   if (lying) canvas.parentElement.style.height = `${Math.max(280, labels.length * 22)}px`;
   const options = chartOptions(fmt.percent, {
     [lying ? 'x' : 'y']: { ...percentAxis, title: { display: true, text: t('rate_residents') } },
@@ -151,7 +156,7 @@ export function groupsChart(canvas, groups) {
   const noTeam = hatched('#d9534f');
   const labels = groups.map((g) => g.group);
   const without = groups.map((g) => g.flags.includes('no_team'));
-  const lying = labels.length > 12 && window.innerWidth < 600;
+  const lying = labels.length > 12 && narrowScreen();
   if (lying) canvas.parentElement.style.height = `${Math.max(280, labels.length * 22)}px`;
   const countAxis = { beginAtZero: true, ticks: { callback: (value) => fmt.count(value) }, title: { display: true, text: t('integrated') } };
   const options = chartOptions(fmt.count, {
