@@ -3,7 +3,7 @@
 // same /v1 API the officials' tools use, with the signed-in official's token.
 
 import { narrowScreen } from './charts.js';
-import { ApiRefusal, api, app, esc, fmt, headers, href, provinceName, route, t } from './core.js';
+import { ApiRefusal, api, app, fmt, headers, href, html, provinceName, route, t } from './core.js';
 import { enhanceTables, place, restore } from './tables.js';
 import { nationalView, provinceView, wardView } from './views.js';
 
@@ -60,7 +60,7 @@ function refusalText(refusal) {
 function clearView() {
   const view = document.getElementById('view');
   for (const chart of app.charts.splice(0)) chart.destroy();
-  view.innerHTML = `<p>${esc(t('loading'))}</p>`;
+  view.innerHTML = html`<p>${t('loading')}</p>`;
   document.getElementById('stale').hidden = true;
   view.dataset.state = 'loading';
   delete view.dataset.route;
@@ -140,9 +140,9 @@ async function openingDay(current) {
 function openingNote(opening, current) {
   if (!opening || opening.complete === opening.latest) return '';
   const latest = href(current.view, current.code, opening.latest);
-  return `<p class="note" data-k="opening-day">${esc(t('day_shown'))} ${esc(fmt.day(opening.complete))}:
-    ${esc(t('day_shown_why'))} ${esc(fmt.day(opening.latest))}.
-    <a href="${esc(latest)}" data-k="show-latest">${esc(t('show_latest'))}</a></p>`;
+  return html`<p class="note" data-k="opening-day">${t('day_shown')} ${fmt.day(opening.complete)}:
+    ${t('day_shown_why')} ${fmt.day(opening.latest)}.
+    <a href="${latest}" data-k="show-latest">${t('show_latest')}</a></p>`;
 }
 
 /** The days from `first` to `last` (YYYY-MM-DD), newest first. */
@@ -167,7 +167,7 @@ function fillDays(days, shown) {
   if (shown && !listed.includes(shown)) listed.push(shown);
   const key = `${app.lang}|${listed.join(',')}`;
   if (picker.dataset.key !== key) {
-    picker.innerHTML = listed.map((d) => `<option value="${esc(d)}">${esc(fmt.day(d))}</option>`).join('');
+    picker.innerHTML = html`${listed.map((d) => html`<option value="${d}">${fmt.day(d)}</option>`)}`;
     picker.dataset.key = key;
   }
   if (document.activeElement !== picker) picker.value = shown || '';
@@ -176,8 +176,8 @@ function fillDays(days, shown) {
 /** Says that a day outside the days with data shows nothing counted, rather than zeros alone. */
 function outsideNote(days, shown) {
   if (!days || !shown || (shown >= days.first && shown <= days.latest)) return '';
-  return `<p class="notice" data-k="outside-days">${esc(t('outside_days'))}
-    ${esc(fmt.day(days.first))} – ${esc(fmt.day(days.latest))}.</p>`;
+  return html`<p class="notice" data-k="outside-days">${t('outside_days')}
+    ${fmt.day(days.first)} – ${fmt.day(days.latest)}.</p>`;
 }
 
 /** "Số liệu đến hh:mm dd/mm · ": when the stream recorded the last event the figures include. */
@@ -233,7 +233,7 @@ async function draw(quiet = false) {
         for (const chart of app.charts.splice(0)) chart.destroy();
         // A refresh of the same page keeps the official's place in it.
         const kept = view.dataset.route === drawn ? place(view) : null;
-        view.innerHTML = openingNote(opening, current) + outsideNote(days, page.date) + page.html;
+        view.innerHTML = html`${openingNote(opening, current)}${outsideNote(days, page.date)}${page.html}`;
         page.after?.();
         enhanceTables(view);
         if (kept) restore(view, kept);
@@ -258,10 +258,10 @@ async function draw(quiet = false) {
       if (!(refusal instanceof ApiRefusal)) status.textContent = t('offline');
     } else if (refusal instanceof ApiRefusal && location.hash === drawn) {
       for (const chart of app.charts.splice(0)) chart.destroy();
-      view.innerHTML = `<section class="notice" data-k="refusal" data-status="${refusal.status}">
-        <h2>${esc(refusalTitle(refusal.status))}</h2><p data-k="refusal-text">${esc(refusalText(refusal))}</p>
-        ${refusal.localized ? '' : `<details><summary>${esc(t('details'))}</summary><p>${esc(refusal.message)}</p></details>`}
-        <p><a href="${esc(home())}">${esc(scopeText(app.me))}</a></p></section>`;
+      view.innerHTML = html`<section class="notice" data-k="refusal" data-status="${refusal.status}">
+        <h2>${refusalTitle(refusal.status)}</h2><p data-k="refusal-text">${refusalText(refusal)}</p>
+        ${refusal.localized ? '' : html`<details><summary>${t('details')}</summary><p>${refusal.message}</p></details>`}
+        <p><a href="${home()}">${scopeText(app.me)}</a></p></section>`;
       view.dataset.state = 'refused';
       view.dataset.route = drawn;
       app.shown = '';

@@ -43,6 +43,44 @@ export function esc(text) {
   return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Markup made by [`html`]: put into a page as it is, never escaped again. */
+class Markup {
+  constructor(text) {
+    this.text = text;
+  }
+
+  toString() {
+    return this.text;
+  }
+}
+
+/** A value in a page: markup as it is, a list one after the other, nothing for null, undefined
+ * or false, and anything else as escaped text. */
+function inPage(value) {
+  if (value instanceof Markup) return value.text;
+  if (Array.isArray(value)) return value.map(inPage).join('');
+  if (value === null || value === undefined || value === false) return '';
+  return esc(value);
+}
+
+/**
+ * The page's template: `html\`<td>${name}</td>\`` escapes every value put into it (a ward's
+ * name, a report's text, a label), so that nothing from an answer is read as markup; markup made
+ * by `html` itself, and lists of it, go in as they are.
+ */
+export function html(strings, ...values) {
+  let out = strings[0];
+  values.forEach((value, i) => {
+    out += inPage(value) + strings[i + 1];
+  });
+  return new Markup(out);
+}
+
+/** `parts` one after the other with `separator` (text) between them, as markup. */
+export function joined(parts, separator) {
+  return new Markup(parts.map(inPage).join(esc(separator)));
+}
+
 /** An API answer that is not a success: its status and the API's field and reason. */
 export class ApiRefusal extends Error {
   /** `localized`: the reason is already in the page's language (the page's own refusal). */

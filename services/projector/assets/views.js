@@ -1,10 +1,11 @@
 // The three views. Each asks the API, and answers the page's HTML, the charts to draw once it
 // is in place, the day shown, and a key that changes when any figure does (live refresh).
+// Every value goes into the page through the `html` template, which escapes it.
 // Every figure carries `data-k` (and tables `data-ward` / `data-province`) so that tests can
 // compare what is shown with what the API answered.
 
 import { dailyChart, groupsChart, ratesChart } from './charts.js';
-import { ApiRefusal, api, app, esc, fmt, href, provinceName, t } from './core.js';
+import { ApiRefusal, api, app, fmt, href, html, joined, provinceName, t } from './core.js';
 
 const FLAGS = [
   'below_average', 'no_progress', 'missing_report', 'late_report', 'groups_without_team',
@@ -24,14 +25,14 @@ function query(params) {
 }
 
 function card(key, label, value, note = '') {
-  return `<div class="card"><div class="label">${esc(label)}</div>
-    <div class="value" data-k="${key}">${esc(value)}</div>${note ? `<div class="note">${note}</div>` : ''}</div>`;
+  return html`<div class="card"><div class="label">${label}</div>
+    <div class="value" data-k="${key}">${value}</div>${note ? html`<div class="note">${note}</div>` : ''}</div>`;
 }
 
 /** A row's flags; groups without a team say how many groups (`groups`, when known). */
 function flagChips(flags, groups = null) {
-  return flags.map((f) => `<span class="flag" data-flag="${f}">${esc(t(f))}${
-    f === 'groups_without_team' && groups ? `: ${fmt.count(groups)}` : ''}</span>`).join(' ');
+  return joined(flags.map((f) => html`<span class="flag" data-flag="${f}">${t(f)}${
+    f === 'groups_without_team' && groups ? `: ${fmt.count(groups)}` : ''}</span>`), ' ');
 }
 
 /**
@@ -42,25 +43,25 @@ function flagChips(flags, groups = null) {
 function crumbs(province = null) {
   const links = [];
   if (app.me?.scope === 'national') {
-    links.push(`<a href="${esc(href('national'))}" data-k="crumb-national">${esc(t('national'))}</a>`);
+    links.push(html`<a href="${href('national')}" data-k="crumb-national">${t('national')}</a>`);
   }
   if (province) {
-    links.push(`<a href="${esc(href('province', province))}" data-k="crumb-province">${esc(provinceName(province))}</a>`);
+    links.push(html`<a href="${href('province', province)}" data-k="crumb-province">${provinceName(province)}</a>`);
   }
-  return links.length ? `<p class="crumbs">${links.join(' › ')}</p>` : '';
+  return links.length ? html`<p class="crumbs">${joined(links, ' › ')}</p>` : '';
 }
 
 /** A ward's name in a province's table: a link to its page when the official's token opens it
  * (a ward's token opens its own ward only). */
 function wardName(w) {
-  const name = esc(w.name ?? w.ward);
-  if (app.me?.scope === 'ward' && app.me.ward !== w.ward) return `<span data-k="name">${name}</span>`;
-  return `<a href="${esc(href('ward', w.ward))}" data-k="name">${name}</a>`;
+  const name = w.name ?? w.ward;
+  if (app.me?.scope === 'ward' && app.me.ward !== w.ward) return html`<span data-k="name">${name}</span>`;
+  return html`<a href="${href('ward', w.ward)}" data-k="name">${name}</a>`;
 }
 
 function windowLine(review) {
-  return `<p class="window" data-k="window">${esc(t('window'))}: ${fmt.day(review.window.from)} – ${fmt.day(review.window.to)}
-    · ${esc(t('previous_window'))}: ${fmt.day(review.previous.from)} – ${fmt.day(review.previous.to)}</p>`;
+  return html`<p class="window" data-k="window">${t('window')}: ${fmt.day(review.window.from)} – ${fmt.day(review.window.to)}
+    · ${t('previous_window')}: ${fmt.day(review.previous.from)} – ${fmt.day(review.previous.to)}</p>`;
 }
 
 /** File kinds: key, extension, added query (`locale=vi`: for a Vietnamese spreadsheet), label. */
@@ -68,17 +69,13 @@ const FILE_KINDS = [['csv', 'csv', '', 'file_csv'], ['csv-vi', 'csv', 'locale=vi
   ['xlsx', 'xlsx', '', 'file_xlsx']];
 
 function exportButtons(items) {
-  const buttons = items
-    .map(([label, path]) => FILE_KINDS
-      .map(([kind, ext, extra, name]) => {
-        const file = path.replace('{ext}', ext);
-        const url = extra ? `${file}${file.includes('?') ? '&' : '?'}${extra}` : file;
-        return `<button type="button" data-download="${esc(url)}"
-        data-k="export-${esc(label)}-${kind}">${esc(t(label))} (${esc(t(name))})</button>`;
-      })
-      .join(''))
-    .join('');
-  return `<section class="exports"><h2>${esc(t('exports'))}</h2>${buttons}
+  const buttons = items.map(([label, path]) => FILE_KINDS.map(([kind, ext, extra, name]) => {
+    const file = path.replace('{ext}', ext);
+    const url = extra ? `${file}${file.includes('?') ? '&' : '?'}${extra}` : file;
+    return html`<button type="button" data-download="${url}"
+      data-k="export-${label}-${kind}">${t(label)} (${t(name)})</button>`;
+  }));
+  return html`<section class="exports"><h2>${t('exports')}</h2>${buttons}
     <p id="download-status" class="note" data-k="download"></p></section>`;
 }
 
@@ -89,8 +86,8 @@ export async function nationalView(route) {
     // The API answers a province's token with its own province: not the national page.
     throw new ApiRefusal(403, 'province', `${t('national_only')} ${review.scope}.`, true);
   }
-  const rows = review.provinces.map((p) => `<tr data-province="${esc(p.province)}">
-      <td><a href="${esc(href('province', p.province))}" data-k="name">${esc(provinceName(p.province))}</a></td>
+  const rows = review.provinces.map((p) => html`<tr data-province="${p.province}">
+      <td><a href="${href('province', p.province)}" data-k="name">${provinceName(p.province)}</a></td>
       <td data-k="gain">${fmt.count(p.gain)}</td>
       <td data-k="previous-gain">${fmt.count(p.previous_gain)}</td>
       <td data-k="rate-residents">${fmt.percent(p.rates.per_residents)}</td>
@@ -98,14 +95,14 @@ export async function nationalView(route) {
       <td data-k="average">${fmt.percent(p.average.value)}</td>
       <td data-k="below-average">${fmt.count(p.flagged.below_average)}</td>
       <td data-k="no-progress">${fmt.count(p.flagged.no_progress)}</td>
-      <td data-k="missing-report">${fmt.count(p.flagged.missing_report)}</td></tr>`).join('');
-  const html = `<h1 data-k="heading">${esc(t('national'))} · ${fmt.day(review.date)}</h1>
+      <td data-k="missing-report">${fmt.count(p.flagged.missing_report)}</td></tr>`);
+  const markup = html`<h1 data-k="heading">${t('national')} · ${fmt.day(review.date)}</h1>
     ${windowLine(review)}
-    <section class="chart"><h2>${esc(t('chart_provinces'))}</h2><div class="plot"><canvas id="chart-provinces"></canvas></div></section>
-    <section><h2>${esc(t('provinces'))}</h2><div class="scroll"><table id="provinces">
-      <thead><tr><th>${esc(t('province'))}</th><th>${esc(t('gain'))}</th><th>${esc(t('previous_gain'))}</th>
-      <th>${esc(t('rate_residents'))}</th><th>${esc(t('rate_insured'))}</th><th>${esc(t('average_plain'))}</th>
-      <th>${esc(t('below_average'))}</th><th>${esc(t('no_progress'))}</th><th>${esc(t('missing_report'))}</th></tr></thead>
+    <section class="chart"><h2>${t('chart_provinces')}</h2><div class="plot"><canvas id="chart-provinces"></canvas></div></section>
+    <section><h2>${t('provinces')}</h2><div class="scroll"><table id="provinces">
+      <thead><tr><th>${t('province')}</th><th>${t('gain')}</th><th>${t('previous_gain')}</th>
+      <th>${t('rate_residents')}</th><th>${t('rate_insured')}</th><th>${t('average_plain')}</th>
+      <th>${t('below_average')}</th><th>${t('no_progress')}</th><th>${t('missing_report')}</th></tr></thead>
       <tbody>${rows}</tbody></table></div></section>
     ${exportButtons([['export_review', `/v1/review.{ext}${query({ date: review.date })}`]])}`;
   // Provinces are compared by their own rates; no national average is made up here.
@@ -113,7 +110,7 @@ export async function nationalView(route) {
     review.provinces.map((p) => provinceName(p.province)),
     review.provinces.map((p) => p.rates.per_residents), null,
     review.provinces.map(() => false), t('province'));
-  return { html, after, date: review.date, key: JSON.stringify(review) };
+  return { html: markup, after, date: review.date, key: JSON.stringify(review) };
 }
 
 /** One province: both rates, the plain mean, ranked wards with flags, and two charts. */
@@ -128,7 +125,7 @@ export async function provinceView(route) {
   ]);
   const province = review.provinces[0];
   const wards = province ? province.wards : [];
-  const rows = wards.map((w) => `<tr data-ward="${esc(w.ward)}">
+  const rows = wards.map((w) => html`<tr data-ward="${w.ward}">
       <td data-k="rank">${w.rank ?? '—'}</td>
       <td>${wardName(w)}</td>
       <td data-k="gain">${fmt.count(w.gain)}</td>
@@ -136,41 +133,41 @@ export async function provinceView(route) {
       <td data-k="integrated">${fmt.count(w.integrated)}</td>
       <td data-k="rate-residents">${fmt.percent(w.rates.per_residents)}</td>
       <td data-k="rate-insured">${fmt.percent(w.rates.per_insured)}</td>
-      <td data-k="flags">${flagChips(w.flags, w.groups_without_team)}</td></tr>`).join('');
+      <td data-k="flags">${flagChips(w.flags, w.groups_without_team)}</td></tr>`);
   // Groups without a team are counted as groups (the number to act on), with the wards they are in.
   const groupsWithout = wards.reduce((n, w) => n + (w.groups_without_team ?? 0), 0);
   const flagged = province
-    ? FLAGS.filter((f) => province.flagged[f]).map((f) => (f === 'groups_without_team'
-      ? `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="groups-without-team">${fmt.count(groupsWithout)}</b>
-          ${esc(t('in_wards'))} <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b> ${esc(t('wards_unit'))}</span>`
-      : `<span class="flag" data-flag="${f}">${esc(t(f))}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`)).join(' ')
+    ? joined(FLAGS.filter((f) => province.flagged[f]).map((f) => (f === 'groups_without_team'
+      ? html`<span class="flag" data-flag="${f}">${t(f)}: <b data-k="groups-without-team">${fmt.count(groupsWithout)}</b>
+          ${t('in_wards')} <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b> ${t('wards_unit')}</span>`
+      : html`<span class="flag" data-flag="${f}">${t(f)}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`)), ' ')
     : '';
-  const html = `<h1 data-k="heading">${esc(provinceName(code))} · ${fmt.day(date)}</h1>
+  const markup = html`<h1 data-k="heading">${provinceName(code)} · ${fmt.day(date)}</h1>
     ${crumbs()}
     ${windowLine(review)}
     <section class="cards">
       ${card('integrated', t('integrated'), fmt.count(summary.integrated))}
-      ${card('rate-residents', t('rate_residents'), fmt.percent(summary.rates.per_residents), `${esc(t('residents'))}: <span data-k="residents">${fmt.count(summary.residents)}</span>`)}
-      ${card('rate-insured', t('rate_insured'), fmt.percent(summary.rates.per_insured), `${esc(t('insured'))}: <span data-k="insured">${fmt.count(summary.insured)}</span>`)}
-      ${card('rate-level2', t('rate_level2'), fmt.percent(summary.rates.per_level2), `${esc(t('level2'))}: <span data-k="level2">${fmt.count(summary.populations.level2)}</span>`)}
-      ${card('rate-eligible', t('rate_eligible'), fmt.percent(summary.rates.per_eligible), `${esc(t('not_integrated'))}: <span data-k="eligible-not-integrated">${summary.not_integrated.eligible === null ? '—' : fmt.count(summary.not_integrated.eligible)}</span>`)}
+      ${card('rate-residents', t('rate_residents'), fmt.percent(summary.rates.per_residents), html`${t('residents')}: <span data-k="residents">${fmt.count(summary.residents)}</span>`)}
+      ${card('rate-insured', t('rate_insured'), fmt.percent(summary.rates.per_insured), html`${t('insured')}: <span data-k="insured">${fmt.count(summary.insured)}</span>`)}
+      ${card('rate-level2', t('rate_level2'), fmt.percent(summary.rates.per_level2), html`${t('level2')}: <span data-k="level2">${fmt.count(summary.populations.level2)}</span>`)}
+      ${card('rate-eligible', t('rate_eligible'), fmt.percent(summary.rates.per_eligible), html`${t('not_integrated')}: <span data-k="eligible-not-integrated">${summary.not_integrated.eligible === null ? '—' : fmt.count(summary.not_integrated.eligible)}</span>`)}
       ${card('average', t('average_residents'), fmt.percent(summary.average.value))}
       ${card('average-insured', t('average_insured'), fmt.percent(insured.average.value))}
-      ${card('gain', t('gain'), fmt.count(province?.gain), `${esc(t('previous_gain'))}: <span data-k="previous-gain">${fmt.count(province?.previous_gain)}</span>`)}
+      ${card('gain', t('gain'), fmt.count(province?.gain), html`${t('previous_gain')}: <span data-k="previous-gain">${fmt.count(province?.previous_gain)}</span>`)}
       ${card('accounts', t('accounts'), fmt.count(summary.accounts))}
-      ${card('teams', t('teams'), fmt.count(summary.teams), `${esc(t('team_members_total'))}: <span data-k="team-members">${fmt.count(summary.team_members)}</span>`)}
+      ${card('teams', t('teams'), fmt.count(summary.teams), html`${t('team_members_total')}: <span data-k="team-members">${fmt.count(summary.team_members)}</span>`)}
     </section>
     ${exportButtons([
       ['export_review', `/v1/review.{ext}${query({ province: code, date })}`],
       ['export_summary', `/v1/provinces/${encodeURIComponent(code)}/summary.{ext}${query({ date })}`],
     ])}
-    <p class="flags" data-k="flagged">${esc(t('wards_flagged'))}: ${flagged || esc(t('none'))}
+    <p class="flags" data-k="flagged">${t('wards_flagged')}: ${flagged || t('none')}
       <span class="note" data-k="filter-note" role="status"></span></p>
-    <section class="chart"><h2>${esc(t('chart_rates'))}</h2><div class="plot"><canvas id="chart-rates"></canvas></div></section>
-    <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>
-    <section><h2>${esc(t('wards'))}</h2><div class="scroll"><table id="wards">
-      <thead><tr><th>${esc(t('rank'))}</th><th>${esc(t('ward'))}</th><th>${esc(t('gain'))}</th><th>${esc(t('previous_gain'))}</th>
-      <th>${esc(t('integrated'))}</th><th>${esc(t('rate_residents'))}</th><th>${esc(t('rate_insured'))}</th><th>${esc(t('flags'))}</th></tr></thead>
+    <section class="chart"><h2>${t('chart_rates')}</h2><div class="plot"><canvas id="chart-rates"></canvas></div></section>
+    <section class="chart"><h2>${t('chart_daily')}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>
+    <section><h2>${t('wards')}</h2><div class="scroll"><table id="wards">
+      <thead><tr><th>${t('rank')}</th><th>${t('ward')}</th><th>${t('gain')}</th><th>${t('previous_gain')}</th>
+      <th>${t('integrated')}</th><th>${t('rate_residents')}</th><th>${t('rate_insured')}</th><th>${t('flags')}</th></tr></thead>
       <tbody>${rows}</tbody></table></div></section>`;
   const after = () => {
     ratesChart(document.getElementById('chart-rates'), wards.map((w) => w.name ?? w.ward),
@@ -178,23 +175,23 @@ export async function provinceView(route) {
       wards.map((w) => w.flags.includes('below_average')), t('ward'));
     dailyChart(document.getElementById('chart-daily'), series.days, false);
   };
-  return { html, after, date, key: JSON.stringify([review, summary, insured, series]) };
+  return { html: markup, after, date, key: JSON.stringify([review, summary, insured, series]) };
 }
 
 /** A ward's residential groups: each group's team, figures and flags, and the facts without one. */
 function groupsTable(answer) {
-  const row = (key, label, team, f, flags) => `<tr data-group="${esc(key)}"><td data-k="group">${esc(label)}</td>
+  const row = (key, label, team, f, flags) => html`<tr data-group="${key}"><td data-k="group">${label}</td>
       <td data-k="team">${team ? `${fmt.day(team.formed_on)} (${team.members === null ? '—' : fmt.count(team.members)})` : '—'}</td>
       <td data-k="accounts">${fmt.count(f.accounts.cumulative)}</td>
       <td data-k="integrated-new">${fmt.count(f.integrated.new)}</td>
       <td data-k="integrated">${fmt.count(f.integrated.cumulative)}</td>
       <td data-k="gain">${fmt.count(f.gain)}</td>
       <td data-k="flags">${flagChips(flags)}</td></tr>`;
-  const rows = answer.groups.map((g) => row(g.group, g.group, g.team, g, g.flags)).join('')
-    + row('', t('without_group'), null, answer.without_group, []);
-  return `<section><h2>${esc(t('groups'))}</h2><div class="scroll"><table id="groups">
-      <thead><tr><th>${esc(t('group'))}</th><th>${esc(t('team_members'))}</th><th>${esc(t('accounts'))}</th>
-      <th>${esc(t('integrated_today'))}</th><th>${esc(t('integrated'))}</th><th>${esc(t('gain'))}</th><th>${esc(t('flags'))}</th></tr></thead>
+  const rows = [...answer.groups.map((g) => row(g.group, g.group, g.team, g, g.flags)),
+    row('', t('without_group'), null, answer.without_group, [])];
+  return html`<section><h2>${t('groups')}</h2><div class="scroll"><table id="groups">
+      <thead><tr><th>${t('group')}</th><th>${t('team_members')}</th><th>${t('accounts')}</th>
+      <th>${t('integrated_today')}</th><th>${t('integrated')}</th><th>${t('gain')}</th><th>${t('flags')}</th></tr></thead>
       <tbody>${rows}</tbody></table></div></section>`;
 }
 
@@ -225,16 +222,16 @@ function reportState(status, day) {
 function reportRow(label, status, day) {
   const state = reportState(status, day);
   const differences = status.differences.length
-    ? `<ul class="differences">${status.differences.map((d) => `<li data-figure="${esc(d.figure)}">${esc(t(`fig_${d.figure}`))}:
-        ${esc(t('claimed'))} <b>${fmt.count(d.claimed)}</b>, ${esc(t('events'))} <b>${fmt.count(d.events)}</b></li>`).join('')}</ul>`
-    : (status.filed ? `<span class="note">${esc(t('no_differences'))}</span>` : '');
+    ? html`<ul class="differences">${status.differences.map((d) => html`<li data-figure="${d.figure}">${t(`fig_${d.figure}`)}:
+        ${t('claimed')} <b>${fmt.count(d.claimed)}</b>, ${t('events')} <b>${fmt.count(d.events)}</b></li>`)}</ul>`
+    : (status.filed ? html`<span class="note">${t('no_differences')}</span>` : '');
   const text = status.text
     ? ['difficulties', 'proposals'].filter((k) => status.text[k])
-      .map((k) => `<p class="report-text" data-text="${k}"><b>${esc(t(k))}:</b> ${esc(status.text[k])}</p>`).join('')
+      .map((k) => html`<p class="report-text" data-text="${k}"><b>${t(k)}:</b> ${status.text[k]}</p>`)
     : '';
-  return `<tr data-report="${esc(label)}"><td>${esc(label)}</td>
-    <td data-k="report-state" data-state="${state}"><span class="state ${state}">${esc(t(state))}</span></td>
-    <td>${esc(localTime(status.due))}</td><td>${differences}${text}</td></tr>`;
+  return html`<tr data-report="${label}"><td>${label}</td>
+    <td data-k="report-state" data-state="${state}"><span class="state ${state}">${t(state)}</span></td>
+    <td>${localTime(status.due)}</td><td>${differences}${text}</td></tr>`;
 }
 
 /** One ward: the day's and cumulative figures, both rates, target, teams, reports, a chart. */
@@ -252,38 +249,40 @@ export async function wardView(route) {
   const opening = daily.opening && daily.opening.as_of <= date ? daily.opening : null;
   // A month's figures close on the 14th: say which days its report speaks of.
   const covers = (p) => (p.period.startsWith('monthly/') ? ` (${fmt.day(p.covers.from)}–${fmt.day(p.covers.to)})` : '');
-  const periods = daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)).join('')
-    + daily.other_reports.map((p) => reportRow(`${t(`reporter_${p.reporter}`)}: ${periodLabel(p.period)}`, p, date)).join('');
+  const periods = [
+    ...daily.period_reports.map((p) => reportRow(`${periodLabel(p.period)}${covers(p)}`, p, date)),
+    ...daily.other_reports.map((p) => reportRow(`${t(`reporter_${p.reporter}`)}: ${periodLabel(p.period)}`, p, date)),
+  ];
   const title = daily.name ? `${daily.name} (${code})` : `${t('ward')} ${code}`;
-  const html = `<h1 data-k="heading">${esc(title)} · ${fmt.day(date)}</h1>
+  const markup = html`<h1 data-k="heading">${title} · ${fmt.day(date)}</h1>
     ${crumbs(daily.province)}
     <section class="cards">
       ${card('integrated-new', t('integrated_today'), fmt.count(daily.integrated.new))}
-      ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative), opening ? `${esc(t('opening_balance'))} ${fmt.day(opening.as_of)}: <span data-k="opening-integrated">${fmt.count(opening.integrated)}</span>` : '')}
-      ${card('rank', t('rank_in_province'), daily.standing.rank === null ? '—' : `${fmt.count(daily.standing.rank)}/${fmt.count(daily.standing.ranked)}`, `${esc(t('average_residents'))}: <span data-k="province-average">${fmt.percent(daily.standing.average.value)}</span>`)}
+      ${card('integrated', t('integrated'), fmt.count(daily.integrated.cumulative), opening ? html`${t('opening_balance')} ${fmt.day(opening.as_of)}: <span data-k="opening-integrated">${fmt.count(opening.integrated)}</span>` : '')}
+      ${card('rank', t('rank_in_province'), daily.standing.rank === null ? '—' : `${fmt.count(daily.standing.rank)}/${fmt.count(daily.standing.ranked)}`, html`${t('average_residents')}: <span data-k="province-average">${fmt.percent(daily.standing.average.value)}</span>`)}
       ${card('standing-flags', t('flags'), daily.standing.flags.map((f) => t(f)).join(', ') || '—')}
       ${card('rate-residents', t('rate_residents'), fmt.percent(daily.rates.per_residents))}
       ${card('rate-insured', t('rate_insured'), fmt.percent(daily.rates.per_insured))}
-      ${card('rate-level2', t('rate_level2'), fmt.percent(daily.rates.per_level2), daily.populations ? `${esc(t('level2'))}: <span data-k="level2">${fmt.count(daily.populations.level2)}</span>` : '')}
-      ${card('rate-eligible', t('rate_eligible'), fmt.percent(daily.rates.per_eligible), daily.not_integrated?.eligible != null ? `${esc(t('not_integrated'))}: <span data-k="eligible-not-integrated">${fmt.count(daily.not_integrated.eligible)}</span>` : '')}
-      ${card('target', t('progress'), target ? fmt.percent(target.percent) : '—', target ? `${esc(t('target'))}: <span data-k="target-count">${fmt.count(target.target)}</span>` : '')}
-      ${card('accounts-new', t('accounts_today'), fmt.count(daily.accounts.new), `${esc(t('accounts'))}: <span data-k="accounts">${fmt.count(daily.accounts.cumulative)}</span>${opening ? `, ${esc(t('opening_balance'))} ${fmt.day(opening.as_of)}: <span data-k="opening-accounts">${fmt.count(opening.accounts)}</span>` : ''}`)}
-      ${card('with-team', `${t('groups')} ${t('with_team')}`, fmt.count(groups.with_team), groups.total !== null ? `/ <span data-k="groups-total">${fmt.count(groups.total)}</span>` : '')}
+      ${card('rate-level2', t('rate_level2'), fmt.percent(daily.rates.per_level2), daily.populations ? html`${t('level2')}: <span data-k="level2">${fmt.count(daily.populations.level2)}</span>` : '')}
+      ${card('rate-eligible', t('rate_eligible'), fmt.percent(daily.rates.per_eligible), daily.not_integrated?.eligible != null ? html`${t('not_integrated')}: <span data-k="eligible-not-integrated">${fmt.count(daily.not_integrated.eligible)}</span>` : '')}
+      ${card('target', t('progress'), target ? fmt.percent(target.percent) : '—', target ? html`${t('target')}: <span data-k="target-count">${fmt.count(target.target)}</span>` : '')}
+      ${card('accounts-new', t('accounts_today'), fmt.count(daily.accounts.new), html`${t('accounts')}: <span data-k="accounts">${fmt.count(daily.accounts.cumulative)}</span>${opening ? html`, ${t('opening_balance')} ${fmt.day(opening.as_of)}: <span data-k="opening-accounts">${fmt.count(opening.accounts)}</span>` : ''}`)}
+      ${card('with-team', `${t('groups')} ${t('with_team')}`, fmt.count(groups.with_team), groups.total !== null ? html`/ <span data-k="groups-total">${fmt.count(groups.total)}</span>` : '')}
       ${card('without-team', `${t('groups')} ${t('without_team')}`, groups.without_team === null ? '—' : fmt.count(groups.without_team))}
       ${card('facilities', t('facilities'), fmt.count(daily.facilities.linked), daily.facilities.total !== null ? `/ ${fmt.count(daily.facilities.total)}` : '')}
       ${card('team-members', t('team_members_total'), fmt.count(groups.team_members))}
       ${card('groups-without-progress', t('groups_without_progress'), fmt.count(groupsAnswer.totals.without_progress), `/ ${fmt.count(groupsAnswer.totals.known)}`)}
     </section>
     ${exportButtons([['export_groups', `/v1/wards/${encodeURIComponent(code)}/groups.{ext}${query({ date })}`]])}
-    <section><h2>${esc(t('reports'))}</h2><div class="scroll"><table id="reports">
-      <thead><tr><th>${esc(t('report_period'))}</th><th>${esc(t('filed'))}</th><th>${esc(t('due'))}</th><th>${esc(t('differs'))}</th></tr></thead>
+    <section><h2>${t('reports')}</h2><div class="scroll"><table id="reports">
+      <thead><tr><th>${t('report_period')}</th><th>${t('filed')}</th><th>${t('due')}</th><th>${t('differs')}</th></tr></thead>
       <tbody>${reportRow(`${t('report_daily')} ${fmt.day(date)}`, daily.report, date)}${periods}</tbody></table></div></section>
     ${groupsTable(groupsAnswer)}
-    ${groupsAnswer.groups.length ? `<section class="chart"><h2>${esc(t('chart_groups'))}</h2><div class="plot"><canvas id="chart-groups"></canvas></div></section>` : ''}
-    <section class="chart"><h2>${esc(t('chart_daily'))}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>`;
+    ${groupsAnswer.groups.length ? html`<section class="chart"><h2>${t('chart_groups')}</h2><div class="plot"><canvas id="chart-groups"></canvas></div></section>` : ''}
+    <section class="chart"><h2>${t('chart_daily')}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>`;
   const after = () => {
     if (groupsAnswer.groups.length) groupsChart(document.getElementById('chart-groups'), groupsAnswer.groups);
     dailyChart(document.getElementById('chart-daily'), series.days, true);
   };
-  return { html, after, date, key: JSON.stringify([daily, series, groupsAnswer]) };
+  return { html: markup, after, date, key: JSON.stringify([daily, series, groupsAnswer]) };
 }

@@ -12,7 +12,7 @@ mod page;
 use std::time::Duration;
 
 use checks::{check_export, check_national, check_province, check_ward};
-use common::{Events, out};
+use common::{Events, OPENED, out};
 use ehb_e2e::{Browser, NatsServer, Projector, Shown, publisher};
 use ehb_simulator::Scenario;
 use page::{Lang, NATIONAL, PROVINCE_31, WARD, access_file, api, screenshot};
@@ -402,6 +402,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         "the page shows the new gain {expected} without a reload"
     );
     check_national(&browser, &base, Lang::Vi).await;
+    names_are_text_on_the_page(&browser, &projector, &publisher).await;
 
     // The server gone: the page keeps its figures and says since when they are shown.
     let mut projector = projector;
@@ -475,4 +476,44 @@ async fn kept_across_a_refresh(
         )
         .await;
     assert_eq!(place, json!([scrolled, true]));
+}
+
+/// A unit's name is text on the page, whatever it holds: a baseline naming a ward with markup
+/// shows those characters, and no element is made of them.
+async fn names_are_text_on_the_page(
+    browser: &Browser,
+    projector: &Projector,
+    publisher: &ehb_eventlog::Publisher,
+) {
+    let name = r#"<img src=x onerror="document.title='x'"> Phường <b>Hòa</b> & "Bình""#;
+    let mut baseline = Events::new().baseline(OPENED, "31999", 8_000, 4_000, 2);
+    baseline.id = ehb_proto::Uuid::from_u128(0x5afe);
+    if let ehb_proto::Payload::WardBaseline(b) = &mut baseline.payload {
+        b.name = Some(ehb_proto::Text::from(name.to_owned()));
+    }
+    let done = publisher
+        .publish_all(out(&[baseline]))
+        .await
+        .expect("published");
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
+    assert_eq!(browser.go("#/province/31").await, Shown::Ready);
+    // Read in one script, so that a redraw between two cannot fall between them.
+    let shown = "const a = document.querySelector('[data-ward=\"31999\"] [data-k=name]');
+        return a ? [a.textContent, a.children.length, document.title === 'x'] : null;";
+    let mut seen = Value::Null;
+    for _ in 0..100 {
+        seen = browser.eval(shown, vec![]).await;
+        if !seen.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        seen,
+        json!([name, 0, false]),
+        "the ward is listed, its name as text"
+    );
+    assert_eq!(browser.go("#/national").await, Shown::Ready);
 }
