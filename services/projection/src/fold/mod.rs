@@ -1,6 +1,6 @@
 //! The fold: one stream message at a time into the projection, a pure function of the messages.
 
-use ehb_proto::{ContractError, Event, Payload, ProvinceCode, ReportId, decode_on_subject};
+use ehb_proto::{ContractError, Event, Payload, ProvinceCode, decode_on_subject};
 use jiff::Timestamp;
 
 use crate::state::{Position, Projection, Reject};
@@ -8,9 +8,7 @@ use crate::ward::{Ward, WardMeta};
 
 mod payload;
 
-use payload::{
-    Fact, count_citizen, file_report, form_team, link_facility, open_balance, take_baseline,
-};
+use payload::{Others, fold_payload};
 
 /// What applying one message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,60 +125,12 @@ impl Projection {
         check_opening(ward, event)?;
         let counters = ward.days.entry(day).or_default();
         counters.events += 1;
-        let citizens = &mut self.citizens[usize::from(event.province.get())];
-        let mut effect = match &event.payload {
-            Payload::AccountActivated { citizen } => count_citizen(
-                citizens,
-                &mut self.changes,
-                counters,
-                event,
-                *citizen,
-                Fact::Account,
-            ),
-            Payload::CardIntegrated {
-                citizen,
-                beneficiary,
-                issuer,
-            } => {
-                let fact = Fact::Integration {
-                    beneficiary: *beneficiary,
-                    issuer: *issuer,
-                };
-                count_citizen(citizens, &mut self.changes, counters, event, *citizen, fact)
-            }
-            Payload::TeamFormed {
-                members,
-                composition,
-            } => form_team(
-                &mut ward.meta.teams,
-                &mut self.changes,
-                counters,
-                (ward_code, day),
-                event,
-                (*members, *composition),
-            ),
-            Payload::FacilityLinked { facility } => {
-                link_facility(&mut ward.meta.facilities, counters, facility.as_str(), day)
-            }
-            Payload::ReportFiled {
-                reporter,
-                period,
-                figures,
-                notes,
-            } => file_report(
-                &mut ward.meta.reports,
-                &mut self.changes,
-                &self.deadlines,
-                (ward_code, event),
-                ReportId {
-                    reporter: *reporter,
-                    period: *period,
-                },
-                (figures, notes.as_deref()),
-            ),
-            Payload::WardBaseline(b) => take_baseline(&mut ward.meta, event, b),
-            Payload::WardOpening(o) => open_balance(&mut ward.meta, event, o),
+        let others = Others {
+            citizens: &mut self.citizens[usize::from(event.province.get())],
+            changes: &mut self.changes,
+            deadlines: &self.deadlines,
         };
+        let mut effect = fold_payload(event, day, &mut ward.meta, counters, others);
         if effect.duplicate {
             counters.duplicates += 1;
             self.totals.duplicates += 1;

@@ -47,6 +47,86 @@ impl Effect {
     };
 }
 
+/// The parts of the projection a payload's step may touch besides its ward: the province's
+/// counted citizens, the changes to write, the report deadlines.
+pub(super) struct Others<'p> {
+    pub citizens: &'p mut CitizenSet,
+    pub changes: &'p mut Changes,
+    pub deadlines: &'p ReportDeadlines,
+}
+
+/// Folds `event`'s payload into its ward's record (`meta`) and its ward-day's `counters`: the
+/// step of its kind.
+pub(super) fn fold_payload(
+    event: &Event<'_>,
+    day: BusinessDay,
+    meta: &mut WardMeta,
+    counters: &mut DayCounters,
+    others: Others<'_>,
+) -> Effect {
+    let ward_code = event.ward;
+    match &event.payload {
+        Payload::AccountActivated { citizen } => count_citizen(
+            others.citizens,
+            others.changes,
+            counters,
+            event,
+            *citizen,
+            Fact::Account,
+        ),
+        Payload::CardIntegrated {
+            citizen,
+            beneficiary,
+            issuer,
+        } => {
+            let fact = Fact::Integration {
+                beneficiary: *beneficiary,
+                issuer: *issuer,
+            };
+            count_citizen(
+                others.citizens,
+                others.changes,
+                counters,
+                event,
+                *citizen,
+                fact,
+            )
+        }
+        Payload::TeamFormed {
+            members,
+            composition,
+        } => form_team(
+            &mut meta.teams,
+            others.changes,
+            counters,
+            (ward_code, day),
+            event,
+            (*members, *composition),
+        ),
+        Payload::FacilityLinked { facility } => {
+            link_facility(&mut meta.facilities, counters, facility.as_str(), day)
+        }
+        Payload::ReportFiled {
+            reporter,
+            period,
+            figures,
+            notes,
+        } => file_report(
+            &mut meta.reports,
+            others.changes,
+            others.deadlines,
+            (ward_code, event),
+            ReportId {
+                reporter: *reporter,
+                period: *period,
+            },
+            (figures, notes.as_deref()),
+        ),
+        Payload::WardBaseline(b) => take_baseline(meta, event, b),
+        Payload::WardOpening(o) => open_balance(meta, event, o),
+    }
+}
+
 /// A citizen's fact: a level-2 account activated, or a card integrated.
 pub(super) enum Fact {
     /// `account.activated`.
