@@ -4,6 +4,7 @@
 //! the right cells; the page follows the campaign live. Screenshots (desktop and a 360 px
 //! phone) are saved in `docs/screenshots/`.
 
+mod behaviour;
 mod checks;
 #[path = "../common/mod.rs"]
 mod common;
@@ -11,8 +12,9 @@ mod page;
 
 use std::time::Duration;
 
+use behaviour::{kept_across_a_refresh, names_are_text_on_the_page};
 use checks::{check_export, check_national, check_province, check_ward};
-use common::{Events, OPENED, out};
+use common::{Events, out};
 use ehb_e2e::{Browser, NatsServer, Projector, Shown, publisher};
 use ehb_simulator::Scenario;
 use page::{Lang, NATIONAL, PROVINCE_31, WARD, access_file, api, screenshot};
@@ -309,6 +311,21 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     let links = "return [...document.querySelectorAll('.crumbs a')].map((a) => a.dataset.k);";
     assert_eq!(browser.eval(links, vec![]).await, json!(["crumb-province"]));
     browser.screenshot(&screenshot("ward-desktop")).await;
+    // The ward's page in English too, then back.
+    browser.click("#lang").await;
+    let english = "return document.documentElement.lang === 'en'
+        && document.querySelector('#view [data-k=heading]') !== null
+        && document.getElementById('view').textContent.includes('Integrations per day');";
+    assert!(browser.wait_until(english, Duration::from_secs(10)).await);
+    check_ward(&browser, &base, WARD, &own, Lang::En).await;
+    browser.click("#lang").await;
+    let vietnamese =
+        "return document.getElementById('view').textContent.includes('Số tích hợp mỗi ngày');";
+    assert!(
+        browser
+            .wait_until(vietnamese, Duration::from_secs(10))
+            .await
+    );
     browser.resize(360, 780).await;
     assert_eq!(browser.wait_drawn().await, Shown::Ready);
     let width = browser
@@ -366,6 +383,20 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     assert!(footer.contains(&format!("Số liệu đến {as_of}")), "{footer}");
     let before = check_national(&browser, &base, Lang::Vi).await;
     browser.screenshot(&screenshot("national-desktop")).await;
+    // The national page in English too, then back.
+    browser.click("#lang").await;
+    let english = "return document.documentElement.lang === 'en'
+        && document.getElementById('view').textContent.includes('Integration rate by province');";
+    assert!(browser.wait_until(english, Duration::from_secs(10)).await);
+    check_national(&browser, &base, Lang::En).await;
+    browser.click("#lang").await;
+    let vietnamese =
+        "return document.getElementById('view').textContent.includes('Tỷ lệ tích hợp theo tỉnh');";
+    assert!(
+        browser
+            .wait_until(vietnamese, Duration::from_secs(10))
+            .await
+    );
     let day = before["date"].as_str().expect("a day");
     let mut e = Events::new();
     let more: Vec<_> = (0..25u128)
@@ -420,100 +451,4 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
     assert_eq!(kept, Value::Bool(true), "the figures stay on the page");
     browser.screenshot(&screenshot("national-stale")).await;
     browser.close().await;
-}
-
-/// On a phone, the ward table scrolled sideways and a column's header focused stay so when new
-/// figures redraw the page.
-async fn kept_across_a_refresh(
-    browser: &Browser,
-    base: &str,
-    publisher: &ehb_eventlog::Publisher,
-    ward: &str,
-) {
-    let scrolled = browser
-        .eval(
-            "const box = document.getElementById('wards').closest('.scroll'); box.scrollLeft = 90;
-             document.querySelector('#wards thead th:nth-child(5)').focus(); return box.scrollLeft;",
-            vec![],
-        )
-        .await;
-    assert!(
-        scrolled.as_u64() > Some(0),
-        "the table scrolls sideways: {scrolled}"
-    );
-    let date = checks::picked(browser).await;
-    // Ids of their own: the stream keeps one message per id, and later events start from 1.
-    let more: Vec<_> = (0..3u128)
-        .map(|i| {
-            let at = format!("{date}T11:00:00+07:00");
-            let mut event = Events::new().integrated(&at, ward, 0xbeef_0000 + i, "HS");
-            event.id = ehb_proto::Uuid::from_u128(0xbeef_0000 + i);
-            event
-        })
-        .collect();
-    publisher.publish_all(out(&more)).await.expect("published");
-    let summary = format!("/v1/provinces/31/summary?date={date}");
-    let mut integrated = Value::Null;
-    for _ in 0..100 {
-        integrated = api(base, &summary, PROVINCE_31).await["integrated"].clone();
-        let shown = browser.text("[data-k=integrated]").await;
-        if shown == Lang::Vi.count(&integrated) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(
-        browser.text("[data-k=integrated]").await,
-        Lang::Vi.count(&integrated),
-        "the page shows the new figures"
-    );
-    let place = browser
-        .eval(
-            "const box = document.getElementById('wards').closest('.scroll');
-             const th = document.querySelector('#wards thead th:nth-child(5)');
-             return [box.scrollLeft, document.activeElement === th];",
-            vec![],
-        )
-        .await;
-    assert_eq!(place, json!([scrolled, true]));
-}
-
-/// A unit's name is text on the page, whatever it holds: a baseline naming a ward with markup
-/// shows those characters, and no element is made of them.
-async fn names_are_text_on_the_page(
-    browser: &Browser,
-    projector: &Projector,
-    publisher: &ehb_eventlog::Publisher,
-) {
-    let name = r#"<img src=x onerror="document.title='x'"> Phường <b>Hòa</b> & "Bình""#;
-    let mut baseline = Events::new().baseline(OPENED, "31999", 8_000, 4_000, 2);
-    baseline.id = ehb_proto::Uuid::from_u128(0x5afe);
-    if let ehb_proto::Payload::WardBaseline(b) = &mut baseline.payload {
-        b.name = Some(ehb_proto::Text::from(name.to_owned()));
-    }
-    let done = publisher
-        .publish_all(out(&[baseline]))
-        .await
-        .expect("published");
-    projector
-        .wait_applied(done.last_seq, Duration::from_secs(30))
-        .await;
-    assert_eq!(browser.go("#/province/31").await, Shown::Ready);
-    // Read in one script, so that a redraw between two cannot fall between them.
-    let shown = "const a = document.querySelector('[data-ward=\"31999\"] [data-k=name]');
-        return a ? [a.textContent, a.children.length, document.title === 'x'] : null;";
-    let mut seen = Value::Null;
-    for _ in 0..100 {
-        seen = browser.eval(shown, vec![]).await;
-        if !seen.is_null() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(
-        seen,
-        json!([name, 0, false]),
-        "the ward is listed, its name as text"
-    );
-    assert_eq!(browser.go("#/national").await, Shown::Ready);
 }
