@@ -146,12 +146,40 @@ impl NatsServer {
             monitor_port: free_port(),
             dir,
         };
+        // A port found free can be taken before the server binds it (another test's client
+        // leaves from it): a server that exits at once is started again on other ports.
+        for _ in 0..4 {
+            if server.spawn_once() {
+                return server;
+            }
+            server.port = free_port();
+            server.monitor_port = free_port();
+        }
         server.spawn();
         server
     }
 
-    fn spawn(&mut self) {
-        let args = [
+    /// Starts the server; `false` if it exited before it was ready (its port was taken).
+    fn spawn_once(&mut self) -> bool {
+        let mut child = spawn_nats(&self.args(), &[], &self.log_path());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !(healthy(self.monitor_port) && wait_for_port(self.port, Duration::ZERO)) {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                print_log_tail("nats-server", &self.log_path(), 5);
+                return false;
+            }
+            if Instant::now() > deadline {
+                print_log_tail("nats-server", &self.log_path(), 40);
+                panic!("nats-server on {} was not ready within 60 s", self.port);
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        self.child = Some(child);
+        true
+    }
+
+    fn args(&self) -> [String; 9] {
+        [
             "-js".to_owned(),
             "-a".to_owned(),
             "127.0.0.1".to_owned(),
@@ -161,8 +189,11 @@ impl NatsServer {
             self.monitor_port.to_string(),
             "-sd".to_owned(),
             self.dir.path().join("jetstream").display().to_string(),
-        ];
-        self.child = Some(spawn_nats(&args, &[], &self.log_path()));
+        ]
+    }
+
+    fn spawn(&mut self) {
+        self.child = Some(spawn_nats(&self.args(), &[], &self.log_path()));
         wait_ready(self.port, self.monitor_port, &self.log_path());
     }
 
