@@ -169,6 +169,9 @@ impl NatsServer {
                 return false;
             }
             if Instant::now() > deadline {
+                // Not left running once the test has failed.
+                let _ = child.kill();
+                let _ = child.wait();
                 print_log_tail("nats-server", &self.log_path(), 40);
                 panic!("nats-server on {} was not ready within 60 s", self.port);
             }

@@ -175,6 +175,9 @@ async fn two_partitions_behind_the_front_answer_as_one_projector() {
     same(&front, &whole_base, "/v1/wards/99999/daily").await;
     same(&front, &whole_base, "/v1/provinces/02/summary").await;
     same(&front, &whole_base, "/v1/review?date=tomorrow").await;
+    // The national report table refuses a locale given twice as one projector does.
+    let twice = same(&front, &whole_base, "/v1/review.csv?locale=vi&locale=xx").await;
+    assert_eq!(twice["error"]["field"], "locale");
 
     // The dashboard through the front: its page and scripts as one projector serves them (the
     // national page then reads the national review and report files checked here).

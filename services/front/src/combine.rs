@@ -145,8 +145,19 @@ pub async fn review_table(
     let format = if uri.path().ends_with(".xlsx") {
         FileFormat::Xlsx
     } else {
-        let asked = pairs.iter().find(|(k, v)| k == "locale" && !v.is_empty());
-        match asked.map(|(_, v)| v.parse::<Locale>()).transpose() {
+        let asked: Vec<_> = pairs
+            .iter()
+            .filter(|(k, v)| k == "locale" && !v.is_empty())
+            .collect();
+        if asked.len() > 1 {
+            // As the projector answers a parameter given twice.
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "locale",
+                "is given more than once".into(),
+            );
+        }
+        match asked.first().map(|(_, v)| v.parse::<Locale>()).transpose() {
             Ok(locale) => FileFormat::Csv.localized(locale.unwrap_or_default()),
             Err(e) => return refusal(StatusCode::BAD_REQUEST, "locale", e.to_string()),
         }

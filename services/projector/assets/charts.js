@@ -23,7 +23,8 @@ function chartOptions(format, scales) {
     maintainAspectRatio: false,
     plugins: {
       legend: { position: 'bottom' },
-      tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.parsed.y)}` } },
+      // The value is along the bars: `y` when they stand, `x` when they lie down.
+      tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${format(item.chart.options.indexAxis === 'y' ? item.parsed.x : item.parsed.y)}` } },
     },
     scales,
   };
@@ -164,7 +165,6 @@ export function groupsChart(canvas, groups) {
     [lying ? 'y' : 'x']: { ticks: { autoSkip: !lying, maxRotation: 60 }, title: { display: true, text: t('group') } },
   });
   options.indexAxis = lying ? 'y' : 'x';
-  if (lying) options.plugins.tooltip.callbacks.label = (item) => `${item.dataset.label}: ${fmt.count(item.parsed.x)}`;
   options.plugins.legend.labels = {
     generateLabels: (chart) => {
       const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);

@@ -136,12 +136,13 @@ export async function provinceView(route) {
       <td data-k="flags">${flagChips(w.flags, w.groups_without_team)}</td></tr>`);
   // Groups without a team are counted as groups (the number to act on), with the wards they are in.
   const groupsWithout = wards.reduce((n, w) => n + (w.groups_without_team ?? 0), 0);
-  const flagged = province
-    ? joined(FLAGS.filter((f) => province.flagged[f]).map((f) => (f === 'groups_without_team'
+  const flags = province
+    ? FLAGS.filter((f) => province.flagged[f]).map((f) => (f === 'groups_without_team'
       ? html`<span class="flag" data-flag="${f}">${t(f)}: <b data-k="groups-without-team">${fmt.count(groupsWithout)}</b>
           ${t('in_wards')} <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b> ${t('wards_unit')}</span>`
-      : html`<span class="flag" data-flag="${f}">${t(f)}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`)), ' ')
-    : '';
+      : html`<span class="flag" data-flag="${f}">${t(f)}: <b data-k="flagged-${f}">${fmt.count(province.flagged[f])}</b></span>`))
+    : [];
+  const flagged = flags.length ? joined(flags, ' ') : t('none');
   const markup = html`<h1 data-k="heading">${provinceName(code)} · ${fmt.day(date)}</h1>
     ${crumbs()}
     ${windowLine(review)}
@@ -161,7 +162,7 @@ export async function provinceView(route) {
       ['export_review', `/v1/review.{ext}${query({ province: code, date })}`],
       ['export_summary', `/v1/provinces/${encodeURIComponent(code)}/summary.{ext}${query({ date })}`],
     ])}
-    <p class="flags" data-k="flagged">${t('wards_flagged')}: ${flagged || t('none')}
+    <p class="flags" data-k="flagged">${t('wards_flagged')}: ${flagged}
       <span class="note" data-k="filter-note" role="status"></span></p>
     <section class="chart"><h2>${t('chart_rates')}</h2><div class="plot"><canvas id="chart-rates"></canvas></div></section>
     <section class="chart"><h2>${t('chart_daily')}</h2><div class="plot"><canvas id="chart-daily"></canvas></div></section>

@@ -14,7 +14,7 @@ use crate::page::{Lang, PROVINCE_31, api};
 pub async fn kept_across_a_refresh(
     browser: &Browser,
     base: &str,
-    publisher: &ehb_eventlog::Publisher,
+    (projector, publisher): (&Projector, &ehb_eventlog::Publisher),
     ward: &str,
 ) {
     let scrolled = browser
@@ -29,6 +29,8 @@ pub async fn kept_across_a_refresh(
         "the table scrolls sideways: {scrolled}"
     );
     let date = crate::checks::picked(browser).await;
+    let summary = format!("/v1/provinces/31/summary?date={date}");
+    let before = api(base, &summary, PROVINCE_31).await["integrated"].as_u64();
     // Ids of their own: the stream keeps one message per id, and later events start from 1.
     let more: Vec<_> = (0..3u128)
         .map(|i| {
@@ -38,21 +40,20 @@ pub async fn kept_across_a_refresh(
             event
         })
         .collect();
-    publisher.publish_all(out(&more)).await.expect("published");
-    let summary = format!("/v1/provinces/31/summary?date={date}");
-    let mut integrated = Value::Null;
-    for _ in 0..100 {
-        integrated = api(base, &summary, PROVINCE_31).await["integrated"].clone();
-        let shown = browser.text("[data-k=integrated]").await;
-        if shown == Lang::Vi.count(&integrated) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert_eq!(
-        browser.text("[data-k=integrated]").await,
-        Lang::Vi.count(&integrated),
-        "the page shows the new figures"
+    let done = publisher.publish_all(out(&more)).await.expect("published");
+    projector
+        .wait_applied(done.last_seq, Duration::from_secs(30))
+        .await;
+    // Three more integrations on the day shown: the page must show the new total.
+    let after = api(base, &summary, PROVINCE_31).await["integrated"].clone();
+    assert_eq!(after.as_u64(), before.map(|n| n + 3));
+    let expected = Lang::Vi.count(&after);
+    let shown = format!(
+        "return document.querySelector('[data-k=integrated]').textContent === '{expected}';"
+    );
+    assert!(
+        browser.wait_until(&shown, Duration::from_secs(20)).await,
+        "the page shows the new figures ({expected})"
     );
     let place = browser
         .eval(

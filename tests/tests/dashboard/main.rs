@@ -93,7 +93,7 @@ async fn officials_read_their_scope_on_the_dashboard_in_a_real_browser() {
         return c.options.indexAxis === 'y' && c.data.labels.length === 14;";
     assert!(browser.wait_until(lying, Duration::from_secs(10)).await);
     browser.screenshot(&screenshot("province-phone")).await;
-    kept_across_a_refresh(&browser, &base, &publisher, &own).await;
+    kept_across_a_refresh(&browser, &base, (&projector, &publisher), &own).await;
     browser.resize(1366, 900).await;
 
     // In English, the same figures in English formats; and back.

@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use super::error::{ApiError, refused};
 use super::official::Official;
-use super::openapi::{FileBytes, ReadRefusals};
+use super::openapi::{Failed, FileBytes, ReadRefusals};
 use super::params::{DayQuery, PathOf, ProvincePath, QueryOf, RankQuery, ReviewQuery, WardPath};
 use crate::shared::Shared;
 
@@ -102,12 +102,13 @@ async fn groups(
 /// The two-day review as a report table (CSV, UTF-8 with a byte-order mark).
 #[utoipa::path(get, path = "/v1/review.csv", tag = "exports", params(ReviewQuery, FileQuery),
     security(("official_token" = [])),
-    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
+    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals, Failed))]
 pub async fn review_csv(
-    QueryOf(file): QueryOf<FileQuery>,
     state: State<Arc<Shared>>,
     official: Official,
     query: QueryOf<ReviewQuery>,
+    // Read after the token: a stranger is refused before a bad value is named.
+    QueryOf(file): QueryOf<FileQuery>,
 ) -> Result<Response, ApiError> {
     review(
         FileFormat::Csv.localized(file.locale),
@@ -122,7 +123,7 @@ pub async fn review_csv(
 /// heading).
 #[utoipa::path(get, path = "/v1/review.xlsx", tag = "exports", params(ReviewQuery),
     security(("official_token" = [])),
-    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
+    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals, Failed))]
 pub async fn review_xlsx(
     state: State<Arc<Shared>>,
     official: Official,
@@ -134,13 +135,14 @@ pub async fn review_xlsx(
 /// The province summary as a report table (CSV, UTF-8 with a byte-order mark).
 #[utoipa::path(get, path = "/v1/provinces/{province}/summary.csv", tag = "exports",
     params(ProvincePath, RankQuery, FileQuery), security(("official_token" = [])),
-    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
+    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals, Failed))]
 pub async fn summary_csv(
-    QueryOf(file): QueryOf<FileQuery>,
     state: State<Arc<Shared>>,
     official: Official,
     path: PathOf<ProvincePath>,
     query: QueryOf<RankQuery>,
+    // Read after the token: a stranger is refused before a bad value is named.
+    QueryOf(file): QueryOf<FileQuery>,
 ) -> Result<Response, ApiError> {
     summary(
         FileFormat::Csv.localized(file.locale),
@@ -156,7 +158,7 @@ pub async fn summary_csv(
 /// heading).
 #[utoipa::path(get, path = "/v1/provinces/{province}/summary.xlsx", tag = "exports",
     params(ProvincePath, RankQuery), security(("official_token" = [])),
-    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
+    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals, Failed))]
 pub async fn summary_xlsx(
     state: State<Arc<Shared>>,
     official: Official,
@@ -169,13 +171,14 @@ pub async fn summary_xlsx(
 /// A ward's residential groups as a report table (CSV, UTF-8 with a byte-order mark).
 #[utoipa::path(get, path = "/v1/wards/{ward}/groups.csv", tag = "exports",
     params(WardPath, DayQuery, FileQuery), security(("official_token" = [])),
-    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals))]
+    responses((status = 200, description = "The form", body = String, content_type = "text/csv"), ReadRefusals, Failed))]
 pub async fn groups_csv(
-    QueryOf(file): QueryOf<FileQuery>,
     state: State<Arc<Shared>>,
     official: Official,
     path: PathOf<WardPath>,
     query: QueryOf<DayQuery>,
+    // Read after the token: a stranger is refused before a bad value is named.
+    QueryOf(file): QueryOf<FileQuery>,
 ) -> Result<Response, ApiError> {
     groups(
         FileFormat::Csv.localized(file.locale),
@@ -191,7 +194,7 @@ pub async fn groups_csv(
 /// administrative heading).
 #[utoipa::path(get, path = "/v1/wards/{ward}/groups.xlsx", tag = "exports",
     params(WardPath, DayQuery), security(("official_token" = [])),
-    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals))]
+    responses((status = 200, description = "The form", body = FileBytes, content_type = XLSX), ReadRefusals, Failed))]
 pub async fn groups_xlsx(
     state: State<Arc<Shared>>,
     official: Official,

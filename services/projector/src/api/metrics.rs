@@ -27,7 +27,7 @@ struct KindLabel {
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     security(("official_token" = [])),
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
-        super::openapi::NationalOnly))]
+        super::openapi::NationalOnly, super::openapi::Failed))]
 pub async fn metrics(
     State(shared): State<Arc<Shared>>,
     official: Official,

@@ -134,6 +134,22 @@ pub enum PageRefusals {
     Forbidden(ErrorBody),
 }
 
+/// The failure of a file that could not be written or a store that could not be read.
+#[derive(IntoResponses)]
+pub enum Failed {
+    /// The server could not finish the answer; `reason` says what failed.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+}
+
+/// An answer interrupted before it was ready.
+#[derive(IntoResponses)]
+pub enum Interrupted {
+    /// Interrupted (the server is stopping, say): ask again after `Retry-After` seconds.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
 /// A file's bytes.
 pub struct FileBytes;
 

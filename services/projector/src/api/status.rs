@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use super::answers::{DigestAnswer, RejectsPage, StatusAnswer, StoreStatus, StreamStatus};
 use super::error::ApiError;
 use super::official::Official;
-use super::openapi::{NationalOnly, PageRefusals};
+use super::openapi::{Failed, Interrupted, NationalOnly, PageRefusals};
 use super::params::{PageQuery, QueryOf};
 use crate::shared::Shared;
 
@@ -59,7 +59,8 @@ pub async fn status(
 /// Messages that could not be folded, with their reasons, in stream order (national token).
 #[utoipa::path(get, path = "/v1/rejects", tag = "operations", params(PageQuery),
     security(("official_token" = [])),
-    responses((status = 200, description = "A page of rejects", body = RejectsPage), PageRefusals))]
+    responses((status = 200, description = "A page of rejects", body = RejectsPage), PageRefusals, Failed,
+        Interrupted))]
 pub async fn rejects(
     State(shared): State<Arc<Shared>>,
     official: Official,
@@ -85,7 +86,8 @@ pub async fn rejects(
 /// SHA-256 of the projection's canonical form, the audit's digest (national token).
 #[utoipa::path(get, path = "/v1/digest", tag = "operations",
     security(("official_token" = [])),
-    responses((status = 200, description = "The digest and its parts", body = DigestAnswer), NationalOnly))]
+    responses((status = 200, description = "The digest and its parts", body = DigestAnswer), NationalOnly,
+        Interrupted))]
 pub async fn digest(
     State(shared): State<Arc<Shared>>,
     official: Official,
