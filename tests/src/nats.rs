@@ -105,14 +105,28 @@ pub(crate) fn spawn_nats(args: &[String], env: &[(String, String)], log: &Path) 
 /// Waits until the server on `port` accepts clients and its monitor on `monitor` says
 /// JetStream is healthy (on a cluster: a meta leader is known); panics after 60 s.
 pub(crate) fn wait_ready(port: u16, monitor: u16, log: &Path) {
+    wait_ready_unless(port, monitor, log, || false);
+}
+
+/// [`wait_ready`], answering `false` as soon as `exited` says the server is gone.
+fn wait_ready_unless(
+    port: u16,
+    monitor: u16,
+    log: &Path,
+    mut exited: impl FnMut() -> bool,
+) -> bool {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !(healthy(monitor) && wait_for_port(port, Duration::ZERO)) {
+        if exited() {
+            return false;
+        }
         if Instant::now() > deadline {
             print_log_tail("nats-server", log, 40);
             panic!("nats-server on {port} was not ready within 60 s");
         }
         std::thread::sleep(Duration::from_millis(25));
     }
+    true
 }
 
 /// A `nats-server` with JetStream, on a free loopback port, storing in a temporary folder.
@@ -159,26 +173,19 @@ impl NatsServer {
         server
     }
 
-    /// Starts the server; `false` if it exited before it was ready (its port was taken).
+    /// Starts the server; `false` if it exited before it was ready (its port was taken). On a
+    /// timeout the panic drops the server, which stops it.
     fn spawn_once(&mut self) -> bool {
-        let mut child = spawn_nats(&self.args(), &[], &self.log_path());
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !(healthy(self.monitor_port) && wait_for_port(self.port, Duration::ZERO)) {
-            if matches!(child.try_wait(), Ok(Some(_))) {
-                print_log_tail("nats-server", &self.log_path(), 5);
-                return false;
-            }
-            if Instant::now() > deadline {
-                // Not left running once the test has failed.
-                let _ = child.kill();
-                let _ = child.wait();
-                print_log_tail("nats-server", &self.log_path(), 40);
-                panic!("nats-server on {} was not ready within 60 s", self.port);
-            }
-            std::thread::sleep(Duration::from_millis(25));
+        let (port, monitor, log) = (self.port, self.monitor_port, self.log_path());
+        let child = self.child.insert(spawn_nats(&self.args(), &[], &log));
+        let ready = wait_ready_unless(port, monitor, &log, || {
+            matches!(child.try_wait(), Ok(Some(_)))
+        });
+        if !ready {
+            print_log_tail("nats-server", &log, 5);
+            self.child = None;
         }
-        self.child = Some(child);
-        true
+        ready
     }
 
     fn args(&self) -> [String; 9] {

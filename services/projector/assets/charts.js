@@ -9,6 +9,9 @@ export function narrowScreen() {
   return window.innerWidth < 600;
 }
 
+/** The bars' colour. */
+const BAR = '#2f7ebc';
+
 const percentAxis = {
   beginAtZero: true,
   ticks: { callback: (value) => fmt.percent(value) },
@@ -54,6 +57,32 @@ function describe(canvas, text) {
 }
 
 /**
+ * The options of a bar chart with one bar per `marks` entry, the marked bars hatched with
+ * `pattern` and named `marked` in the legend after the bars' own entry; the bars lie down when
+ * there are more than 12 on a phone, so that their names can be read.
+ */
+function barOptions(canvas, marks, { format, valueAxis, category, pattern, marked }) {
+  const lying = marks.length > 12 && narrowScreen();
+  if (lying) canvas.parentElement.style.height = `${Math.max(280, marks.length * 22)}px`;
+  const options = chartOptions(format, {
+    [lying ? 'x' : 'y']: valueAxis,
+    [lying ? 'y' : 'x']: { ticks: { autoSkip: !lying, maxRotation: 60 }, title: { display: true, text: category } },
+  });
+  options.indexAxis = lying ? 'y' : 'x';
+  options.plugins.legend.labels = {
+    generateLabels: (chart) => {
+      const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+      items[0].fillStyle = BAR;
+      if (marks.some((m) => m)) {
+        items.splice(1, 0, { text: marked, fillStyle: pattern, strokeStyle: pattern, lineWidth: 0, hidden: false, datasetIndex: 0 });
+      }
+      return items;
+    },
+  };
+  return options;
+}
+
+/**
  * A bar chart of rates, the bars below the average hatched and red and the average (when there
  * is one) drawn above them as a dashed line, each in the legend; bars lie down when there are
  * many on a phone, so that their names can be read.
@@ -64,7 +93,7 @@ export function ratesChart(canvas, labels, rates, average, highlight, unit) {
     type: 'bar',
     label: t('rate_residents'),
     data: rates,
-    backgroundColor: highlight.map((h) => (h ? below : '#2f7ebc')),
+    backgroundColor: highlight.map((h) => (h ? below : BAR)),
     order: 1,
   }];
   if (average !== null) {
@@ -79,23 +108,13 @@ export function ratesChart(canvas, labels, rates, average, highlight, unit) {
       order: 0,
     });
   }
-  const lying = labels.length > 12 && narrowScreen();
-  if (lying) canvas.parentElement.style.height = `${Math.max(280, labels.length * 22)}px`;
-  const options = chartOptions(fmt.percent, {
-    [lying ? 'x' : 'y']: { ...percentAxis, title: { display: true, text: t('rate_residents') } },
-    [lying ? 'y' : 'x']: { ticks: { autoSkip: !lying, maxRotation: 60 }, title: { display: true, text: unit } },
+  const options = barOptions(canvas, highlight, {
+    format: fmt.percent,
+    valueAxis: { ...percentAxis, title: { display: true, text: t('rate_residents') } },
+    category: unit,
+    pattern: below,
+    marked: t('below_average'),
   });
-  options.indexAxis = lying ? 'y' : 'x';
-  options.plugins.legend.labels = {
-    generateLabels: (chart) => {
-      const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
-      items[0].fillStyle = '#2f7ebc';
-      if (highlight.some((h) => h)) {
-        items.splice(1, 0, { text: t('below_average'), fillStyle: below, strokeStyle: below, lineWidth: 0, hidden: false, datasetIndex: 0 });
-      }
-      return items;
-    },
-  };
   keepChart(new Chart(canvas, { data: { labels, datasets }, options }));
   const known = labels.map((l, i) => [l, rates[i]]).filter(([, r]) => r !== null);
   const top = known.reduce((a, b) => (a === null || b[1] > a[1] ? b : a), null);
@@ -117,8 +136,8 @@ export function dailyChart(canvas, all, withTotal) {
     type: withTotal ? 'bar' : 'line',
     label: t('integrated_today'),
     data: days.map((d) => d.integrated_new),
-    borderColor: '#2f7ebc',
-    backgroundColor: withTotal ? '#2f7ebc' : 'rgba(47,126,188,.15)',
+    borderColor: BAR,
+    backgroundColor: withTotal ? BAR : 'rgba(47,126,188,.15)',
     fill: !withTotal,
     tension: 0.2,
     yAxisID: 'y',
@@ -157,24 +176,13 @@ export function groupsChart(canvas, groups) {
   const noTeam = hatched('#d9534f');
   const labels = groups.map((g) => g.group);
   const without = groups.map((g) => g.flags.includes('no_team'));
-  const lying = labels.length > 12 && narrowScreen();
-  if (lying) canvas.parentElement.style.height = `${Math.max(280, labels.length * 22)}px`;
-  const countAxis = { beginAtZero: true, ticks: { callback: (value) => fmt.count(value) }, title: { display: true, text: t('integrated') } };
-  const options = chartOptions(fmt.count, {
-    [lying ? 'x' : 'y']: countAxis,
-    [lying ? 'y' : 'x']: { ticks: { autoSkip: !lying, maxRotation: 60 }, title: { display: true, text: t('group') } },
+  const options = barOptions(canvas, without, {
+    format: fmt.count,
+    valueAxis: { beginAtZero: true, ticks: { callback: (value) => fmt.count(value) }, title: { display: true, text: t('integrated') } },
+    category: t('group'),
+    pattern: noTeam,
+    marked: t('no_team'),
   });
-  options.indexAxis = lying ? 'y' : 'x';
-  options.plugins.legend.labels = {
-    generateLabels: (chart) => {
-      const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
-      items[0].fillStyle = '#2f7ebc';
-      if (without.some((w) => w)) {
-        items.push({ text: t('no_team'), fillStyle: noTeam, strokeStyle: noTeam, lineWidth: 0, hidden: false, datasetIndex: 0 });
-      }
-      return items;
-    },
-  };
   const data = groups.map((g) => g.integrated.cumulative);
   keepChart(new Chart(canvas, {
     data: {
@@ -183,7 +191,7 @@ export function groupsChart(canvas, groups) {
         type: 'bar',
         label: t('integrated'),
         data,
-        backgroundColor: without.map((w) => (w ? noTeam : '#2f7ebc')),
+        backgroundColor: without.map((w) => (w ? noTeam : BAR)),
       }],
     },
     options,
