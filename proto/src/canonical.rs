@@ -6,49 +6,46 @@
 use crate::decode::{DataIn, WireIn};
 use crate::text::Text;
 
-/// The envelope and data of `text`, when it is written in the canonical layout.
-pub(crate) fn read(text: &str) -> Option<WireIn<'_>> {
+/// Reads the envelope and data of `text` into `wire` (all its fields at their defaults), when
+/// `text` is written in the canonical layout; `false` (and `wire` partly filled) otherwise.
+///
+/// Filled in place: an event's wire shape is most of a kilobyte, and moving it from one return
+/// value to the next was a tenth of the decoding.
+pub(crate) fn read<'a>(text: &'a str, wire: &mut WireIn<'a>) -> bool {
+    read_into(text, wire).is_some()
+}
+
+fn read_into<'a>(text: &'a str, wire: &mut WireIn<'a>) -> Option<()> {
     let mut r = Reader { text, at: 0 };
     r.byte(b'{')?;
-    let (mut id, mut kind, mut v, mut occurred_at) = (None, None, None, None);
-    let (mut province, mut ward, mut group, mut source, mut data) = (None, None, None, None, None);
+    // One bit per envelope field seen: each at most once, all but `group` required.
+    let mut seen = 0u16;
     loop {
         let key = r.string()?;
         r.byte(b':')?;
-        let fresh = match key {
-            "id" => id.replace(r.text()?).is_none(),
-            "type" => kind.replace(r.text()?).is_none(),
-            "v" => v.replace(r.number()?).is_none(),
-            "occurred_at" => occurred_at.replace(r.text()?).is_none(),
-            "province" => province.replace(r.text()?).is_none(),
-            "ward" => ward.replace(r.text()?).is_none(),
-            "group" => group.replace(r.text()?).is_none(),
-            "source" => source.replace(r.text()?).is_none(),
-            "data" => data.replace(r.data()?).is_none(),
+        // Byte patterns compare in place; string patterns call the library's memcmp.
+        let bit = match key.as_bytes() {
+            b"id" => r.text_into(&mut wire.id).map(|_| 1)?,
+            b"type" => r.text_into(&mut wire.kind).map(|_| 2)?,
+            b"v" => r.number().map(|v| wire.v = v).map(|_| 4)?,
+            b"occurred_at" => r.text_into(&mut wire.occurred_at).map(|_| 8)?,
+            b"province" => r.text_into(&mut wire.province).map(|_| 16)?,
+            b"ward" => r.text_into(&mut wire.ward).map(|_| 32)?,
+            b"group" => r.text().map(|g| wire.group = Some(g)).map(|_| 64)?,
+            b"source" => r.text_into(&mut wire.source).map(|_| 128)?,
+            b"data" => r.data(&mut wire.data).map(|_| 256)?,
             _ => return None,
         };
-        if !fresh {
+        if seen & bit != 0 {
             return None;
         }
+        seen |= bit;
         if r.byte(b',').is_none() {
             break;
         }
     }
     r.byte(b'}')?;
-    if r.at != text.len() {
-        return None;
-    }
-    Some(WireIn {
-        id: id?,
-        kind: kind?,
-        v: v?,
-        occurred_at: occurred_at?,
-        province: province?,
-        ward: ward?,
-        group,
-        source: source?,
-        data: data?,
-    })
+    (r.at == text.len() && seen | 64 == 511).then_some(())
 }
 
 struct Reader<'a> {
@@ -66,9 +63,7 @@ impl<'a> Reader<'a> {
         self.byte(b'"')?;
         let rest = &self.text.as_bytes()[self.at..];
         // One pass: the closing quote, and no escape or control character before it.
-        let end = rest
-            .iter()
-            .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)?;
+        let end = first_special(rest)?;
         if rest[end] != b'"' {
             return None;
         }
@@ -79,6 +74,11 @@ impl<'a> Reader<'a> {
 
     fn text(&mut self) -> Option<Text<'a>> {
         self.string().map(Text::from)
+    }
+
+    fn text_into(&mut self, field: &mut Text<'a>) -> Option<()> {
+        *field = self.text()?;
+        Some(())
     }
 
     /// An unsigned integer as JSON writes it (no sign, no leading zero, no fraction).
@@ -102,39 +102,38 @@ impl<'a> Reader<'a> {
 
     /// `data`: an object of the contract's string and integer fields (`figures`, an object, is
     /// left to the general reader).
-    fn data(&mut self) -> Option<DataIn<'a>> {
+    fn data(&mut self, d: &mut DataIn<'a>) -> Option<()> {
         self.byte(b'{')?;
-        let mut d = DataIn::default();
         if self.byte(b'}').is_some() {
-            return Some(d);
+            return Some(());
         }
         loop {
             let key = self.string()?;
             self.byte(b':')?;
-            let fresh = match key {
-                "citizen_ref" => d.citizen_ref.replace(self.text()?).is_none(),
-                "citizen_id" => d.citizen_id.replace(self.text()?).is_none(),
-                "card" => d.card.replace(self.text()?).is_none(),
-                "beneficiary" => d.beneficiary.replace(self.text()?).is_none(),
-                "issuer" => d.issuer.replace(self.text()?).is_none(),
-                "reporter" => d.reporter.replace(self.text()?).is_none(),
-                "kind" => d.kind.replace(self.text()?).is_none(),
-                "period" => d.period.replace(self.text()?).is_none(),
-                "name" => d.name.replace(self.text()?).is_none(),
-                "facility" => d.facility.replace(self.text()?).is_none(),
-                "difficulties" => d.difficulties.replace(self.text()?).is_none(),
-                "proposals" => d.proposals.replace(self.text()?).is_none(),
-                "as_of" => d.as_of.replace(self.text()?).is_none(),
-                "accounts" => d.accounts.replace(self.number()?).is_none(),
-                "integrated" => d.integrated.replace(self.number()?).is_none(),
-                "members" => d.members.replace(self.small()?).is_none(),
-                "groups" => d.groups.replace(self.small()?).is_none(),
-                "facilities" => d.facilities.replace(self.small()?).is_none(),
-                "residents" => d.residents.replace(self.number()?).is_none(),
-                "insured" => d.insured.replace(self.number()?).is_none(),
-                "level2_accounts" => d.level2_accounts.replace(self.number()?).is_none(),
-                "eligible" => d.eligible.replace(self.number()?).is_none(),
-                "target" => d.target.replace(self.number()?).is_none(),
+            let fresh = match key.as_bytes() {
+                b"citizen_ref" => d.citizen_ref.replace(self.text()?).is_none(),
+                b"citizen_id" => d.citizen_id.replace(self.text()?).is_none(),
+                b"card" => d.card.replace(self.text()?).is_none(),
+                b"beneficiary" => d.beneficiary.replace(self.text()?).is_none(),
+                b"issuer" => d.issuer.replace(self.text()?).is_none(),
+                b"reporter" => d.reporter.replace(self.text()?).is_none(),
+                b"kind" => d.kind.replace(self.text()?).is_none(),
+                b"period" => d.period.replace(self.text()?).is_none(),
+                b"name" => d.name.replace(self.text()?).is_none(),
+                b"facility" => d.facility.replace(self.text()?).is_none(),
+                b"difficulties" => d.difficulties.replace(self.text()?).is_none(),
+                b"proposals" => d.proposals.replace(self.text()?).is_none(),
+                b"as_of" => d.as_of.replace(self.text()?).is_none(),
+                b"accounts" => d.accounts.replace(self.number()?).is_none(),
+                b"integrated" => d.integrated.replace(self.number()?).is_none(),
+                b"members" => d.members.replace(self.small()?).is_none(),
+                b"groups" => d.groups.replace(self.small()?).is_none(),
+                b"facilities" => d.facilities.replace(self.small()?).is_none(),
+                b"residents" => d.residents.replace(self.number()?).is_none(),
+                b"insured" => d.insured.replace(self.number()?).is_none(),
+                b"level2_accounts" => d.level2_accounts.replace(self.number()?).is_none(),
+                b"eligible" => d.eligible.replace(self.number()?).is_none(),
+                b"target" => d.target.replace(self.number()?).is_none(),
                 _ => return None,
             };
             if !fresh {
@@ -144,14 +143,47 @@ impl<'a> Reader<'a> {
                 break;
             }
         }
-        self.byte(b'}')?;
-        Some(d)
+        self.byte(b'}')
     }
+}
+
+/// Where the first quote, backslash or control character in `bytes` is, if any.
+///
+/// Eight bytes at a time: the byte-wise search was the reader's largest cost. For each byte the
+/// word tricks below set its top bit when it matches; a borrow can also set the bits of bytes
+/// after a match, never before one, so the lowest bit set is the first match.
+fn first_special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for (n, chunk) in chunks.by_ref().enumerate() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let zero_or_below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v;
+        let found =
+            (zero_or_below(quote, 1) | zero_or_below(backslash, 1) | zero_or_below(x, 0x20)) & HIGH;
+        if found != 0 {
+            return Some(n * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = chunks.remainder();
+    let at = bytes.len() - tail.len();
+    tail.iter()
+        .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)
+        .map(|p| at + p)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::read;
+    use crate::decode::WireIn;
+
+    fn read(text: &str) -> Option<WireIn<'_>> {
+        let mut wire = WireIn::default();
+        super::read(text, &mut wire).then_some(wire)
+    }
 
     const ACCOUNT: &str = r#"{"id":"0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70","type":"account.activated","v":1,"occurred_at":"2026-03-10T08:15:00+07:00","province":"31","ward":"31117","source":"c06","data":{"citizen_ref":"9f86d081884c7d659a2feaa0c55ad015"}}"#;
 
@@ -168,6 +200,29 @@ mod tests {
             (wire.data.residents, wire.data.groups),
             (Some(24966), Some(41))
         );
+    }
+
+    #[test]
+    fn the_first_special_byte_is_found_wherever_it_is() {
+        for len in 0..40 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0x00, 0x1f] {
+                    // Bytes around the special one that a word trick could mistake for it.
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b'!', b'#', b' ', 0x80, 0xff, b']'][i % 6])
+                        .collect();
+                    bytes[at] = special;
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"';
+                    }
+                    assert_eq!(super::first_special(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+            let plain: Vec<u8> = (0..len)
+                .map(|i| [b'!', b'#', b' ', 0x80, 0xff, b']', b'['][i % 7])
+                .collect();
+            assert_eq!(super::first_special(&plain), None, "{plain:?}");
+        }
     }
 
     #[test]

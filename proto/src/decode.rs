@@ -12,7 +12,7 @@ use crate::upcast::upcast;
 use crate::validate::{Identifiers, validate};
 use crate::{ContractError, EventType, SCHEMA_VERSION};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct WireIn<'a> {
     #[serde(borrow)]
@@ -126,71 +126,138 @@ impl<'a> DataIn<'a> {
                 }
             }
         }
-        let allowed: &[&str] = match kind {
-            EventType::AccountActivated => &["citizen_ref", "citizen_id"],
+        let allowed = match kind {
+            EventType::AccountActivated => const { fields(&["citizen_ref", "citizen_id"]) },
             EventType::CardIntegrated => {
-                &["citizen_ref", "citizen_id", "beneficiary", "issuer", "card"]
+                const { fields(&["citizen_ref", "citizen_id", "beneficiary", "issuer", "card"]) }
             }
-            EventType::TeamFormed => &["members", "composition"],
-            EventType::ReportFiled => &[
-                "reporter",
-                "kind",
-                "period",
-                "figures",
-                "difficulties",
-                "proposals",
-            ],
-            EventType::WardBaseline => &[
-                "name",
-                "residents",
-                "insured",
-                "level2_accounts",
-                "eligible",
-                "groups",
-                "facilities",
-                "target",
-            ],
-            EventType::FacilityLinked => &["facility"],
-            EventType::WardOpening => &["as_of", "accounts", "integrated"],
+            EventType::TeamFormed => const { fields(&["members", "composition"]) },
+            EventType::ReportFiled => {
+                const {
+                    fields(&[
+                        "reporter",
+                        "kind",
+                        "period",
+                        "figures",
+                        "difficulties",
+                        "proposals",
+                    ])
+                }
+            }
+            EventType::WardBaseline => {
+                const {
+                    fields(&[
+                        "name",
+                        "residents",
+                        "insured",
+                        "level2_accounts",
+                        "eligible",
+                        "groups",
+                        "facilities",
+                        "target",
+                    ])
+                }
+            }
+            EventType::FacilityLinked => const { fields(&["facility"]) },
+            EventType::WardOpening => const { fields(&["as_of", "accounts", "integrated"]) },
         };
         let present = [
-            ("citizen_ref", self.citizen_ref.is_some()),
-            ("citizen_id", self.citizen_id.is_some()),
-            ("card", self.card.is_some()),
-            ("beneficiary", self.beneficiary.is_some()),
-            ("issuer", self.issuer.is_some()),
-            ("members", self.members.is_some()),
-            ("composition", self.composition.is_some()),
-            ("reporter", self.reporter.is_some()),
-            ("kind", self.kind.is_some()),
-            ("period", self.period.is_some()),
-            ("figures", self.figures.is_some()),
-            ("name", self.name.is_some()),
-            ("residents", self.residents.is_some()),
-            ("insured", self.insured.is_some()),
-            ("level2_accounts", self.level2_accounts.is_some()),
-            ("eligible", self.eligible.is_some()),
-            ("groups", self.groups.is_some()),
-            ("facilities", self.facilities.is_some()),
-            ("target", self.target.is_some()),
-            ("facility", self.facility.is_some()),
-            ("difficulties", self.difficulties.is_some()),
-            ("proposals", self.proposals.is_some()),
-            ("as_of", self.as_of.is_some()),
-            ("accounts", self.accounts.is_some()),
-            ("integrated", self.integrated.is_some()),
-        ];
-        match present
-            .iter()
-            .find(|(name, here)| *here && !allowed.contains(name))
-        {
-            Some((name, _)) => Err(ContractError::invalid(
-                format!("data.{name}"),
+            self.citizen_ref.is_some(),
+            self.citizen_id.is_some(),
+            self.card.is_some(),
+            self.beneficiary.is_some(),
+            self.issuer.is_some(),
+            self.members.is_some(),
+            self.composition.is_some(),
+            self.reporter.is_some(),
+            self.kind.is_some(),
+            self.period.is_some(),
+            self.figures.is_some(),
+            self.name.is_some(),
+            self.residents.is_some(),
+            self.insured.is_some(),
+            self.level2_accounts.is_some(),
+            self.eligible.is_some(),
+            self.groups.is_some(),
+            self.facilities.is_some(),
+            self.target.is_some(),
+            self.facility.is_some(),
+            self.difficulties.is_some(),
+            self.proposals.is_some(),
+            self.as_of.is_some(),
+            self.accounts.is_some(),
+            self.integrated.is_some(),
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u32, |set, (i, here)| set | (u32::from(*here) << i));
+        match present & !allowed {
+            0 => Ok(()),
+            unknown => Err(ContractError::invalid(
+                format!("data.{}", DATA_FIELDS[unknown.trailing_zeros() as usize]),
                 format!("unknown field for {}", kind.as_str()),
             )),
-            None => Ok(()),
         }
     }
+}
+
+/// Every field of `data`, in the order [`DataIn::only`] names the first one a type refuses.
+const DATA_FIELDS: [&str; 25] = [
+    "citizen_ref",
+    "citizen_id",
+    "card",
+    "beneficiary",
+    "issuer",
+    "members",
+    "composition",
+    "reporter",
+    "kind",
+    "period",
+    "figures",
+    "name",
+    "residents",
+    "insured",
+    "level2_accounts",
+    "eligible",
+    "groups",
+    "facilities",
+    "target",
+    "facility",
+    "difficulties",
+    "proposals",
+    "as_of",
+    "accounts",
+    "integrated",
+];
+
+/// The set of `data` fields named, one bit per field of [`DATA_FIELDS`] (computed at compile time).
+const fn fields(names: &[&str]) -> u32 {
+    let mut set = 0;
+    let mut n = 0;
+    while n < names.len() {
+        let mut i = 0;
+        while !same(DATA_FIELDS[i], names[n]) {
+            i += 1;
+        }
+        set |= 1 << i;
+        n += 1;
+    }
+    set
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The value of a required `data` field, or the error naming it.
@@ -225,15 +292,14 @@ fn decode_with<'a>(bytes: &'a [u8], ids: Identifiers<'_>) -> Result<Event<'a>, C
         });
     }
     // Checking UTF-8 once over the whole message is cheaper than string by string.
+    let mut wire = WireIn::default();
     let parsed = match std::str::from_utf8(bytes) {
-        Ok(text) => match crate::canonical::read(text) {
-            Some(wire) => Ok(wire),
-            None => serde_json::from_str::<WireIn<'_>>(text),
-        },
-        Err(_) => serde_json::from_slice::<WireIn<'_>>(bytes),
+        Ok(text) if crate::canonical::read(text, &mut wire) => Ok(()),
+        Ok(text) => serde_json::from_str::<WireIn<'_>>(text).map(|w| wire = w),
+        Err(_) => serde_json::from_slice::<WireIn<'_>>(bytes).map(|w| wire = w),
     };
     match parsed {
-        Ok(wire) if wire.v == u64::from(SCHEMA_VERSION) => validate(wire, ids),
+        Ok(()) if wire.v == u64::from(SCHEMA_VERSION) => validate(&wire, ids),
         Ok(_) => decode_older(bytes, ids),
         Err(err) => {
             // Whatever serde met first, a body that is not JSON at all is said to be so.
@@ -261,7 +327,7 @@ fn decode_older(bytes: &[u8], ids: Identifiers<'_>) -> Result<Event<'static>, Co
     let text = serde_json::to_vec(&current).map_err(|e| from_json(&e, ""))?;
     let wire: WireIn<'_> =
         serde_json::from_slice(&text).map_err(|e| explain::<WireIn<'_>>(&text, &e, ""))?;
-    validate(wire, ids).map(Event::into_owned)
+    validate(&wire, ids).map(Event::into_owned)
 }
 
 /// Turns a decoding error into a contract error naming the field, by decoding again with paths.

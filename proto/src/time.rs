@@ -116,12 +116,82 @@ pub fn parse_instant(field: &str, text: &str) -> Result<Timestamp, ContractError
             "must be an RFC 3339 time with an offset, e.g. 2026-03-10T08:15:00+07:00",
         ));
     }
+    if let Some(instant) = usual_instant(b) {
+        return Ok(instant);
+    }
     Timestamp::from_str(text).map_err(|_| {
         ContractError::invalid(
             field,
             "must be a valid RFC 3339 time with an offset, e.g. 2026-03-10T08:15:00+07:00",
         )
     })
+}
+
+/// The layout every producer writes, `YYYY-MM-DDTHH:MM:SS` and then `Z` or `±HH:MM`, read
+/// directly (the general parser was a tenth of decoding an event); `None` for anything else or
+/// anything doubtful (fractions of a second, a leap second, `-00:00`, an offset beyond ±14:59,
+/// a year before 1), which the general parser then reads or refuses.
+fn usual_instant(b: &[u8]) -> Option<Timestamp> {
+    let number = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0i64, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
+    };
+    if !matches!(b.len(), 20 | 25)
+        || !matches!(
+            (b[4], b[7], b[10], b[13], b[16]),
+            (b'-', b'-', b'T', b':', b':')
+        )
+    {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    let offset = match (b.len(), b[19]) {
+        (20, b'Z') => 0,
+        (25, sign @ (b'+' | b'-')) if b[22] == b':' => {
+            let (hours, minutes) = (number(20, 22)?, number(23, 25)?);
+            if hours > 14 || minutes > 59 || (sign == b'-' && hours == 0 && minutes == 0) {
+                return None;
+            }
+            let seconds = hours * 3600 + minutes * 60;
+            if sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    if year < 1
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let seconds =
+        days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second
+            - offset;
+    Timestamp::from_second(seconds).ok()
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's method).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]
@@ -179,6 +249,66 @@ mod tests {
     fn bad_dates() {
         for bad in ["2026-3-10", "2026-02-30", "10/03/2026", ""] {
             assert!(BusinessDay::parse("date", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_usual_layout_is_read_directly_and_as_the_general_parser_reads_it() {
+        for text in [
+            "2026-03-10T08:15:00+07:00",
+            "2026-03-10T01:15:00Z",
+            "2024-02-29T23:59:59-14:59",
+            "0001-01-01T00:00:00+00:00",
+        ] {
+            let direct = usual_instant(text.as_bytes()).expect(text);
+            assert_eq!(
+                Ok(direct),
+                Timestamp::from_str(text).map_err(|_| ()),
+                "{text}"
+            );
+        }
+        for doubtful in [
+            "2026-03-10T08:15:00.5+07:00",
+            "2026-03-10T08:15:60+07:00",
+            "2026-03-10T08:15:00-00:00",
+            "2026-03-10T08:15:00+15:00",
+            "2026-03-10t08:15:00+07:00",
+            "2026-02-29T08:15:00+07:00",
+            "2026-03-10T08:15:00z",
+        ] {
+            assert_eq!(usual_instant(doubtful.as_bytes()), None, "{doubtful}");
+        }
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Whatever the direct reader reads, the general parser reads the same instant from.
+        #[test]
+        fn the_direct_reader_agrees_with_the_general_parser(
+            year in 0i64..=10_000,
+            month in 0i64..=13,
+            day in 0i64..=32,
+            hour in 0i64..=25,
+            minute in 0i64..=61,
+            second in 0i64..=61,
+            offset in proptest::prop_oneof![
+                proptest::strategy::Just("Z".to_owned()),
+                (proptest::sample::select(vec!['+', '-']), 0u32..=26, 0u32..=61)
+                    .prop_map(|(s, h, m)| format!("{s}{h:02}:{m:02}")),
+            ],
+        ) {
+            let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{offset}");
+            let general = Timestamp::from_str(&text).ok();
+            match usual_instant(text.as_bytes()) {
+                Some(direct) => proptest::prop_assert_eq!(Some(direct), general, "{}", text),
+                // Refused or left to the general parser: only ever what that parser refuses,
+                // or the doubtful cases it reads itself.
+                None => proptest::prop_assert!(
+                    general.is_none() || second == 60 || year < 1 || offset == "-00:00" || offset.get(1..3) > Some("14"),
+                    "{}", text
+                ),
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ impl Identifiers<'_> {
 const MAX_FIGURE: u64 = 1_000_000_000;
 
 pub(crate) fn validate<'a>(
-    wire: WireIn<'a>,
+    wire: &WireIn<'a>,
     ids: Identifiers<'_>,
 ) -> Result<Event<'a>, ContractError> {
     let kind: EventType = wire.kind.as_str().parse()?;
@@ -73,15 +73,15 @@ pub(crate) fn validate<'a>(
         check_group_ward(group.as_str(), ward)?;
     }
     check_source(wire.source.as_str())?;
-    let d = wire.data;
+    let d = &wire.data;
     d.only(kind, ids.raw_allowed())?;
     let payload = match kind {
         EventType::AccountActivated => Payload::AccountActivated {
-            citizen: ids.citizen(&d)?,
+            citizen: ids.citizen(d)?,
         },
         EventType::CardIntegrated => {
-            let citizen = ids.citizen(&d)?;
-            let (beneficiary, issuer) = card_facts(&d)?;
+            let citizen = ids.citizen(d)?;
+            let (beneficiary, issuer) = card_facts(d)?;
             Payload::CardIntegrated {
                 citizen,
                 beneficiary,
@@ -101,9 +101,12 @@ pub(crate) fn validate<'a>(
             }
         }
         EventType::ReportFiled => {
-            let kind = ReportKind::parse("data.kind", required(d.kind, "kind")?.as_str())?;
-            let period =
-                ReportPeriod::parse(kind, "data.period", required(d.period, "period")?.as_str())?;
+            let kind = ReportKind::parse("data.kind", required(d.kind.as_ref(), "kind")?.as_str())?;
+            let period = ReportPeriod::parse(
+                kind,
+                "data.period",
+                required(d.period.as_ref(), "period")?.as_str(),
+            )?;
             let f = d.figures.unwrap_or_default();
             for (name, value) in [
                 ("data.figures.accounts_new", f.accounts_new),
@@ -117,10 +120,10 @@ pub(crate) fn validate<'a>(
                 }
             }
             let notes = ReportNotes {
-                difficulties: report_text("data.difficulties", d.difficulties)?,
-                proposals: report_text("data.proposals", d.proposals)?,
+                difficulties: report_text("data.difficulties", d.difficulties.clone())?,
+                proposals: report_text("data.proposals", d.proposals.clone())?,
             };
-            let reporter = match d.reporter {
+            let reporter = match &d.reporter {
                 Some(r) => Reporter::parse("data.reporter", r.as_str())?,
                 None => Reporter::WardOffice,
             };
@@ -133,7 +136,7 @@ pub(crate) fn validate<'a>(
         }
         EventType::WardBaseline => {
             let b = Baseline {
-                name: d.name,
+                name: d.name.clone(),
                 residents: required(d.residents, "residents")?,
                 insured: required(d.insured, "insured")?,
                 level2_accounts: required(d.level2_accounts, "level2_accounts")?,
@@ -146,19 +149,19 @@ pub(crate) fn validate<'a>(
             Payload::WardBaseline(b)
         }
         EventType::FacilityLinked => {
-            let facility = required(d.facility, "facility")?;
+            let facility = required(d.facility.clone(), "facility")?;
             check_token("data.facility", facility.as_str(), 32)?;
             Payload::FacilityLinked { facility }
         }
-        EventType::WardOpening => Payload::WardOpening(opening(&d, occurred_at)?),
+        EventType::WardOpening => Payload::WardOpening(opening(d, occurred_at)?),
     };
     Ok(Event {
         id,
         occurred_at,
         province,
         ward,
-        group: wire.group,
-        source: wire.source,
+        group: wire.group.clone(),
+        source: wire.source.clone(),
         payload,
     })
 }

@@ -24,6 +24,40 @@ use ehb_simulator::{Scenario, generate};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The campaign's messages laid out as a stream reader holds them: one after another in memory,
+/// in stream order. Folded where the generator left them (each allocated apart, out of stream
+/// order), the fold's first read of nearly every message missed every cache, a fifth of its time.
+struct Delivered {
+    subjects: String,
+    payloads: Vec<u8>,
+    /// Each message's subject and payload, as ends in the two buffers.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Delivered {
+    fn of(messages: &[Outgoing]) -> Self {
+        let mut d = Delivered {
+            subjects: String::new(),
+            payloads: Vec::new(),
+            ends: Vec::with_capacity(messages.len()),
+        };
+        for m in messages {
+            d.subjects.push_str(&m.subject);
+            d.payloads.extend_from_slice(&m.payload);
+            d.ends.push((d.subjects.len(), d.payloads.len()));
+        }
+        d
+    }
+
+    /// Each message's subject and payload, in stream order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let starts = std::iter::once((0, 0)).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|((s0, p0), &(s1, p1))| (&self.subjects[s0..s1], &self.payloads[p0..p1]))
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -41,13 +75,14 @@ async fn main() -> anyhow::Result<()> {
     );
 
     // 1. The pure fold, one core.
+    let delivered = Delivered::of(&messages);
     let mut rates = Vec::new();
     let mut digest = String::new();
     for _ in 0..3 {
         let mut projection = Projection::new(ReportDeadlines::default());
         let t = Instant::now();
-        for (i, m) in messages.iter().enumerate() {
-            projection.apply(i as u64 + 1, None, &m.subject, &m.payload);
+        for (i, (subject, payload)) in delivered.iter().enumerate() {
+            projection.apply(i as u64 + 1, None, subject, payload);
             if i % 10_000 == 9_999 {
                 let _ = projection.take_changes();
             }
@@ -70,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
     if args.iter().any(|a| a == "--fold-only") {
         return Ok(());
     }
+    drop(delivered);
     let slice: Vec<Outgoing> = messages.iter().take(e2e_events).cloned().collect();
 
     // 2. Raw JetStream publish with de-duplication (reference), fresh server.

@@ -10,7 +10,7 @@ use ehb_proto::{
 
 use crate::counters::DayCounters;
 use crate::deadlines::ReportDeadlines;
-use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, CitizenSet};
+use crate::state::{CITIZEN_ACCOUNT, CITIZEN_INTEGRATED, Changes, CitizenKey, CitizenSet};
 use crate::ward::{GroupTeam, OpeningBalance, ReportRecord, ReportText, WardBaseline, WardMeta};
 
 /// What folding one payload changed besides its ward-day's counters.
@@ -152,7 +152,7 @@ pub(super) fn count_citizen(
         Fact::Account => (CITIZEN_ACCOUNT, CITIZEN_INTEGRATED),
         Fact::Integration { .. } => (CITIZEN_INTEGRATED, CITIZEN_ACCOUNT),
     };
-    let flags = set.entry(citizen.0).or_insert(0);
+    let flags = set.entry(CitizenKey::of(citizen.0)).or_insert(0);
     if *flags & this != 0 {
         return Effect::DUPLICATE;
     }
