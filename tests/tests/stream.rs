@@ -93,7 +93,7 @@ async fn a_sequence_the_consumer_skips_is_asked_of_the_stream_and_moved_past_whe
     assert_eq!(status["rejects"], 0);
     // Reading a range (the audit's export and replay) moves past them too, in order.
     let mut read = Vec::new();
-    ehb_eventlog::read_range(publisher.context(), 100, 200, |m| {
+    ehb_eventlog::read_range(publisher.context(), &nats.url(), 100, 200, |m| {
         read.push(m.seq);
         true
     })
@@ -127,7 +127,7 @@ async fn a_sequence_the_consumer_skips_is_asked_of_the_stream_and_moved_past_whe
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_consumer_lost_with_its_server_falls_silent_and_a_range_read_resumes_after_it() {
+async fn a_consumer_lost_with_its_server_ends_its_deliveries_and_a_range_read_resumes_after_it() {
     use ehb_simulator::{Scenario, generate};
     use futures::StreamExt;
 
@@ -145,7 +145,7 @@ async fn a_consumer_lost_with_its_server_falls_silent_and_a_range_read_resumes_a
     let js = publisher.context().clone();
     let stream = js.get_stream(STREAM_NAME).await.expect("the stream");
     let (mut deliveries, _consumer) =
-        ehb_eventlog::open_deliveries(&js.client(), &stream, None, 101)
+        ehb_eventlog::open_deliveries(&js.client(), &nats.url(), &stream, None, 101)
             .await
             .expect("opened");
     for want in 101..=150 {
@@ -156,7 +156,8 @@ async fn a_consumer_lost_with_its_server_falls_silent_and_a_range_read_resumes_a
             .expect("in order");
         assert_eq!(got.seq, want);
     }
-    // The consumer lives in the server's memory: a restart loses it, and nothing more comes.
+    // The consumer lives in the server's memory: a restart loses it, and its deliveries end
+    // with the connection they came on.
     nats.restart();
     let ended = tokio::time::timeout(Duration::from_secs(60), async {
         let mut next = 151;
@@ -172,15 +173,15 @@ async fn a_consumer_lost_with_its_server_falls_silent_and_a_range_read_resumes_a
         }
     })
     .await
-    .expect("the silence is noticed");
+    .expect("the loss is noticed");
     assert!(
-        matches!(ended, ehb_eventlog::DeliveryError::Silent(_)),
+        matches!(ended, ehb_eventlog::DeliveryError::Lost(_)),
         "{ended}"
     );
     // A range read whose server restarts under it reopens from where it stood: every sequence
     // once, in order.
     let mut read = Vec::new();
-    ehb_eventlog::read_range(&js, 1, stored, |m| {
+    ehb_eventlog::read_range(&js, &nats.url(), 1, stored, |m| {
         read.push(m.seq);
         if m.seq == 200 {
             nats.restart();

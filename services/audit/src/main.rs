@@ -243,7 +243,7 @@ async fn export(
     progress.set_length(to.saturating_sub(from) + 1);
     let mut writer = ArchiveWriter::create(out)?;
     let mut failed = None;
-    ehb_eventlog::read_range(&js, from, to, |m| {
+    ehb_eventlog::read_range(&js, url, from, to, |m| {
         let written = writer.append(
             m.seq,
             m.recorded_at,

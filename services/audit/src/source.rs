@@ -111,7 +111,7 @@ async fn replay_into(
                 bar.set_length(last.saturating_sub(first) + 1);
             }
             let mut n = 0;
-            ehb_eventlog::read_range(&js, first, last, |m| {
+            ehb_eventlog::read_range(&js, url, first, last, |m| {
                 replayer.offer(m.seq, m.recorded_at, &m.subject, &m.payload);
                 n += 1;
                 tick(&bar, n);

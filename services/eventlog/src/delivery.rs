@@ -5,7 +5,8 @@
 //! reply subject twice; at a catch-up's hundreds of thousands of messages a second that is a
 //! large share of the reader's time. Here the consumer is configured as the client's ordered
 //! consumer is (no acknowledgements, flow control, idle heartbeats, one replica in memory), its
-//! deliveries are read from a plain subscription, and the reply subject is parsed once. The
+//! deliveries are read from a connection of our own ([`crate::wire`]), and the reply subject is
+//! parsed once. The
 //! ordered consumer's duties that remain, noticing a lost delivery or a lost consumer, end the
 //! [`Deliveries`] with a [`DeliveryError`] (the consumer's own sequence skips, a heartbeat names
 //! a delivery not seen, nothing comes for two heartbeats), and the caller reopens from its
@@ -16,14 +17,15 @@ use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
+use async_nats::Client;
 use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PushConsumer, push};
 use async_nats::jetstream::stream::Stream;
-use async_nats::{Client, StatusCode, Subscriber};
-use futures::StreamExt;
+use bytes::Bytes;
 use jiff::Timestamp;
 use thiserror::Error;
 
 use crate::Stored;
+use crate::wire::{Connection, RawMessage, WireError, header, status};
 
 /// How often an idle consumer says it is alive (as the client's ordered consumer).
 const IDLE_HEARTBEAT: Duration = Duration::from_secs(5);
@@ -33,6 +35,12 @@ const SILENT_AFTER: Duration = Duration::from_secs(10);
 
 /// The header of a heartbeat naming the flow-control subject a stalled consumer waits on.
 const CONSUMER_STALLED: &str = "Nats-Consumer-Stalled";
+
+/// The header of a heartbeat naming the last consumer sequence sent.
+const LAST_CONSUMER: &str = "Nats-Last-Consumer";
+
+/// The status of a heartbeat and of a flow-control request (told apart by the reply subject).
+const IDLE_OR_FLOW_CONTROL: u16 = 100;
 
 /// Why deliveries stopped: the caller reopens the consumer from its position.
 #[derive(Debug, Error)]
@@ -58,15 +66,14 @@ pub enum DeliveryError {
     /// gone (its server restarted, or it was removed while the client was away).
     #[error("the consumer fell silent: no heartbeat for {0:?}")]
     Silent(Duration),
-    /// The subscription ended (the client is closing).
-    #[error("the subscription ended")]
-    Ended,
+    /// The connection the deliveries came on failed or was closed.
+    #[error("the deliveries' connection was lost: {0}")]
+    Lost(#[source] WireError),
 }
 
 /// Deliveries of one ephemeral push consumer, in the stream's order.
 pub struct Deliveries {
-    client: Client,
-    subscriber: Subscriber,
+    connection: Connection,
     sequence: ConsumerSequence,
     failed: bool,
     /// Fires when neither a delivery nor a heartbeat has come for twice the interval.
@@ -76,17 +83,18 @@ pub struct Deliveries {
 }
 
 /// Opens an ephemeral consumer on `stream` delivering from `from` (every subject, or the one
-/// `filter` names) and subscribes to its deliveries.
+/// `filter` names) and subscribes to its deliveries on a connection of their own to the servers
+/// of `url` (the URL `client` was connected with).
 pub async fn open_deliveries(
     client: &Client,
+    url: &str,
     stream: &Stream,
     filter: Option<String>,
     from: u64,
 ) -> Result<(Deliveries, PushConsumer), DeliveryError> {
     let inbox = client.new_inbox();
     // Subscribed first, so that nothing the consumer sends is lost.
-    let subscriber = client
-        .subscribe(inbox.clone())
+    let connection = Connection::open(url, "ehb-deliveries", &inbox)
         .await
         .map_err(|e| DeliveryError::Open(e.into()))?;
     let consumer = stream
@@ -112,8 +120,7 @@ pub async fn open_deliveries(
         .await
         .map_err(|e| DeliveryError::Open(e.into()))?;
     let deliveries = Deliveries {
-        client: client.clone(),
-        subscriber,
+        connection,
         sequence: ConsumerSequence::default(),
         failed: false,
         silence: Box::pin(tokio::time::sleep(SILENT_AFTER)),
@@ -128,7 +135,7 @@ enum Delivery {
     /// A stored message, next in order.
     Stored(Stored),
     /// A flow-control request: the server sends more once this subject is answered.
-    FlowControl(async_nats::Subject),
+    FlowControl(Bytes),
     /// A heartbeat that agrees with what was delivered.
     Alive,
     /// A heartbeat saying the consumer stalled waiting for a flow-control answer: answer this.
@@ -144,19 +151,16 @@ struct ConsumerSequence {
 
 impl ConsumerSequence {
     /// Reads one message of the subscription, or why the deliveries are broken.
-    fn read(&mut self, message: async_nats::Message) -> Result<Delivery, DeliveryError> {
-        match message.status {
+    fn read(&mut self, message: RawMessage) -> Result<Delivery, DeliveryError> {
+        match message.headers.as_deref().and_then(status) {
             None => {}
-            Some(StatusCode::IDLE_HEARTBEAT) => {
+            Some((IDLE_OR_FLOW_CONTROL, _)) => {
                 if let Some(reply) = message.reply {
                     return Ok(Delivery::FlowControl(reply));
                 }
+                let headers = message.headers.as_deref().unwrap_or_default();
                 // A heartbeat names the last consumer sequence sent: one not seen was lost.
-                let sent = message
-                    .headers
-                    .as_ref()
-                    .and_then(|h| h.get_last(async_nats::header::NATS_LAST_CONSUMER))
-                    .and_then(|v| v.as_str().parse::<u64>().ok());
+                let sent = header(headers, LAST_CONSUMER).and_then(|v| v.parse::<u64>().ok());
                 if let Some(sent) = sent
                     && sent != self.last
                 {
@@ -165,20 +169,16 @@ impl ConsumerSequence {
                         got: sent,
                     });
                 }
-                let stalled = message
-                    .headers
-                    .as_ref()
-                    .and_then(|h| h.get(CONSUMER_STALLED))
-                    .map(|v| v.as_str().to_owned());
+                let stalled = header(headers, CONSUMER_STALLED).map(str::to_owned);
                 return Ok(stalled.map_or(Delivery::Alive, Delivery::Stalled));
             }
-            Some(status) => {
-                let what = format!("{status} {}", message.description.unwrap_or_default());
-                return Err(DeliveryError::Status(what));
+            Some((code, description)) => {
+                return Err(DeliveryError::Status(format!("{code} {description}")));
             }
         }
-        let Some(meta) = message.reply.as_deref().and_then(Metadata::parse) else {
-            let reply = message.reply.as_deref().unwrap_or_default();
+        let reply = message.reply.as_deref().unwrap_or_default();
+        let Some(meta) = std::str::from_utf8(reply).ok().and_then(Metadata::parse) else {
+            let reply = String::from_utf8_lossy(reply);
             return Err(DeliveryError::Metadata(reply.chars().take(80).collect()));
         };
         if meta.consumer_seq != self.last + 1 {
@@ -187,11 +187,13 @@ impl ConsumerSequence {
                 got: meta.consumer_seq,
             });
         }
+        let subject = async_nats::Subject::from_utf8(message.subject)
+            .map_err(|_| DeliveryError::Metadata("a subject that is not UTF-8".into()))?;
         self.last = meta.consumer_seq;
         Ok(Delivery::Stored(Stored {
             seq: meta.stream_seq,
             recorded_at: Timestamp::from_nanosecond(meta.published_nanos).ok(),
-            subject: message.subject,
+            subject,
             headers: message.headers,
             payload: message.payload,
         }))
@@ -200,15 +202,9 @@ impl ConsumerSequence {
 
 impl Deliveries {
     /// Reads one message of the subscription, noting that the consumer is alive.
-    fn heard(&mut self, message: async_nats::Message) -> Result<Delivery, DeliveryError> {
+    fn heard(&mut self, message: RawMessage) -> Result<Delivery, DeliveryError> {
         self.heard = true;
         self.sequence.read(message)
-    }
-
-    /// Answers a flow-control request, which the server waits for before sending more.
-    fn answer(&self, subject: async_nats::Subject) {
-        let client = self.client.clone();
-        tokio::spawn(async move { client.publish(subject, "".into()).await });
     }
 }
 
@@ -220,7 +216,7 @@ impl futures::Stream for Deliveries {
             return Poll::Ready(None);
         }
         loop {
-            match self.subscriber.poll_next_unpin(cx) {
+            match self.connection.poll_message(cx) {
                 Poll::Pending => {
                     // The timer is set again only when the subscription is drained, not for
                     // every message.
@@ -234,14 +230,17 @@ impl futures::Stream for Deliveries {
                     }
                     return Poll::Pending;
                 }
-                Poll::Ready(None) => {
+                Poll::Ready(Err(err)) => {
                     self.failed = true;
-                    return Poll::Ready(Some(Err(DeliveryError::Ended)));
+                    return Poll::Ready(Some(Err(DeliveryError::Lost(err))));
                 }
-                Poll::Ready(Some(message)) => match self.heard(message) {
+                Poll::Ready(Ok(message)) => match self.heard(message) {
                     Ok(Delivery::Stored(stored)) => return Poll::Ready(Some(Ok(stored))),
-                    Ok(Delivery::FlowControl(reply)) => self.answer(reply),
-                    Ok(Delivery::Stalled(subject)) => self.answer(subject.into()),
+                    // Answered on the same connection, written before the next read.
+                    Ok(Delivery::FlowControl(reply)) => self.connection.publish_empty(&reply),
+                    Ok(Delivery::Stalled(subject)) => {
+                        self.connection.publish_empty(subject.as_bytes())
+                    }
                     Ok(Delivery::Alive) => {}
                     Err(err) => {
                         self.failed = true;
@@ -293,28 +292,24 @@ impl Metadata {
 mod tests {
     use super::*;
 
-    fn message(
-        reply: Option<&str>,
-        status: Option<StatusCode>,
-        last: Option<&str>,
-    ) -> async_nats::Message {
-        let headers = last.map(|l| {
-            let mut h = async_nats::HeaderMap::new();
-            h.insert(async_nats::header::NATS_LAST_CONSUMER, l);
-            h
+    /// A message with a reply subject, a status line and a `Nats-Last-Consumer` header as given.
+    fn message(reply: Option<&str>, status: Option<&str>, last: Option<&str>) -> RawMessage {
+        let headers = (status.is_some() || last.is_some()).then(|| {
+            let mut block = format!("NATS/1.0 {}\r\n", status.unwrap_or_default());
+            if let Some(last) = last {
+                block.push_str(&format!("{LAST_CONSUMER}: {last}\r\n"));
+            }
+            Bytes::from(block + "\r\n")
         });
-        async_nats::Message {
-            subject: "ehb.v1.31.31001.account_activated".into(),
-            reply: reply.map(Into::into),
-            payload: "{}".into(),
+        RawMessage {
+            subject: Bytes::from_static(b"ehb.v1.31.31001.account_activated"),
+            reply: reply.map(|r| Bytes::from(r.to_owned())),
             headers,
-            status,
-            description: None,
-            length: 0,
+            payload: Bytes::from_static(b"{}"),
         }
     }
 
-    fn stored(n: u64) -> async_nats::Message {
+    fn stored(n: u64) -> RawMessage {
         message(
             Some(&format!(
                 "$JS.ACK.EHB_EVENTS.c.1.{}.{n}.1764400000000000000.0",
@@ -337,20 +332,20 @@ mod tests {
             Some(1_764_400_000)
         );
         assert!(matches!(sequence.read(stored(2)), Ok(Delivery::Stored(s)) if s.seq == 42));
-        let beat = |last| message(None, Some(StatusCode::IDLE_HEARTBEAT), Some(last));
+        let beat = |last| message(None, Some("100 Idle Heartbeat"), Some(last));
         assert!(matches!(sequence.read(beat("2")), Ok(Delivery::Alive)));
         assert!(matches!(
             sequence.read(beat("3")),
             Err(DeliveryError::Skipped { last: 2, got: 3 })
         ));
         let mut stalled = beat("2");
-        if let Some(h) = stalled.headers.as_mut() {
-            h.insert(CONSUMER_STALLED, "$JS.FC.y");
-        }
+        stalled.headers = Some(Bytes::from(format!(
+            "NATS/1.0 100 Idle Heartbeat\r\n{LAST_CONSUMER}: 2\r\n{CONSUMER_STALLED}: $JS.FC.y\r\n\r\n"
+        )));
         assert!(matches!(sequence.read(stalled), Ok(Delivery::Stalled(s)) if s == "$JS.FC.y"));
-        let control = message(Some("$JS.FC.x"), Some(StatusCode::IDLE_HEARTBEAT), None);
+        let control = message(Some("$JS.FC.x"), Some("100 FlowControl Request"), None);
         assert!(
-            matches!(sequence.read(control), Ok(Delivery::FlowControl(s)) if s.as_str() == "$JS.FC.x")
+            matches!(sequence.read(control), Ok(Delivery::FlowControl(s)) if &s[..] == b"$JS.FC.x")
         );
         assert!(matches!(
             sequence.read(stored(4)),
@@ -360,7 +355,7 @@ mod tests {
             sequence.read(message(Some("_INBOX.x"), None, None)),
             Err(DeliveryError::Metadata(_))
         ));
-        let gone = message(None, Some(StatusCode::from_u16(409).expect("status")), None);
+        let gone = message(None, Some("409 Consumer Deleted"), None);
         assert!(matches!(sequence.read(gone), Err(DeliveryError::Status(_))));
     }
 

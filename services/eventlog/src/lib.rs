@@ -4,12 +4,14 @@
 //! - [`connect`]: a client that retries until the server answers (or shutdown).
 //! - [`ensure_stream`]: creates or updates `EHB_EVENTS` idempotently with the contract's settings.
 //! - [`Publisher`]: publishes events with `Nats-Msg-Id = id`, many in flight, awaiting every ack.
-//! - [`open_deliveries`]: the stream's messages in stored order, from a given sequence.
+//! - [`open_deliveries`]: the stream's messages in stored order, from a given sequence, read on a
+//!   connection of their own (`wire`).
 
 use std::time::Duration;
 
 mod delivery;
 mod stored;
+mod wire;
 pub use delivery::{Deliveries, DeliveryError, open_deliveries};
 pub use stored::{Gap, Stored, read_gap, read_range, stream_range};
 

@@ -21,8 +21,9 @@ pub struct Stored {
     pub recorded_at: Option<Timestamp>,
     /// Its subject.
     pub subject: async_nats::Subject,
-    /// Its headers, as delivered (see [`Stored::msg_id`]).
-    pub headers: Option<async_nats::HeaderMap>,
+    /// Its header block as the protocol carries it (`NATS/1.0` and one `Name: value` line
+    /// each; see [`Stored::msg_id`]).
+    pub headers: Option<Bytes>,
     /// Its bytes.
     pub payload: Bytes,
 }
@@ -35,7 +36,7 @@ impl Stored {
             seq: message.sequence,
             recorded_at: Timestamp::from_nanosecond(message.time.unix_timestamp_nanos()).ok(),
             subject: message.subject,
-            headers: Some(message.headers),
+            headers: Some(header_block(&message.headers)),
             payload: message.payload,
         }
     }
@@ -43,11 +44,21 @@ impl Stored {
     /// Its de-duplication id (`Nats-Msg-Id`), when it had one (read when asked: the projector
     /// never needs it).
     pub fn msg_id(&self) -> Option<&str> {
-        self.headers
-            .as_ref()
-            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
-            .map(|v| v.as_str())
+        let headers = self.headers.as_deref()?;
+        crate::wire::header(headers, async_nats::header::NATS_MESSAGE_ID.as_ref())
     }
+}
+
+/// Headers written as the protocol carries them.
+fn header_block(headers: &async_nats::HeaderMap) -> Bytes {
+    let mut block = String::from("NATS/1.0\r\n");
+    for (name, values) in headers.iter() {
+        for value in values {
+            block.push_str(&format!("{name}: {}\r\n", value.as_str()));
+        }
+    }
+    block.push_str("\r\n");
+    Bytes::from(block)
 }
 
 /// The stream's first and last sequence now.
@@ -60,11 +71,13 @@ pub async fn stream_range(js: &Context) -> Result<(u64, u64), LogError> {
     Ok((state.first_sequence, state.last_sequence))
 }
 
-/// Reads the stored messages with sequences `from..=to`, in order, handing each to `each`
+/// Reads the stored messages with sequences `from..=to`, in order (the deliveries on a
+/// connection of their own to the servers of `url`, the URL `js` was connected with), handing each to `each`
 /// (a push consumer, reopened from where it stood when a delivery goes missing). Stops early
 /// when `each` answers `false`.
 pub async fn read_range(
     js: &Context,
+    url: &str,
     from: u64,
     to: u64,
     mut each: impl FnMut(Stored) -> bool,
@@ -81,9 +94,10 @@ pub async fn read_range(
     let mut expected = from.max(stream.cached_info().state.first_sequence);
     let mut failures = 0;
     loop {
-        let (mut deliveries, consumer) = open_deliveries(&js.client(), &stream, None, expected)
-            .await
-            .map_err(|e| LogError::Stream(e.into()))?;
+        let (mut deliveries, consumer) =
+            open_deliveries(&js.client(), url, &stream, None, expected)
+                .await
+                .map_err(|e| LogError::Stream(e.into()))?;
         let mut broken = None;
         while let Some(delivered) = deliveries.next().await {
             let stored = match delivered {

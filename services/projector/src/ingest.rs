@@ -86,6 +86,7 @@ const STALL_AFTER: Duration = Duration::from_secs(10);
 /// the consumer with backoff after any stream error, until `cancel`.
 pub async fn read_stream(
     js: Context,
+    url: String,
     filter: Filter,
     shared: Arc<Shared>,
     tx: mpsc::Sender<Vec<Delivered>>,
@@ -95,7 +96,7 @@ pub async fn read_stream(
     let mut next = shared.projection_read().position().seq + 1;
     let mut backoff = Duration::from_millis(100);
     while !cancel.is_cancelled() {
-        let opened = match open(&js, &filter, next).await {
+        let opened = match open(&js, &url, &filter, next).await {
             Ok(opened) => {
                 tracing::info!(from_seq = next, "StreamConsumerOpened");
                 shared.status.set_connected(true);
@@ -303,12 +304,13 @@ type Opened = (Stream, PushConsumer, Deliveries, Order);
 
 async fn open(
     js: &Context,
+    url: &str,
     filter: &Filter,
     next: u64,
 ) -> Result<Opened, Box<dyn std::error::Error + Send + Sync>> {
     let stream = js.get_stream(STREAM_NAME).await?;
     let (messages, consumer) =
-        open_deliveries(&js.client(), &stream, filter.server_side(), next).await?;
+        open_deliveries(&js.client(), url, &stream, filter.server_side(), next).await?;
     // Messages before the stream's first (removed by its limits) are not waited for.
     let order = Order {
         expected: next.max(stream.cached_info().state.first_sequence),

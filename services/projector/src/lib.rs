@@ -77,6 +77,7 @@ pub async fn run(config: Config, cancel: CancellationToken) -> Result<(), Projec
     let reader_cancel = cancel.child_token();
     let reader = tokio::spawn(ingest::read_stream(
         js.clone(),
+        config.nats_url.clone(),
         filter,
         shared.clone(),
         tx,
