@@ -192,3 +192,37 @@ async fn a_consumer_lost_with_its_server_ends_its_deliveries_and_a_range_read_re
     .expect("read");
     assert_eq!(read, (1..=stored).collect::<Vec<u64>>());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_removed_while_its_connection_stays_up_falls_silent() {
+    use ehb_simulator::{Scenario, generate};
+    use futures::StreamExt;
+
+    let nats = NatsServer::start();
+    let publisher = ehb_e2e::publisher(&nats.url()).await;
+    let generated = generate(&Scenario::small(9, 2, 2_000, 3).clean());
+    let done = publisher
+        .publish_all(generated.outgoing())
+        .await
+        .expect("published");
+    assert!(done.stored > 100, "{} messages", done.stored);
+    let js = publisher.context().clone();
+    let stream = js.get_stream(STREAM_NAME).await.expect("the stream");
+    let (mut deliveries, consumer) =
+        ehb_eventlog::open_deliveries(&js.client(), &nats.url(), &stream, None, done.stored + 1)
+            .await
+            .expect("opened");
+    // Nothing is left to deliver; the consumer is then removed behind the reader's back, and
+    // its heartbeats stop with it.
+    stream
+        .delete_consumer(&consumer.cached_info().name)
+        .await
+        .expect("removed");
+    let ended = tokio::time::timeout(Duration::from_secs(60), deliveries.next())
+        .await
+        .expect("the silence is noticed");
+    assert!(
+        matches!(ended, Some(Err(ehb_eventlog::DeliveryError::Silent(_)))),
+        "{ended:?}"
+    );
+}

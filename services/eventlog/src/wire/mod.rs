@@ -65,7 +65,10 @@ impl Connection {
     /// in with the user and password the URL carries, and subscribes to `subject`; returns once
     /// the server has the subscription.
     pub(crate) async fn open(url: &str, name: &str, subject: &str) -> Result<Self, WireError> {
-        let mut last = io::Error::other("the URL names no server");
+        // A server without credentials of its own is signed in to with the first server's, as
+        // the client library does.
+        let fallback = crate::credentials(url);
+        let mut last = WireError::Unreachable(io::Error::other("the URL names no server"));
         for server in crate::servers(url) {
             if server.starts_with("tls://") {
                 return Err(WireError::TlsRequired);
@@ -73,9 +76,13 @@ impl Connection {
             let addr: async_nats::ServerAddr = match server.parse() {
                 Ok(addr) => addr,
                 Err(err) => {
-                    last = io::Error::other(err);
+                    last = WireError::Unreachable(io::Error::other(err));
                     continue;
                 }
+            };
+            let credentials = match (addr.username(), addr.password()) {
+                (Some(user), Some(pass)) => Some((user.to_owned(), pass.to_owned())),
+                _ => fallback.clone(),
             };
             let attempt = tokio::time::timeout(HANDSHAKE_TIMEOUT, async {
                 let stream = TcpStream::connect((addr.host(), addr.port())).await?;
@@ -85,23 +92,24 @@ impl Connection {
                     input: BytesMut::with_capacity(READ_SIZE),
                     output: Vec::new(),
                 };
-                connection.handshake(&addr, name, subject).await?;
+                connection.handshake(credentials, name, subject).await?;
                 Ok::<_, WireError>(connection)
             });
-            match attempt.await {
+            // Any failure, a refusal too (a server at its connection limit), tries the next.
+            last = match attempt.await {
                 Ok(Ok(connection)) => return Ok(connection),
-                Ok(Err(WireError::Io(err))) => last = err,
-                Ok(Err(err)) => return Err(err),
-                Err(_) => last = io::Error::from(io::ErrorKind::TimedOut),
-            }
+                Ok(Err(WireError::Io(err))) => WireError::Unreachable(err),
+                Ok(Err(err)) => err,
+                Err(_) => WireError::Unreachable(io::Error::from(io::ErrorKind::TimedOut)),
+            };
         }
-        Err(WireError::Unreachable(last))
+        Err(last)
     }
 
     /// `INFO` in, `CONNECT`, `SUB` and `PING` out, and the `PONG` that says both were taken.
     async fn handshake(
         &mut self,
-        addr: &async_nats::ServerAddr,
+        credentials: Option<(String, String)>,
         name: &str,
         subject: &str,
     ) -> Result<(), WireError> {
@@ -122,7 +130,7 @@ impl Connection {
             "version": env!("CARGO_PKG_VERSION"),
             "name": name,
         });
-        if let (Some(user), Some(pass)) = (addr.username(), addr.password()) {
+        if let Some((user, pass)) = credentials {
             connect["user"] = user.into();
             connect["pass"] = pass.into();
         }
@@ -168,6 +176,12 @@ impl Connection {
     }
 
     /// The next message of the subscription, answering the server's pings on the way.
+    ///
+    /// The socket is read only while this is polled: a caller that stops polling for longer
+    /// than the server waits on a full socket (its write deadline, 10 s by default) is dropped
+    /// as a slow consumer, and the deliveries end with the connection; the caller reopens from
+    /// its position. Any `-ERR` ends them too (a permissions violation included: the user must
+    /// be allowed to publish the consumer's flow-control answers).
     pub(crate) fn poll_message(
         &mut self,
         cx: &mut TaskContext<'_>,

@@ -8,6 +8,9 @@ use super::WireError;
 /// The longest protocol line accepted (the server's `INFO` is the longest one it sends).
 const MAX_LINE: usize = 64 * 1024;
 
+/// The largest message accepted: the largest `max_payload` a server may be given.
+const MAX_MESSAGE: usize = 64 * 1024 * 1024;
+
 /// A message of the subscription, its parts sharing the connection's read buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawMessage {
@@ -104,7 +107,9 @@ fn message(input: &mut BytesMut, end: usize, verb_end: usize) -> Result<Option<O
     let (Some(header_len), Some(total)) = (header_len, total) else {
         return Err(protocol(line));
     };
-    if header_len > total {
+    // Nothing larger than the server's largest payload setting is believed: a size read from
+    // the wire must not make the buffer wait for, or the sums below reach, more.
+    if header_len > total || total > MAX_MESSAGE {
         return Err(protocol(line));
     }
     let body = end + 2;
@@ -270,6 +275,8 @@ mod tests {
             b"HMSG a 1 9 5\r\nNATS/1.0\r\n",
             b"MSG a 1 r s 5\r\nhello\r\n",
             b"MSG a 1 5\r\nhelloXX",
+            b"MSG a 1 18446744073709551614\r\n",
+            b"HMSG a 1 0 67108865\r\n",
         ] {
             let mut input = BytesMut::from(bad);
             assert!(
