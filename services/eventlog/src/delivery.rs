@@ -6,11 +6,10 @@
 //! large share of the reader's time. Here the consumer is configured as the client's ordered
 //! consumer is (no acknowledgements, flow control, idle heartbeats, one replica in memory), its
 //! deliveries are read from a connection of our own ([`crate::wire`]), and the reply subject is
-//! parsed once. The
-//! ordered consumer's duties that remain, noticing a lost delivery or a lost consumer, end the
-//! [`Deliveries`] with a [`DeliveryError`] (the consumer's own sequence skips, a heartbeat names
-//! a delivery not seen, nothing comes for two heartbeats), and the caller reopens from its
-//! position.
+//! parsed once. The ordered consumer's duties that remain, noticing a lost delivery or a lost
+//! consumer, end the [`Deliveries`] with a [`DeliveryError`] (the consumer's own sequence skips,
+//! a heartbeat names a delivery not seen, the connection closes, nothing comes for two
+//! heartbeats), and the caller reopens from its position.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -63,7 +62,7 @@ pub enum DeliveryError {
     #[error("a delivery carried no stream metadata: {0:?}")]
     Metadata(String),
     /// Neither a delivery nor a heartbeat came for twice the heartbeat interval: the consumer is
-    /// gone (its server restarted, or it was removed while the client was away).
+    /// gone while the connection stays up (removed, or lost with another node of a cluster).
     #[error("the consumer fell silent: no heartbeat for {0:?}")]
     Silent(Duration),
     /// The connection the deliveries came on failed or was closed.

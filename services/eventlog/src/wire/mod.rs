@@ -135,14 +135,11 @@ impl Connection {
             connect["pass"] = pass.into();
         }
         self.output = format!("CONNECT {connect}\r\nSUB {subject} 1\r\nPING\r\n").into_bytes();
-        while !self.output.is_empty() {
-            self.stream.writable().await?;
-            match self.stream.try_write(&self.output) {
-                Ok(n) => drop(self.output.drain(..n)),
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
-                Err(err) => return Err(err.into()),
-            }
-        }
+        std::future::poll_fn(|cx| match self.flush(cx) {
+            Ok(()) if !self.output.is_empty() => Poll::Pending,
+            done => Poll::Ready(done),
+        })
+        .await?;
         loop {
             match self.next_op().await? {
                 Op::Pong => return Ok(()),
