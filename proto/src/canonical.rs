@@ -20,26 +20,26 @@ fn read_into<'a>(text: &'a str, wire: &mut WireIn<'a>) -> Option<()> {
     r.byte(b'{')?;
     // One bit per envelope field seen: each at most once, all but `group` required.
     let mut seen = 0u16;
+    let mut next = 0;
     loop {
-        let key = r.string()?;
-        r.byte(b':')?;
-        // Byte patterns compare in place; string patterns call the library's memcmp.
-        let bit = match key.as_bytes() {
-            b"id" => r.text_into(&mut wire.id).map(|_| 1)?,
-            b"type" => r.text_into(&mut wire.kind).map(|_| 2)?,
-            b"v" => r.number().map(|v| wire.v = v).map(|_| 4)?,
-            b"occurred_at" => r.text_into(&mut wire.occurred_at).map(|_| 8)?,
-            b"province" => r.text_into(&mut wire.province).map(|_| 16)?,
-            b"ward" => r.text_into(&mut wire.ward).map(|_| 32)?,
-            b"group" => r.text().map(|g| wire.group = Some(g)).map(|_| 64)?,
-            b"source" => r.text_into(&mut wire.source).map(|_| 128)?,
-            b"data" => r.data(&mut wire.data).map(|_| 256)?,
-            _ => return None,
-        };
+        let field = r.key(&ENVELOPE, next)?;
+        match field {
+            0 => r.text_into(&mut wire.id)?,
+            1 => r.text_into(&mut wire.kind)?,
+            2 => wire.v = r.number()?,
+            3 => r.text_into(&mut wire.occurred_at)?,
+            4 => r.text_into(&mut wire.province)?,
+            5 => r.text_into(&mut wire.ward)?,
+            6 => wire.group = Some(r.text()?),
+            7 => r.text_into(&mut wire.source)?,
+            _ => r.data(&mut wire.data)?,
+        }
+        let bit = 1 << field;
         if seen & bit != 0 {
             return None;
         }
         seen |= bit;
+        next = field + 1;
         if r.byte(b',').is_none() {
             break;
         }
@@ -47,6 +47,82 @@ fn read_into<'a>(text: &'a str, wire: &mut WireIn<'a>) -> Option<()> {
     r.byte(b'}')?;
     (r.at == text.len() && seen | 64 == 511).then_some(())
 }
+
+/// A key as the text holds it, `"name":`, as one little-endian number of 16 bytes and the mask
+/// of its length: a key where the layout puts it is compared in one step.
+struct Key {
+    name: &'static [u8],
+    word: u128,
+    mask: u128,
+}
+
+impl Key {
+    /// `name`'s key; one longer than 13 bytes is only ever found by name (its mask is 0).
+    const fn of(name: &'static [u8]) -> Key {
+        let len = name.len() + 3;
+        if len > 16 {
+            return Key {
+                name,
+                word: 0,
+                mask: 0,
+            };
+        }
+        let mut bytes = [0u8; 16];
+        bytes[0] = b'"';
+        let mut i = 0;
+        while i < name.len() {
+            bytes[i + 1] = name[i];
+            i += 1;
+        }
+        bytes[i + 1] = b'"';
+        bytes[i + 2] = b':';
+        Key {
+            name,
+            word: u128::from_le_bytes(bytes),
+            mask: u128::MAX >> (8 * (16 - len)),
+        }
+    }
+}
+
+/// The envelope's fields in the order [`crate::Event::to_json`] writes them.
+const ENVELOPE: [Key; 9] = [
+    Key::of(b"id"),
+    Key::of(b"type"),
+    Key::of(b"v"),
+    Key::of(b"occurred_at"),
+    Key::of(b"province"),
+    Key::of(b"ward"),
+    Key::of(b"group"),
+    Key::of(b"source"),
+    Key::of(b"data"),
+];
+
+/// `data`'s fields, those of the citizens' facts first in the order they are written.
+const DATA: [Key; 23] = [
+    Key::of(b"citizen_ref"),
+    Key::of(b"beneficiary"),
+    Key::of(b"issuer"),
+    Key::of(b"citizen_id"),
+    Key::of(b"card"),
+    Key::of(b"reporter"),
+    Key::of(b"kind"),
+    Key::of(b"period"),
+    Key::of(b"name"),
+    Key::of(b"facility"),
+    Key::of(b"difficulties"),
+    Key::of(b"proposals"),
+    Key::of(b"as_of"),
+    Key::of(b"accounts"),
+    Key::of(b"integrated"),
+    Key::of(b"members"),
+    Key::of(b"groups"),
+    Key::of(b"facilities"),
+    Key::of(b"residents"),
+    Key::of(b"insured"),
+    Key::of(b"level2_accounts"),
+    Key::of(b"eligible"),
+    Key::of(b"target"),
+];
 
 struct Reader<'a> {
     text: &'a str,
@@ -56,6 +132,29 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn byte(&mut self, expected: u8) -> Option<()> {
         (self.text.as_bytes().get(self.at) == Some(&expected)).then(|| self.at += 1)
+    }
+
+    /// The next key and its colon, as its index in `keys`. The key the layout puts next
+    /// (`keys[next]`, or the one after it when an optional field is left out) is compared in
+    /// place; any other is read as a string and looked up.
+    fn key(&mut self, keys: &[Key], next: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        if let Some(window) = bytes.get(self.at..self.at + 16) {
+            let word = u128::from_le_bytes(window.try_into().ok()?);
+            for i in [next, next + 1] {
+                // A mask of 0 marks a key too long to compare this way.
+                if let Some(k) = keys
+                    .get(i)
+                    .filter(|k| k.mask != 0 && word & k.mask == k.word)
+                {
+                    self.at += k.name.len() + 3;
+                    return Some(i);
+                }
+            }
+        }
+        let name = self.string()?;
+        self.byte(b':')?;
+        keys.iter().position(|k| k.name == name.as_bytes())
     }
 
     /// A string without escapes or control characters.
@@ -107,34 +206,34 @@ impl<'a> Reader<'a> {
         if self.byte(b'}').is_some() {
             return Some(());
         }
+        let mut next = 0;
         loop {
-            let key = self.string()?;
-            self.byte(b':')?;
-            let fresh = match key.as_bytes() {
-                b"citizen_ref" => d.citizen_ref.replace(self.text()?).is_none(),
-                b"citizen_id" => d.citizen_id.replace(self.text()?).is_none(),
-                b"card" => d.card.replace(self.text()?).is_none(),
-                b"beneficiary" => d.beneficiary.replace(self.text()?).is_none(),
-                b"issuer" => d.issuer.replace(self.text()?).is_none(),
-                b"reporter" => d.reporter.replace(self.text()?).is_none(),
-                b"kind" => d.kind.replace(self.text()?).is_none(),
-                b"period" => d.period.replace(self.text()?).is_none(),
-                b"name" => d.name.replace(self.text()?).is_none(),
-                b"facility" => d.facility.replace(self.text()?).is_none(),
-                b"difficulties" => d.difficulties.replace(self.text()?).is_none(),
-                b"proposals" => d.proposals.replace(self.text()?).is_none(),
-                b"as_of" => d.as_of.replace(self.text()?).is_none(),
-                b"accounts" => d.accounts.replace(self.number()?).is_none(),
-                b"integrated" => d.integrated.replace(self.number()?).is_none(),
-                b"members" => d.members.replace(self.small()?).is_none(),
-                b"groups" => d.groups.replace(self.small()?).is_none(),
-                b"facilities" => d.facilities.replace(self.small()?).is_none(),
-                b"residents" => d.residents.replace(self.number()?).is_none(),
-                b"insured" => d.insured.replace(self.number()?).is_none(),
-                b"level2_accounts" => d.level2_accounts.replace(self.number()?).is_none(),
-                b"eligible" => d.eligible.replace(self.number()?).is_none(),
-                b"target" => d.target.replace(self.number()?).is_none(),
-                _ => return None,
+            let field = self.key(&DATA, next)?;
+            next = field + 1;
+            let fresh = match field {
+                0 => d.citizen_ref.replace(self.text()?).is_none(),
+                1 => d.beneficiary.replace(self.text()?).is_none(),
+                2 => d.issuer.replace(self.text()?).is_none(),
+                3 => d.citizen_id.replace(self.text()?).is_none(),
+                4 => d.card.replace(self.text()?).is_none(),
+                5 => d.reporter.replace(self.text()?).is_none(),
+                6 => d.kind.replace(self.text()?).is_none(),
+                7 => d.period.replace(self.text()?).is_none(),
+                8 => d.name.replace(self.text()?).is_none(),
+                9 => d.facility.replace(self.text()?).is_none(),
+                10 => d.difficulties.replace(self.text()?).is_none(),
+                11 => d.proposals.replace(self.text()?).is_none(),
+                12 => d.as_of.replace(self.text()?).is_none(),
+                13 => d.accounts.replace(self.number()?).is_none(),
+                14 => d.integrated.replace(self.number()?).is_none(),
+                15 => d.members.replace(self.small()?).is_none(),
+                16 => d.groups.replace(self.small()?).is_none(),
+                17 => d.facilities.replace(self.small()?).is_none(),
+                18 => d.residents.replace(self.number()?).is_none(),
+                19 => d.insured.replace(self.number()?).is_none(),
+                20 => d.level2_accounts.replace(self.number()?).is_none(),
+                21 => d.eligible.replace(self.number()?).is_none(),
+                _ => d.target.replace(self.number()?).is_none(),
             };
             if !fresh {
                 return None;
@@ -200,6 +299,19 @@ mod tests {
             (wire.data.residents, wire.data.groups),
             (Some(24966), Some(41))
         );
+        // A group, and a card's fields ending the message in fewer than 16 bytes.
+        let card = r#"{"id":"0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70","type":"card.integrated","v":1,"occurred_at":"2026-03-10T08:15:00+07:00","province":"31","ward":"31117","group":"31117-TDP05","source":"vss","data":{"citizen_ref":"9f86d081884c7d659a2feaa0c55ad015","beneficiary":"HS","issuer":"vss"}}"#;
+        let wire = read(card).expect("canonical");
+        assert_eq!(
+            (
+                wire.group.map(|g| g.as_str().to_owned()),
+                wire.data.issuer.map(|i| i.as_str().to_owned())
+            ),
+            (Some("31117-TDP05".to_owned()), Some("vss".to_owned()))
+        );
+        let without_group = card.replace("\"group\":\"31117-TDP05\",", "");
+        let wire = read(&without_group).expect("canonical");
+        assert_eq!(wire.group, None);
     }
 
     #[test]

@@ -270,6 +270,7 @@ pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, ContractEr
 /// Decodes and validates one event published as JSON, upcasting older schema versions.
 ///
 /// This is the stream's contract: a raw personal identifier in `data` is refused.
+#[inline]
 pub fn decode(bytes: &[u8]) -> Result<Event<'_>, ContractError> {
     decode_with(bytes, Identifiers::Refused)
 }
@@ -383,6 +384,7 @@ fn explain<'a, T: Deserialize<'a>>(
 }
 
 /// Decodes an event received on `subject` and checks the subject agrees with the envelope.
+#[inline]
 pub fn decode_on_subject<'a>(subject: &str, bytes: &'a [u8]) -> Result<Event<'a>, ContractError> {
     let event = decode(bytes)?;
     crate::subject::check(subject, &event)?;

@@ -21,6 +21,7 @@ pub mod codes;
 mod decode;
 pub mod error;
 pub mod event;
+mod hex;
 pub mod identity;
 pub mod kinds;
 pub mod provinces;

@@ -59,12 +59,15 @@ pub(crate) fn validate<'a>(
     ids: Identifiers<'_>,
 ) -> Result<Event<'a>, ContractError> {
     let kind: EventType = wire.kind.as_str().parse()?;
-    let id = Uuid::try_parse(wire.id.as_str()).map_err(|_| {
-        ContractError::invalid(
-            "id",
-            "must be a UUID such as 0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70",
-        )
-    })?;
+    let id = crate::hex::hyphenated_uuid(wire.id.as_str().as_bytes());
+    let id = id
+        .map_or_else(|| Uuid::try_parse(wire.id.as_str()), Ok)
+        .map_err(|_| {
+            ContractError::invalid(
+                "id",
+                "must be a UUID such as 0192d1c6-8c5e-7a3b-9f1d-2b3c4d5e6f70",
+            )
+        })?;
     let occurred_at = parse_instant("occurred_at", wire.occurred_at.as_str())?;
     let province = ProvinceCode::parse(wire.province.as_str())?;
     let ward = WardCode::parse(wire.ward.as_str())?;

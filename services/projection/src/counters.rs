@@ -7,6 +7,7 @@ use serde::de::Deserializer;
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
+use crate::group_counts::GroupCounts;
 use crate::ward::Progress;
 
 /// Integrations broken down by beneficiary code, with a slot for cards that carried none.
@@ -181,8 +182,8 @@ pub struct DayCounters {
     /// The accounts and integrations counted that day of the facts that named a residential
     /// group, by group code. The day's own: sums over days ([`DayCounters::add_all`]) leave it
     /// out.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub groups: BTreeMap<String, GroupDay>,
+    #[serde(default, skip_serializing_if = "GroupCounts::is_empty")]
+    pub groups: GroupCounts,
     /// Whether the store has not yet seen this day's latest figures.
     #[serde(skip)]
     pub(crate) dirty: bool,
@@ -200,12 +201,7 @@ impl DayCounters {
 
     /// Changes the counts of `group` on this day, made when first needed.
     pub(crate) fn count_group(&mut self, group: &str, change: impl FnOnce(&mut GroupDay)) {
-        // Looked up before inserting: most facts name a group already counted that day, and
-        // its code need not be copied for them.
-        match self.groups.get_mut(group) {
-            Some(counts) => change(counts),
-            None => change(self.groups.entry(group.to_owned()).or_default()),
-        }
+        self.groups.count(group, change);
     }
 
     /// Adds another day's counts into this one (for sums over windows; not the groups').

@@ -5,7 +5,7 @@
 //!   [`Changes`] a store must write after a batch.
 //! - [`fold`]: [`Projection::apply`] folds one stream message; everything is a plain function of
 //!   the messages applied, so unit tests drive it without a broker.
-//! - [`ward`] and [`counters`]: what is kept per ward and per ward-day.
+//! - [`ward`], [`counters`] and [`group_counts`]: what is kept per ward and per ward-day.
 //! - [`deadlines`]: when reports are due.
 //! - [`query`]: daily, series, province summary and two-day review answers.
 //! - [`digest`]: a SHA-256 over a canonical writing of the state.
@@ -21,6 +21,7 @@ pub mod deadline_flags;
 pub mod deadlines;
 pub mod digest;
 pub mod fold;
+pub mod group_counts;
 pub mod query;
 mod revisions;
 #[cfg(feature = "openapi")]

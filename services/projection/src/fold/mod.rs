@@ -48,6 +48,7 @@ impl Projection {
 
     /// Applies a message already decoded (by another thread, say) with
     /// [`ehb_proto::decode_on_subject`]; otherwise exactly as [`Projection::apply`].
+    #[inline]
     pub fn apply_decoded(
         &mut self,
         seq: u64,

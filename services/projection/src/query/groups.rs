@@ -204,8 +204,8 @@ fn group_figures(
     let mut without_group = GroupFigures::default();
     for (d, counters) in ward.days.range(..=day) {
         let (mut named_accounts, mut named_integrated) = (0, 0);
-        for (group, counts) in &counters.groups {
-            by_group.entry(group.as_str()).or_default().add(
+        for (group, counts) in counters.groups.iter() {
+            by_group.entry(group).or_default().add(
                 *d,
                 day,
                 window,
