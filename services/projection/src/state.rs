@@ -352,7 +352,9 @@ impl Projection {
     /// Restores one ward-day's counters from a store (after its ward's meta).
     pub fn restore_day(&mut self, code: WardCode, day: BusinessDay, counters: DayCounters) -> bool {
         self.restore_into(code, |w| {
-            w.days.insert(day, counters);
+            let added = counters.progress();
+            let replaced = w.days.insert(day, counters).map(|c| c.progress());
+            w.all_days.replace(replaced.unwrap_or_default(), added);
         })
     }
 

@@ -1,7 +1,7 @@
 //! What is known of one ward beyond its daily counters: baseline, teams, facilities, reports.
 
 use std::collections::BTreeMap;
-use std::ops::RangeBounds;
+use std::ops::{Bound, RangeBounds};
 
 use ehb_proto::{
     Baseline, BusinessDay, Opening, ProvinceCode, ReportFigures, ReportId, ReportNotes,
@@ -211,6 +211,17 @@ pub struct Progress {
     pub eligible: u64,
 }
 
+impl Progress {
+    /// Puts `new` in this total in place of `old`, a part of it (a day's progress before and
+    /// after a change).
+    pub(crate) fn replace(&mut self, old: Progress, new: Progress) {
+        *self += new;
+        self.accounts -= old.accounts;
+        self.integrated -= old.integrated;
+        self.eligible -= old.eligible;
+    }
+}
+
 impl std::ops::AddAssign for Progress {
     fn add_assign(&mut self, other: Progress) {
         self.accounts += other.accounts;
@@ -226,6 +237,9 @@ pub struct Ward {
     pub meta: WardMeta,
     /// Counters per business day.
     pub days: BTreeMap<BusinessDay, DayCounters>,
+    /// Every day's progress added up, kept with the days by the fold and the store's restore: a
+    /// standing by a recent day then sums only the days after it, not the whole campaign's.
+    pub(crate) all_days: Progress,
     pub(crate) meta_dirty: bool,
 }
 
@@ -235,7 +249,19 @@ impl Ward {
         Ward {
             meta,
             days: BTreeMap::new(),
+            all_days: Progress::default(),
             meta_dirty: false,
+        }
+    }
+
+    /// The events' progress over every day up to and including `day`: what [`Ward::progress`]
+    /// gives for `..=day`, from the running total less the days after `day`.
+    pub fn progress_by(&self, day: BusinessDay) -> Progress {
+        let after = self.progress((Bound::Excluded(day), Bound::Unbounded));
+        Progress {
+            accounts: self.all_days.accounts - after.accounts,
+            integrated: self.all_days.integrated - after.integrated,
+            eligible: self.all_days.eligible - after.eligible,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Properties of the fold over generated streams: the digest does not depend on how the stream
-//! is cut into batches, a redelivered prefix changes nothing, and province partitions join into
-//! the whole.
+//! is cut into batches, a redelivered prefix changes nothing, province partitions join into
+//! the whole, and a ward's running total agrees with its days.
 
 mod common;
 
@@ -158,5 +158,30 @@ proptest! {
         }
         prop_assert_eq!(once.digest(), again.digest());
         prop_assert_eq!(once.totals().messages, again.totals().messages);
+    }
+
+    #[test]
+    fn a_wards_progress_by_a_day_is_the_sum_of_its_days_folded_or_restored(facts in facts()) {
+        let folded = fold(&messages(&facts), &[]);
+        // The same wards restored as a store restores them, every day twice (the second
+        // replacing the first).
+        let mut restored = Projection::new(ReportDeadlines::default());
+        for (code, ward) in folded.wards_sorted() {
+            restored.restore_ward(code, ward.meta.clone());
+            for (day, counters) in &ward.days {
+                let mut earlier = ehb_projection::DayCounters::default();
+                (earlier.accounts_new, earlier.integrated_new, earlier.eligible_new) = (7, 5, 3);
+                restored.restore_day(code, *day, earlier);
+                restored.restore_day(code, *day, counters.clone());
+            }
+        }
+        let days: Vec<_> = (0..9).map(|n| common::day("2026-02-27").plus(n)).collect();
+        for projection in [&folded, &restored] {
+            for (_, ward) in projection.wards_sorted() {
+                for day in &days {
+                    prop_assert_eq!(ward.progress_by(*day), ward.progress(..=*day));
+                }
+            }
+        }
     }
 }

@@ -131,7 +131,9 @@ impl Projection {
             changes: &mut self.changes,
             deadlines: &self.deadlines,
         };
+        let before = counters.progress();
         let mut effect = fold_payload(event, day, &mut ward.meta, counters, others);
+        ward.all_days.replace(before, counters.progress());
         if effect.duplicate {
             counters.duplicates += 1;
             self.totals.duplicates += 1;

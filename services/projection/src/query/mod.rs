@@ -311,7 +311,7 @@ impl Standing {
     /// populations grow by the events only: a baseline taken when tracking began already holds
     /// the accounts of the balance.
     pub(crate) fn of(ward: &Ward, day: BusinessDay) -> Self {
-        let events = ward.progress(..=day);
+        let events = ward.progress_by(day);
         let opening = ward.opening_by(day);
         Standing {
             integrated: events.integrated + opening.integrated,
