@@ -266,44 +266,49 @@ async fn wrong_parameters_get_400_with_the_field_and_unknown_things_404() {
         );
     }
     // A repeated question is answered 304 while the answer is unchanged, and compressed for a
-    // client that accepts gzip.
-    let path = format!("{}/v1/provinces/31/summary", projector.base);
+    // client that accepts gzip: an answer in one piece, and the review, written from the
+    // provinces' parts as kept.
     let http = reqwest::Client::new();
-    let first = http.get(&path).send().await.expect("an answer");
-    let tag = first.headers()["etag"].clone();
-    assert_eq!(first.headers()["cache-control"], "private, no-cache");
-    let plain = first.bytes().await.expect("a body");
-    let again = http
-        .get(&path)
-        .header("if-none-match", tag.clone())
-        .send()
-        .await
-        .expect("an answer");
-    assert_eq!(again.status().as_u16(), 304);
-    assert_eq!(again.headers()["etag"], tag);
-    assert!(again.bytes().await.expect("no body").is_empty());
-    let changed = http
-        .get(&path)
-        .header("if-none-match", "W/\"0000000000000000\"")
-        .send()
-        .await
-        .expect("an answer");
-    assert_eq!(changed.status().as_u16(), 200);
-    let zipped = http
-        .get(&path)
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("an answer");
-    assert_eq!(zipped.headers()["content-encoding"], "gzip");
-    assert_eq!(zipped.headers()["etag"], tag);
-    let zipped = zipped.bytes().await.expect("a body");
-    assert!(
-        zipped.len() < plain.len(),
-        "{} against {}",
-        zipped.len(),
-        plain.len()
-    );
+    for path in ["/v1/provinces/31/summary", "/v1/review"] {
+        let path = format!("{}{path}", projector.base);
+        let first = http.get(&path).send().await.expect("an answer");
+        let tag = first.headers()["etag"].clone();
+        assert_eq!(first.headers()["cache-control"], "private, no-cache");
+        let plain = first.bytes().await.expect("a body");
+        let parsed: serde_json::Value = serde_json::from_slice(&plain).expect("JSON");
+        assert!(parsed.is_object(), "{path}: {parsed}");
+        let again = http
+            .get(&path)
+            .header("if-none-match", tag.clone())
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(again.status().as_u16(), 304);
+        assert_eq!(again.headers()["etag"], tag);
+        assert!(again.bytes().await.expect("no body").is_empty());
+        let changed = http
+            .get(&path)
+            .header("if-none-match", "W/\"0000000000000000\"")
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(changed.status().as_u16(), 200);
+        let zipped = http
+            .get(&path)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(zipped.headers()["content-encoding"], "gzip");
+        assert_eq!(zipped.headers()["etag"], tag);
+        let zipped = zipped.bytes().await.expect("a body");
+        assert!(
+            zipped.len() < plain.len(),
+            "{} against {}",
+            zipped.len(),
+            plain.len()
+        );
+    }
     // The dashboard's files, each with its type, revalidated at every load.
     for (path, content_type) in [
         ("/", "text/html; charset=utf-8"),
