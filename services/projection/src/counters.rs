@@ -199,11 +199,6 @@ impl DayCounters {
         }
     }
 
-    /// Changes the counts of `group` on this day, made when first needed.
-    pub(crate) fn count_group(&mut self, group: &str, change: impl FnOnce(&mut GroupDay)) {
-        self.groups.count(group, change);
-    }
-
     /// Adds another day's counts into this one (for sums over windows; not the groups').
     pub fn add_all(&mut self, other: &DayCounters) {
         self.accounts_new += other.accounts_new;

@@ -57,12 +57,6 @@ impl GroupCounts {
     }
 }
 
-impl FromIterator<(String, GroupDay)> for GroupCounts {
-    fn from_iter<I: IntoIterator<Item = (String, GroupDay)>>(iter: I) -> Self {
-        GroupCounts(iter.into_iter().map(|(g, d)| (g.into(), d)).collect())
-    }
-}
-
 impl Serialize for GroupCounts {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;

@@ -161,7 +161,9 @@ pub(super) fn count_citizen(
         Fact::Account => {
             counters.accounts_new += 1;
             if let Some(group) = &event.group {
-                counters.count_group(group.as_str(), |g| g.accounts_new += 1);
+                counters
+                    .groups
+                    .count(group.as_str(), |g| g.accounts_new += 1);
             }
         }
         Fact::Integration {
@@ -170,7 +172,9 @@ pub(super) fn count_citizen(
         } => {
             counters.integrated_new += 1;
             if let Some(group) = &event.group {
-                counters.count_group(group.as_str(), |g| g.integrated_new += 1);
+                counters
+                    .groups
+                    .count(group.as_str(), |g| g.integrated_new += 1);
             }
             counters.by_beneficiary.add(beneficiary);
             counters.by_issuer.add(issuer);
