@@ -56,10 +56,15 @@ async fn main() -> anyhow::Result<()> {
     let work = tempfile::tempdir_in("target")?;
     let nats = NatsServer::start_under(work.path());
     let url = nats.url();
-    let stream = publish(&url, scale, interleaved).await?;
+    let (stream, stored) = publish(&url, scale, interleaved).await?;
     let client = ehb_eventlog::connect_now(&url, "ehb-filter-bench").await?;
 
     let whole = read(&client, &url, &stream, None).await?;
+    anyhow::ensure!(
+        whole.messages == stored,
+        "the whole read delivered {} of the stream's {stored} messages",
+        whole.messages
+    );
     println!(
         "whole stream: {} messages in {:.2} s = {:.0} messages/s",
         whole.messages,
@@ -94,12 +99,19 @@ async fn main() -> anyhow::Result<()> {
             .iter()
             .map(|p| ProvinceCode::from_number(p.code).expect("a listed province code"))
             .collect();
-        let reads = futures::future::try_join_all(
-            codes
-                .iter()
-                .map(|code| read(&client, &url, &stream, Some(*code))),
-        )
-        .await?;
+        // Each consumer read by a task of its own, as a partition's reader would spread them.
+        let tasks: Vec<_> = codes
+            .iter()
+            .map(|code| {
+                let (client, url, stream, code) =
+                    (client.clone(), url.clone(), stream.clone(), *code);
+                tokio::spawn(async move { read(&client, &url, &stream, Some(code)).await })
+            })
+            .collect();
+        let mut reads = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            reads.push(task.await??);
+        }
         let elapsed = reads.iter().map(|r| r.elapsed).max().unwrap_or_default();
         let mut delivered = 0;
         for (code, r) in codes.iter().zip(&reads) {
@@ -123,8 +135,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// Generates the national campaign and publishes it, the provinces interleaved (each message
-/// placed by how far through its province's campaign it is) or one after another.
-async fn publish(url: &str, scale: f64, interleaved: bool) -> anyhow::Result<Stream> {
+/// placed by how far through its province's campaign it is) or one after another; returns the
+/// stream and the messages it stored.
+async fn publish(url: &str, scale: f64, interleaved: bool) -> anyhow::Result<(Stream, u64)> {
     let publisher = publisher(url).await;
     let mut messages = Vec::new();
     for (i, scenario) in national(2026, scale, 31).into_iter().enumerate() {
@@ -165,7 +178,7 @@ async fn publish(url: &str, scale: f64, interleaved: bool) -> anyhow::Result<Str
         done.duplicates,
         started.elapsed().as_secs_f64()
     );
-    Ok(stream)
+    Ok((stream, done.stored))
 }
 
 /// Reads `stream` from its start through a consumer of its own, filtered by `province`'s
