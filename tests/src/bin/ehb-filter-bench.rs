@@ -140,20 +140,17 @@ async fn main() -> anyhow::Result<()> {
 async fn publish(url: &str, scale: f64, interleaved: bool) -> anyhow::Result<(Stream, u64)> {
     let publisher = publisher(url).await;
     let mut messages = Vec::new();
-    for (i, scenario) in national(2026, scale, 31).into_iter().enumerate() {
+    for scenario in national(2026, scale, 31) {
         let generated = generate(&scenario);
         let n = generated.messages.len() as f64;
         for (j, m) in generated.messages.into_iter().enumerate() {
-            let through = j as f64 / n;
-            let place = if interleaved {
-                through
-            } else {
-                i as f64 + through
-            };
-            messages.push((place, m.message));
+            messages.push((j as f64 / n, m.message));
         }
     }
-    messages.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if interleaved {
+        // Stable: a province's messages keep their order.
+        messages.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
     let total = messages.len() as u64;
     let started = Instant::now();
     let done = publisher
